@@ -1,0 +1,109 @@
+"""Shared fixtures: a tiny hand-made engagement whose every figure can be computed by hand."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DIR = ROOT / "data_samples" / "acme_industrial"
+NOTEBOOKS_DIR = ROOT / "notebooks"
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+TINY_YAML = """\
+client: Tiny Test Co
+currency: EUR
+language: en
+as_of: 2026-06-30
+analysis:
+  window_months: 12
+  horizon_days: 365
+targets:
+  revenue: 1000000
+  period_start: 2027-01
+  period_months: 12
+  ramp_months: 3
+economics:
+  gross_margin: 0.75
+  annual_churn: 0.15
+"""
+
+# 6 leads. L1 goes all the way to won; L2 is disqualified at mql; L3 is open at sal;
+# L4 skips mql (empty mql_at, sal set); L5 reaches opportunity and loses; L6 is a fresh inquiry.
+TINY_LEADS = """\
+lead_id,created_at,mql_at,sal_at,sql_at,disqualified_at,source_channel,sourced_by,persona,segment,account_id,company,email
+L1,2026-01-05,2026-01-10,2026-01-12,2026-01-20,,webinar,marketing,economic_buyer,enterprise,ACC1,Alpha,ann@alpha.example
+L2,2026-01-06,2026-01-16,,,2026-02-01,paid_social,marketing,end_user,smb,ACC2,Beta,bob@beta.example
+L3,2026-02-01,2026-02-11,2026-02-15,,,webinar,marketing,technical_evaluator,mid_market,ACC1,Alpha,cat@alpha.example
+L4,2026-02-10,,2026-02-20,2026-03-01,,paid_search,marketing,economic_buyer,enterprise,ACC3,Gamma, Ann@Alpha.example
+L5,2026-03-01,2026-03-05,2026-03-06,2026-03-10,,events,sales,end_user,smb,ACC4,Delta,dan@delta.example
+L6,2026-06-20,,,,,webinar,marketing,,,,,
+"""
+
+TINY_OPPS = """\
+opportunity_id,lead_id,account_id,created_at,closed_at,status,amount,sourced_by,product
+O1,L1,ACC1,2026-02-01,2026-04-01,won,50000,marketing,Core
+O2,L5,ACC4,2026-03-20,2026-05-01,lost,30000,sales,Core
+O3,,ACC9,2026-02-15,2026-05-15,won,80000,sales,Analytics
+O4,L4,ACC3,2026-03-15,,open,40000,marketing,Core
+"""
+
+TINY_SPEND = """\
+month,channel,amount
+2026-01,webinar,10000
+2026-01,paid_social,5000
+2026-02,paid_search,2500.50
+2026-03,events,4000
+"""
+
+TINY_CONTENT = """\
+asset_id,title,format,persona,buying_stage,channel,published_at,views
+A1,Buyer guide,whitepaper,economic_buyer,awareness,organic,2026-01-01,100
+A2,ROI calculator,roi_calculator,economic_buyer,decision,webinar,2024-01-01,50
+A3,Tech deep dive,webinar,technical_evaluator,consideration,webinar,2025-11-01,300
+A4,Untagged blog,blog,,,organic,2026-02-01,20
+"""
+
+TINY_TOUCHES = """\
+lead_id,touched_at,channel,asset_id
+L1,2026-01-06 10:00:00,webinar,A3
+L1,2026-01-15,email,A2
+L2,2026-01-07,paid_social,A1
+L4,2026-02-12,paid_search,
+"""
+
+
+def write_engagement(directory: Path, files: dict[str, str | bytes | None] | None = None) -> Path:
+    """Write the tiny engagement to ``directory``, replacing or removing files by name.
+
+    ``files`` maps a relative path (``engagement.yaml``, ``data/leads.csv``) to its text,
+    bytes, or None to leave it out.
+    """
+    contents: dict[str, str | bytes | None] = {
+        "engagement.yaml": TINY_YAML,
+        "data/leads.csv": TINY_LEADS,
+        "data/opportunities.csv": TINY_OPPS,
+        "data/spend.csv": TINY_SPEND,
+        "data/content.csv": TINY_CONTENT,
+        "data/touches.csv": TINY_TOUCHES,
+    }
+    contents.update(files or {})
+    for rel, text in contents.items():
+        if text is None:
+            continue
+        path = directory / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+    return directory
+
+
+@pytest.fixture
+def tiny_dir(tmp_path: Path) -> Path:
+    """A folder holding the tiny engagement."""
+    return write_engagement(tmp_path / "tiny")

@@ -1,0 +1,155 @@
+"""Problems found in an engagement's input, and the audit that collects them.
+
+A :class:`Problem` names the file, the column and the 1-based data rows (header excluded)
+it concerns, and says how to fix it. :class:`Audit` is what ``workbook validate`` reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: At most this many per-row entries per problem in the JSON; the rest are summarised.
+MAX_ROWS_LISTED = 1000
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One error or warning about the input.
+
+    Attributes
+    ----------
+    file : str
+        File name as the user knows it (``leads.csv``, ``engagement.yaml``).
+    column : str or None
+        Contract column name (or YAML key path) concerned, if any.
+    message : str
+        What is wrong and how to fix it.
+    rows : tuple of int
+        1-based data rows (header excluded); empty for a file- or column-level problem.
+        For ``engagement.yaml`` these are line numbers.
+    """
+
+    file: str
+    column: str | None
+    message: str
+    rows: tuple[int, ...] = ()
+
+    def to_records(self, *, max_rows: int = MAX_ROWS_LISTED) -> list[dict]:
+        """Contract JSON records: one per row (``row`` null for file-level problems).
+
+        Past ``max_rows`` rows, one summary record (``row`` null) says how many more.
+        """
+
+        def record(row: int | None, message: str) -> dict:
+            return {"file": self.file, "row": row, "column": self.column, "message": message}
+
+        if not self.rows:
+            return [record(None, self.message)]
+        records = [record(int(r), self.message) for r in self.rows[:max_rows]]
+        rest = len(self.rows) - max_rows
+        if rest > 0:
+            records.append(
+                record(
+                    None,
+                    f"{self.message} (and {rest:,} more rows: "
+                    f"rows {self.rows[max_rows]}..{self.rows[-1]})",
+                )
+            )
+        return records
+
+    def describe(self, *, max_rows: int = 8) -> str:
+        """One readable line: ``leads.csv, column created_at, rows 3, 7: message``."""
+        where = [self.file]
+        if self.column:
+            where.append(f"column {self.column}")
+        if self.rows:
+            where.append(format_rows(self.rows, max_rows=max_rows))
+        return f"{', '.join(where)}: {self.message}"
+
+
+def format_rows(rows: Sequence[int], *, max_rows: int = 8) -> str:
+    """``row 4`` / ``rows 3, 7, 9`` / ``rows 3, 7, ... (1,204 rows)``.
+
+    Examples
+    --------
+    >>> format_rows([3])
+    'row 3'
+    >>> format_rows(list(range(1, 12)), max_rows=3)
+    'rows 1, 2, 3, ... (11 rows)'
+    """
+    if len(rows) == 1:
+        return f"row {rows[0]}"
+    shown = ", ".join(str(r) for r in rows[:max_rows])
+    if len(rows) > max_rows:
+        return f"rows {shown}, ... ({len(rows):,} rows)"
+    return f"rows {shown}"
+
+
+def rows_from_mask(mask: np.ndarray | Iterable[bool]) -> tuple[int, ...]:
+    """1-based row numbers where ``mask`` is true."""
+    return tuple(int(i) + 1 for i in np.flatnonzero(np.asarray(mask, dtype=bool)))
+
+
+@dataclass(frozen=True)
+class RowCount:
+    """Row accounting of one file: ``read == used + quarantined``."""
+
+    read: int
+    used: int
+    quarantined: int
+
+    def to_dict(self) -> dict[str, int]:
+        return {"read": self.read, "used": self.used, "quarantined": self.quarantined}
+
+
+@dataclass(frozen=True)
+class Audit:
+    """Everything ``workbook validate`` reports about an engagement's input.
+
+    Attributes
+    ----------
+    errors, warnings : tuple of Problem
+    rows : dict
+        File stem -> :class:`RowCount`, for every data file read.
+    duplicates : dict
+        File stem -> number of duplicate records (``leads``: repeated e-mails).
+    """
+
+    errors: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+    rows: dict[str, RowCount] = field(default_factory=dict)
+    duplicates: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return not self.errors
+
+    @property
+    def quarantined_count(self) -> int:
+        return sum(c.quarantined for c in self.rows.values())
+
+    def to_dict(self) -> dict:
+        """The contract's ``validate --json`` object."""
+        return {
+            "ok": self.ok,
+            "errors": [rec for p in self.errors for rec in p.to_records()],
+            "warnings": [rec for p in self.warnings for rec in p.to_records()],
+            "rows": {name: count.to_dict() for name, count in self.rows.items()},
+            "duplicates": dict(self.duplicates),
+        }
+
+
+class EngagementError(Exception):
+    """The engagement cannot be analysed: a file is missing, unreadable or lacks a column.
+
+    Carries the problems found; ``str()`` lists them readably.
+    """
+
+    def __init__(self, problems: Sequence[Problem], audit: Audit | None = None):
+        self.problems = tuple(problems)
+        self.audit = audit
+        super().__init__("\n".join(p.describe() for p in self.problems))

@@ -1,0 +1,677 @@
+"""Apply the schema's rules to raw tables: parse, quarantine, warn, account for every row.
+
+Each row read is either used or quarantined, and every quarantined row is named by an error
+(or, for touches of unknown leads, a warning). Cross-file checks (opportunities whose lead is
+unknown, spend channels no lead has, ...) are warnings: the data stays usable.
+
+See Also
+--------
+workbook.schema.column_rules : the rules applied here.
+workbook.engagement.load_engagement : reads the files and calls :func:`validate_tables`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from workbook.config import EngagementConfig
+from workbook.io import RawTable
+from workbook.problems import Audit, EngagementError, Problem, RowCount, rows_from_mask
+from workbook.schema import OPTIONAL_FILES, ColumnRule, column_rules, lead_stage_columns
+
+#: Text columns normalised to keys (lower case, spaces to underscores) so that
+#: ``Paid Search`` in one file matches ``paid_search`` in another.
+KEY_COLUMNS = frozenset(
+    {"source_channel", "channel", "persona", "segment", "buying_stage", "format"}
+)
+
+DAY_FIRST_FORMATS = ("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d.%m.%Y", "%d-%m-%Y")
+
+
+def normalise_header(name: str) -> str:
+    """Header to contract form: ``" Lead ID "`` -> ``lead_id``.
+
+    Examples
+    --------
+    >>> normalise_header(" Created At ")
+    'created_at'
+    """
+    return "_".join(str(name).strip().lower().replace("-", " ").split())
+
+
+def to_key(series: pd.Series) -> pd.Series:
+    """Text to a comparable key: stripped, lower case, inner spaces as underscores."""
+    out = series.astype("string").str.strip().str.lower()
+    out = out.str.replace(r"[\s\-]+", "_", regex=True)
+    return out.mask(out == "")
+
+
+@dataclass(frozen=True)
+class DateParse:
+    """Parsed dates and what went wrong (masks aligned with the input)."""
+
+    values: pd.Series  # datetime64[ns], NaT where empty or unreadable
+    unreadable: np.ndarray  # present but not a date in any accepted format
+    iso: np.ndarray  # read as ISO
+    day_first: np.ndarray  # read as day-first
+
+
+def parse_dates(raw: pd.Series, *, keep_time: bool = False) -> DateParse:
+    """Parse ISO (``2026-03-01``) and day-first (``01/03/2026``) dates, vectorised.
+
+    Parameters
+    ----------
+    raw : Series
+        Text, or values already typed by Excel/Parquet.
+    keep_time : bool
+        Keep the time of day (touches); otherwise dates are floored to midnight.
+
+    Returns
+    -------
+    DateParse
+        ``values`` plus masks of unreadable, ISO and day-first cells.
+    """
+    n = len(raw)
+    if pd.api.types.is_datetime64_any_dtype(raw.dtype):
+        values = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) else raw
+        values = values.astype("datetime64[ns]")
+        iso = values.notna().to_numpy()
+        return DateParse(
+            values if keep_time else values.dt.normalize(),
+            np.zeros(n, bool),
+            iso,
+            np.zeros(n, bool),
+        )
+    text = raw.astype("string").str.strip()
+    text = text.mask(text == "")
+    present = text.notna().to_numpy()
+    iso_values = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
+    iso_values = iso_values.dt.tz_localize(None).astype("datetime64[ns]")
+    iso = iso_values.notna().to_numpy()
+    values = iso_values
+    day_first = np.zeros(n, bool)
+    left = present & ~iso
+    if left.any():
+        sub = text[left]
+        parsed = pd.Series(pd.NaT, index=sub.index, dtype="datetime64[ns]")
+        for fmt in DAY_FIRST_FORMATS:
+            todo = parsed.isna()
+            if not todo.any():
+                break
+            parsed[todo] = pd.to_datetime(sub[todo], format=fmt, errors="coerce")
+        values = values.copy()
+        values[left] = parsed
+        day_first[left] = parsed.notna().to_numpy()
+    unreadable = present & ~iso & ~day_first
+    if not keep_time:
+        values = values.dt.normalize()
+    return DateParse(values, unreadable, iso, day_first)
+
+
+def parse_numbers(raw: pd.Series, *, decimal_comma: bool) -> tuple[pd.Series, np.ndarray]:
+    """Parse numbers written with ``.`` or ``,`` decimals and space/dot/comma thousands.
+
+    A value with both marks takes the last one as decimal; a value with only a comma takes it
+    as decimal in a semicolon file and unless it groups thousands (``1,234,567``) otherwise.
+
+    Returns
+    -------
+    values : Series of float64
+    unreadable : ndarray of bool
+        Present but not a number.
+
+    Examples
+    --------
+    >>> v, bad = parse_numbers(pd.Series(["1 234,5", "48000.5", "x"]), decimal_comma=True)
+    >>> v.tolist()[:2], bad.tolist()
+    ([1234.5, 48000.5], [False, False, True])
+    """
+    if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+        return raw.astype("float64"), np.zeros(len(raw), bool)
+    text = raw.astype("string").str.strip()
+    text = text.str.replace(r"[\s\u00a0\u202f'€$£]", "", regex=True)
+    text = text.mask(text == "")
+    present = text.notna().to_numpy()
+    last_comma = text.str.rfind(",").fillna(-1).to_numpy()
+    last_dot = text.str.rfind(".").fillna(-1).to_numpy()
+    thousands_commas = text.str.fullmatch(r"-?\d{1,3}(,\d{3})+").fillna(False).to_numpy(bool)
+    comma_decimal = (last_comma > last_dot) & (decimal_comma | ~thousands_commas)
+    as_comma = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    as_dot = text.str.replace(",", "", regex=False)
+    cleaned = as_comma.where(comma_decimal, as_dot)
+    values = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+    unreadable = present & values.isna().to_numpy()
+    return values, unreadable
+
+
+def parse_months(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Parse ``YYYY-MM`` (or a full date, or ``MM/YYYY``) to the month's first day."""
+    if pd.api.types.is_datetime64_any_dtype(raw.dtype):
+        return raw.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]"), np.zeros(
+            len(raw), bool
+        )
+    text = raw.astype("string").str.strip()
+    text = text.mask(text == "")
+    present = text.notna().to_numpy()
+    values = pd.to_datetime(text, format="%Y-%m", errors="coerce")
+    for fmt in ("%m/%Y", "ISO8601", "%d/%m/%Y"):
+        todo = values.isna() & text.notna()
+        if not todo.any():
+            break
+        values[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+    values = values.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]")
+    return values, present & values.isna().to_numpy()
+
+
+def _sample(series: pd.Series, mask: np.ndarray, n: int = 3) -> str:
+    shown = series[mask].astype("string").head(n).tolist()
+    return ", ".join(f"'{v}'" for v in shown)
+
+
+class _FileCheck:
+    """Collects a file's problems and quarantine mask while its columns are parsed."""
+
+    def __init__(self, raw: RawTable):
+        self.file = raw.file
+        self.n = len(raw.frame)
+        self.quarantine = np.zeros(self.n, bool)
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = list(raw.notes)
+
+    def error(self, column: str | None, mask: np.ndarray, message: str) -> None:
+        mask = np.asarray(mask, bool)
+        if mask.any():
+            self.quarantine |= mask
+            self.errors.append(Problem(self.file, column, message, rows_from_mask(mask)))
+
+    def warn(self, column: str | None, mask: np.ndarray | None, message: str) -> None:
+        if mask is None:
+            self.warnings.append(Problem(self.file, column, message))
+            return
+        mask = np.asarray(mask, bool)
+        if mask.any():
+            self.warnings.append(Problem(self.file, column, message, rows_from_mask(mask)))
+
+
+def _locate_columns(
+    raw: RawTable, rules: tuple[ColumnRule, ...], mapping: Mapping[str, str]
+) -> dict[str, str]:
+    """Contract name -> the file's header, raising for missing required columns."""
+    by_normal = {normalise_header(h): h for h in raw.frame.columns}
+    by_lower = {str(h).strip().lower(): h for h in raw.frame.columns}
+    found: dict[str, str] = {}
+    missing: list[Problem] = []
+    for rule in rules:
+        if rule.name in mapping:
+            header = by_lower.get(mapping[rule.name].strip().lower())
+            if header is None:
+                missing.append(
+                    Problem(
+                        raw.file,
+                        rule.name,
+                        f"engagement.yaml maps {rule.name} to the header '{mapping[rule.name]}', "
+                        f"which is not in the file (headers: {', '.join(map(str, raw.frame.columns))})",
+                    )
+                )
+                continue
+            found[rule.name] = header
+        elif rule.name in by_normal:
+            found[rule.name] = by_normal[rule.name]
+        elif rule.required:
+            stem = raw.file.rsplit(".", 1)[0]
+            missing.append(
+                Problem(
+                    raw.file,
+                    rule.name,
+                    f"required column '{rule.name}' is missing (headers: "
+                    f"{', '.join(map(str, raw.frame.columns))}); rename it, or map your header "
+                    f"in engagement.yaml under columns: {stem}: {rule.name}: <your header>",
+                )
+            )
+    if missing:
+        raise EngagementError(missing)
+    return found
+
+
+def parse_table(
+    raw: RawTable,
+    file: str,
+    config: EngagementConfig,
+) -> tuple[pd.DataFrame, _FileCheck]:
+    """Parse one raw table by its column rules.
+
+    Returns
+    -------
+    frame : DataFrame
+        Every contract column (absent optional ones filled with their default or missing),
+        typed, plus ``source_row`` (1-based data row). All rows, quarantined ones included.
+    check : _FileCheck
+        Problems and the quarantine mask.
+    """
+    rules = column_rules(file, config.stages)
+    check = _FileCheck(raw)
+    if check.n == 0 and file not in OPTIONAL_FILES:
+        raise EngagementError(
+            [Problem(raw.file, None, "has a header but no data rows: export the data into it")]
+        )
+    headers = _locate_columns(raw, rules, config.columns.get(file, {}))
+    value_maps = config.values.get(file, {})
+    out: dict[str, pd.Series] = {}
+    index = pd.RangeIndex(check.n)
+    for rule in rules:
+        if rule.name not in headers:
+            fill = rule.default if rule.default is not None else pd.NA
+            kind_dtype = "datetime64[ns]" if rule.kind in ("date", "datetime", "month") else None
+            kind_dtype = "float64" if rule.kind == "number" else kind_dtype
+            out[rule.name] = pd.Series(fill, index=index, dtype=kind_dtype or "string")
+            continue
+        raw_col = raw.frame[headers[rule.name]].reset_index(drop=True)
+        name = rule.name
+        blank = raw_col.isna().to_numpy(bool)
+        if raw_col.dtype == object or pd.api.types.is_string_dtype(raw_col.dtype):
+            blank = blank | (raw_col.astype("string").str.strip() == "").fillna(True).to_numpy(bool)
+        if rule.kind in ("date", "datetime"):
+            parsed = parse_dates(raw_col, keep_time=rule.kind == "datetime")
+            check.error(
+                name,
+                parsed.unreadable,
+                f"cannot read the date ({_sample(raw_col, parsed.unreadable)}); "
+                "write dates as 2026-03-01 or 01/03/2026",
+            )
+            if parsed.iso.any() and parsed.day_first.any():
+                minority = (
+                    parsed.day_first if parsed.day_first.sum() <= parsed.iso.sum() else parsed.iso
+                )
+                check.error(
+                    name,
+                    minority,
+                    f"the column mixes ISO dates (2026-03-01: {int(parsed.iso.sum()):,} rows) and "
+                    f"day-first dates (01/03/2026: {int(parsed.day_first.sum()):,} rows); these "
+                    f"rows are in the rarer format ({_sample(raw_col, minority)}): "
+                    "re-export the column in one format",
+                )
+            col = parsed.values
+        elif rule.kind == "month":
+            col, bad = parse_months(raw_col)
+            check.error(
+                name, bad, f"cannot read the month ({_sample(raw_col, bad)}); write 2026-03"
+            )
+        elif rule.kind == "number":
+            col, bad = parse_numbers(raw_col, decimal_comma=raw.decimal_comma)
+            check.error(name, bad, f"not a number ({_sample(raw_col, bad)})")
+            if rule.minimum is not None:
+                low = (col < rule.minimum).fillna(False).to_numpy(bool)
+                check.error(
+                    name, low, f"must be >= {rule.minimum:g} (found {_sample(raw_col, low)})"
+                )
+        else:
+            col = raw_col.astype("string").str.strip()
+            col = col.mask(col == "")
+            if name in value_maps:
+                lowered = col.str.lower()
+                mapped = lowered.map(value_maps[name])
+                col = mapped.astype("string").fillna(col)
+            if rule.kind == "category":
+                col = col.str.lower()
+                if rule.default is not None:
+                    col = col.fillna(rule.default)
+                bad = (col.notna() & ~col.isin(rule.allowed or ())).to_numpy(bool)
+                check.error(
+                    name,
+                    bad,
+                    f"unknown value ({_sample(raw_col, bad)}); allowed: "
+                    f"{', '.join(rule.allowed or ())} (map export values under values: in "
+                    "engagement.yaml)",
+                )
+            elif name in KEY_COLUMNS:
+                col = to_key(col)
+        if rule.non_empty:
+            check.error(name, blank, f"required value is empty (column {name})")
+        out[name] = col
+    frame = pd.DataFrame(out)
+    for rule in rules:
+        if rule.unique:
+            ids = frame[rule.name]
+            dup = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
+            if dup.any():
+                first_row = (
+                    pd.Series(np.arange(1, check.n + 1)).groupby(ids.to_numpy()).transform("min")
+                )
+                examples = ", ".join(
+                    f"'{i}' (first on row {r})"
+                    for i, r in list(zip(ids[dup], first_row[dup], strict=True))[:3]
+                )
+                check.error(
+                    rule.name,
+                    dup,
+                    f"duplicate {rule.name}: {examples}; the first row is kept, repeats are "
+                    "quarantined",
+                )
+    frame["source_row"] = np.arange(1, check.n + 1)
+    return frame, check
+
+
+def backfill_rows(values: np.ndarray) -> np.ndarray:
+    """Fill each NaT with the next non-NaT value to its right, row by row.
+
+    Parameters
+    ----------
+    values : ndarray of datetime64, shape (rows, stages)
+
+    Examples
+    --------
+    >>> d = np.array([["2026-01-01", "NaT", "2026-01-09"]], dtype="datetime64[D]")
+    >>> backfill_rows(d)[0].astype(str).tolist()
+    ['2026-01-01', '2026-01-09', '2026-01-09']
+    """
+    k = values.shape[1]
+    valid = ~np.isnat(values)
+    position = np.where(valid, np.arange(k), k)
+    nearest = np.minimum.accumulate(position[:, ::-1], axis=1)[:, ::-1]
+    padded = np.concatenate(
+        [values, np.full((len(values), 1), np.datetime64("NaT"), values.dtype)], 1
+    )
+    return np.take_along_axis(padded, nearest, axis=1)
+
+
+def _lead_stage_checks(
+    leads: pd.DataFrame, check: _FileCheck, config: EngagementConfig
+) -> pd.DataFrame:
+    """Backfill skipped stages and lift out-of-order dates, warning about each."""
+    cols = ["created_at", *lead_stage_columns(config.stages), "opportunity_at", "won_at"]
+    raw_values = np.column_stack([leads[c].to_numpy("datetime64[ns]") for c in cols])
+    values = backfill_rows(raw_values)
+    skipped = np.isnat(raw_values) & ~np.isnat(values)
+    for j, col in enumerate(cols):
+        if skipped[:, j].any():
+            check.warn(
+                col,
+                skipped[:, j],
+                f"empty {col} but a later stage is set: the lead is counted as passing "
+                f"{col.removesuffix('_at')} on the date of the next stage it reached",
+            )
+    # NaT is the smallest int64, so a running maximum over the int view skips it
+    running = np.maximum.accumulate(values.view("int64"), axis=1).view("datetime64[ns]")
+    backwards = (values < running) & ~np.isnat(values)
+    for j, col in enumerate(cols):
+        if backwards[:, j].any():
+            check.warn(
+                col,
+                backwards[:, j],
+                f"{col} is earlier than the stage before it: treated as reached on the earlier "
+                "stage's date (0 days); check the export",
+            )
+    leads = leads.copy()
+    fixed = np.where(np.isnat(values), values, running)
+    for j, col in enumerate(cols):
+        leads[col] = fixed[:, j]
+    disq = leads["disqualified_at"]
+    early = (disq < leads["created_at"]).fillna(False).to_numpy(bool)
+    check.warn(
+        "disqualified_at",
+        early,
+        "disqualified before the lead was created: treated as disqualified on created_at",
+    )
+    leads["disqualified_at"] = disq.where(~early, leads["created_at"])
+    return leads
+
+
+def link_opportunities(leads: pd.DataFrame, opportunities: pd.DataFrame) -> pd.DataFrame:
+    """Add each lead's opportunity stages from its linked opportunities.
+
+    ``opportunity_at`` is the earliest linked ``created_at``; ``won_at`` the earliest
+    ``closed_at`` of a won one; ``lost_at`` the latest ``closed_at`` when every linked
+    opportunity was lost; ``won_amount`` the sum of won amounts; ``opportunity_id`` the first.
+    """
+    linked = opportunities.loc[opportunities["lead_id"].notna()]
+    won = linked["status"].eq("won")
+    per_lead = pd.DataFrame(
+        {
+            "lead_id": linked["lead_id"],
+            "created_at": linked["created_at"],
+            "won_at": linked["closed_at"].where(won),
+            "lost_at": linked["closed_at"].where(linked["status"].eq("lost")),
+            "not_lost": ~linked["status"].eq("lost"),
+            "won_amount": linked["amount"].where(won, 0.0),
+            "opportunity_id": linked["opportunity_id"],
+        }
+    )
+    per_lead = per_lead.sort_values("created_at", kind="stable")
+    agg = per_lead.groupby("lead_id", sort=False).agg(
+        opportunity_at=("created_at", "min"),
+        won_at=("won_at", "min"),
+        lost_at=("lost_at", "max"),
+        any_not_lost=("not_lost", "any"),
+        won_amount=("won_amount", "sum"),
+        opportunity_id=("opportunity_id", "first"),
+    )
+    agg["lost_at"] = agg["lost_at"].where(~agg["any_not_lost"])
+    agg = agg.drop(columns="any_not_lost")
+    out = leads.join(agg, on="lead_id")
+    out["won_amount"] = out["won_amount"].fillna(0.0)
+    for col in ("opportunity_at", "won_at", "lost_at"):
+        out[col] = out[col].astype("datetime64[ns]")
+    return out
+
+
+def _email_duplicates(leads: pd.DataFrame, usable: np.ndarray) -> np.ndarray:
+    """Leads whose e-mail (case- and space-insensitive) was seen on an earlier row."""
+    email = leads["email"].astype("string").str.lower().str.replace(r"\s+", "", regex=True)
+    email = email.mask(email == "")
+    email = email.where(usable)
+    return (email.duplicated(keep="first") & email.notna()).to_numpy(bool)
+
+
+def latest_date(frames: Mapping[str, pd.DataFrame]) -> dt.date | None:
+    """The latest date anywhere in the data: the default ``as_of``."""
+    candidates = []
+    for name, frame in frames.items():
+        for col in frame.columns:
+            if col.endswith("_at") and pd.api.types.is_datetime64_any_dtype(frame[col].dtype):
+                if name == "content":
+                    continue
+                value = frame[col].max()
+                if pd.notna(value):
+                    candidates.append(value)
+    return max(candidates).date() if candidates else None
+
+
+@dataclass(frozen=True)
+class ValidatedTables:
+    """Used rows of every file, typed; the audit; and the as-of date in force."""
+
+    frames: dict[str, pd.DataFrame]
+    audit: Audit
+    as_of: dt.date
+
+
+def _count(check: _FileCheck) -> RowCount:
+    quarantined = int(check.quarantine.sum())
+    return RowCount(read=check.n, used=check.n - quarantined, quarantined=quarantined)
+
+
+def validate_tables(
+    raws: Mapping[str, RawTable],
+    config: EngagementConfig,
+    *,
+    prior_problems: tuple[Problem, ...] = (),
+) -> ValidatedTables:
+    """Parse and cross-check every data file of an engagement.
+
+    Parameters
+    ----------
+    raws : mapping of str to RawTable
+        File stem (``leads``...) to the table as read. ``touches`` may be absent.
+    config : EngagementConfig
+    prior_problems : tuple of Problem
+        Fatal problems already found while reading (missing or unreadable files).
+
+    Returns
+    -------
+    ValidatedTables
+        ``frames`` keeps only used rows (quarantined ones removed), with ``source_row``.
+
+    Raises
+    ------
+    EngagementError
+        When a file lacks a required column or has no data rows (nothing can be used), or
+        ``prior_problems`` is not empty. Its ``audit`` reports every file all the same.
+    """
+    parsed: dict[str, pd.DataFrame] = {}
+    checks: dict[str, _FileCheck] = {}
+    fatal: list[Problem] = list(prior_problems)
+    unusable: dict[str, int] = {}
+    for file, raw in raws.items():
+        try:
+            parsed[file], checks[file] = parse_table(raw, file, config)
+        except EngagementError as exc:
+            fatal.extend(exc.problems)
+            unusable[file] = len(raw.frame)
+    if fatal:
+        rows = {f: _count(c) for f, c in checks.items()}
+        rows |= {f: RowCount(read=n, used=0, quarantined=n) for f, n in unusable.items()}
+        audit = Audit(
+            errors=(*fatal, *(p for c in checks.values() for p in c.errors)),
+            warnings=tuple(p for c in checks.values() for p in c.warnings),
+            rows=rows,
+        )
+        raise EngagementError(fatal, audit=audit)
+
+    lead_ids = set(parsed["leads"].loc[~checks["leads"].quarantine, "lead_id"].dropna().tolist())
+    opps, ocheck = parsed["opportunities"], checks["opportunities"]
+    closed_status = opps["status"].isin(["won", "lost"]).to_numpy(bool)
+    no_close = closed_status & opps["closed_at"].isna().to_numpy()
+    ocheck.error(
+        "closed_at",
+        no_close,
+        "status is won or lost but closed_at is empty: fill in the close date",
+    )
+    open_closed = (
+        (opps["status"].eq("open") & opps["closed_at"].notna()).fillna(False).to_numpy(bool)
+    )
+    ocheck.warn("closed_at", open_closed, "open opportunity with a close date: the date is ignored")
+    opps = opps.copy()
+    opps.loc[open_closed, "closed_at"] = pd.NaT
+    early = (opps["closed_at"] < opps["created_at"]).fillna(False).to_numpy(bool)
+    ocheck.warn("closed_at", early, "closed before it was created: check the export")
+    unknown_lead = (opps["lead_id"].notna() & ~opps["lead_id"].isin(lead_ids)).to_numpy(
+        bool
+    ) & ~ocheck.quarantine
+    ocheck.warn(
+        "lead_id",
+        unknown_lead,
+        "no lead with this lead_id in leads: the opportunity counts for win rates and lift, "
+        "but not in the lead funnel",
+    )
+    parsed["opportunities"] = opps
+    leads_check = checks["leads"]
+    usable_leads = ~leads_check.quarantine
+    leads = link_opportunities(parsed["leads"], opps.loc[~ocheck.quarantine])
+    leads = _lead_stage_checks(leads, leads_check, config)
+    dup_email = _email_duplicates(leads, usable_leads)
+    leads_check.warn(
+        "email",
+        dup_email,
+        "same e-mail as an earlier lead (case and spaces ignored): review and merge",
+    )
+    parsed["leads"] = leads
+
+    spend, scheck = parsed["spend"], checks["spend"]
+    lead_channels = set(leads.loc[usable_leads, "source_channel"].dropna().tolist())
+    no_leads = (~spend["channel"].isin(lead_channels) & spend["channel"].notna()).to_numpy(bool)
+    scheck.warn(
+        "channel",
+        no_leads & ~scheck.quarantine,
+        "no lead has this source_channel: its spend counts in CAC but no lead can be credited "
+        f"(lead channels: {', '.join(sorted(lead_channels)[:12])})",
+    )
+    spend_channels = set(spend["channel"].dropna().tolist())
+    unspent = sorted(lead_channels - spend_channels)
+    if unspent:
+        leads_check.warn(
+            "source_channel",
+            None,
+            f"channels with leads but no spend in spend.csv: {', '.join(unspent)} "
+            "(their CAC and ROI cannot be computed)",
+        )
+
+    content, ccheck = parsed["content"], checks["content"]
+    for col, allowed in (("persona", config.personas), ("buying_stage", config.buying_stages)):
+        unknown = (content[col].notna() & ~content[col].isin(allowed)).to_numpy(bool)
+        ccheck.warn(
+            col,
+            unknown,
+            f"not one of engagement.yaml's {col}s ({', '.join(allowed)}): treated as untagged",
+        )
+        content[col] = content[col].where(~unknown)
+    untagged = (content["persona"].isna() | content["buying_stage"].isna()).to_numpy(bool)
+    ccheck.warn(
+        None,
+        untagged & ~ccheck.quarantine,
+        "untagged asset (no persona or no buying_stage): it cannot fill a content-matrix cell",
+    )
+    unknown_persona = (leads["persona"].notna() & ~leads["persona"].isin(config.personas)).to_numpy(
+        bool
+    )
+    leads_check.warn(
+        "persona",
+        unknown_persona & usable_leads,
+        f"persona not in engagement.yaml ({', '.join(config.personas)}): shown as given",
+    )
+
+    if "touches" in parsed:
+        touches, tcheck = parsed["touches"], checks["touches"]
+        orphan = (~touches["lead_id"].isin(lead_ids) & touches["lead_id"].notna()).to_numpy(bool)
+        orphan = orphan & ~tcheck.quarantine
+        if orphan.any():
+            tcheck.warn(
+                "lead_id",
+                orphan,
+                "no lead with this lead_id: the touch cannot be used and is quarantined",
+            )
+            tcheck.quarantine |= orphan
+        asset_ids = set(content["asset_id"].dropna().tolist())
+        no_asset = (touches["asset_id"].notna() & ~touches["asset_id"].isin(asset_ids)).to_numpy(
+            bool
+        )
+        tcheck.warn(
+            "asset_id",
+            no_asset & ~tcheck.quarantine,
+            "asset_id not in the content inventory: the touch counts for its channel only",
+        )
+
+    frames = {
+        file: frame.loc[~checks[file].quarantine].reset_index(drop=True)
+        for file, frame in parsed.items()
+    }
+    as_of = config.as_of or latest_date(frames) or dt.date.today()
+    after = (frames["leads"]["created_at"] > pd.Timestamp(as_of)).to_numpy(bool)
+    if after.any():
+        leads_check.warnings.append(
+            Problem(
+                leads_check.file,
+                "created_at",
+                f"created after as_of ({as_of}): outside the snapshot, not analysed",
+                tuple(int(r) for r in frames["leads"]["source_row"].to_numpy()[after]),
+            )
+        )
+
+    empty_files = [
+        Problem(checks[f].file, None, "no usable rows: every row was quarantined (see above)")
+        for f, frame in frames.items()
+        if f not in OPTIONAL_FILES and len(frame) == 0
+    ]
+    audit = Audit(
+        errors=(*(p for c in checks.values() for p in c.errors), *empty_files),
+        warnings=tuple(p for c in checks.values() for p in c.warnings),
+        rows={file: _count(c) for file, c in checks.items()},
+        duplicates={"leads": int(dup_email.sum())},
+    )
+    if empty_files:
+        raise EngagementError(empty_files, audit=audit)
+    return ValidatedTables(frames=frames, audit=audit, as_of=as_of)
