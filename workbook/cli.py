@@ -132,18 +132,28 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from workbook.pipeline import run_reports
+    from workbook.reports import PdfExportError
+    from workbook.runner import NotebookRunError, UnknownParameterError
 
     phases = ["kickoff", "midpoint", "final"] if args.phase == "all" else [args.phase]
-    result = run_reports(
-        args.dir or SAMPLE_ENGAGEMENT,
-        phases=phases,
-        out_dir=Path(args.out),
-        as_of=args.as_of,
-        language=args.language,
-        seed=args.seed,
-        progress=not args.quiet,
-        pdf=args.pdf,
-    )
+    try:
+        result = run_reports(
+            args.dir or SAMPLE_ENGAGEMENT,
+            phases=phases,
+            out_dir=Path(args.out),
+            as_of=args.as_of,
+            language=args.language,
+            seed=args.seed,
+            progress=not args.quiet,
+            pdf=args.pdf,
+        )
+    except NotebookRunError as exc:
+        print(f"workbook run: {exc}", file=sys.stderr)
+        if exc.output_path:
+            print(f"The notebook up to the failing cell is in {exc.output_path}", file=sys.stderr)
+        return EXIT_INPUT
+    except (UnknownParameterError, PdfExportError, FileNotFoundError) as exc:
+        raise UsageError(str(exc)) from None
     for note in result.notes:
         print(note, file=sys.stderr)
     for path in result.reports:

@@ -1,0 +1,690 @@
+"""Channel attribution from lead touch paths: rule-based models and a Markov removal effect.
+
+Every model shares out each converted lead (and, when given, its revenue) among the channels
+of the lead's touches, so each model's credits add up to the converted leads that have at
+least one touch. Leads with no touch are not part of any model; a touched lead missing from
+the outcomes counts as not converted.
+
+Pass only the touches that can have influenced the outcome (for instance, touches before the
+opportunity was created): the models do not know when a lead converted.
+
+All models are vectorised: one sort of the touches by lead, time and channel, then
+``bincount`` passes; only the Markov model loops, once per channel.
+
+See Also
+--------
+attribute : all models side by side, one row per channel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "ATTRIBUTION_MODELS",
+    "attribute",
+    "first_touch",
+    "last_touch",
+    "linear",
+    "markov_removal_effect",
+    "position_based",
+]
+
+#: Model names accepted by :func:`attribute`, in their default order.
+ATTRIBUTION_MODELS: tuple[str, ...] = (
+    "first_touch",
+    "last_touch",
+    "linear",
+    "position_based",
+    "markov",
+)
+
+Outcomes = pd.DataFrame | pd.Series
+
+
+@dataclass(frozen=True)
+class _TouchPaths:
+    """Touches sorted by lead, then time, then channel name, as integer codes.
+
+    ``channel`` holds codes into ``channel_names`` (sorted); ``lead`` holds lead codes
+    0..n_leads-1, nondecreasing; ``position`` is the 0-based rank of the touch within its
+    lead and ``touch_count`` the lead's number of touches, both per touch.
+    """
+
+    channel_names: np.ndarray
+    channel: np.ndarray
+    lead: np.ndarray
+    position: np.ndarray
+    touch_count: np.ndarray
+    lead_converted: np.ndarray
+    lead_revenue: np.ndarray | None
+
+    @property
+    def touch_converted(self) -> np.ndarray:
+        return self.lead_converted[self.lead]
+
+
+def _time_key(times: pd.Series) -> np.ndarray:
+    """Integer sort key that orders touches in time (datetimes, numbers or other sortables)."""
+    if isinstance(times.dtype, pd.DatetimeTZDtype):
+        times = times.dt.tz_convert("UTC").dt.tz_localize(None)
+    if pd.api.types.is_datetime64_any_dtype(times.dtype):
+        return times.to_numpy(dtype="datetime64[ns]").view(np.int64)
+    if pd.api.types.is_numeric_dtype(times.dtype) and not pd.api.types.is_bool_dtype(times.dtype):
+        return times.to_numpy(dtype=float)
+    return pd.factorize(times, sort=True)[0]
+
+
+def _outcome_arrays(
+    outcomes: Outcomes,
+    lead_ids: pd.Index,
+    *,
+    lead_id_col: str,
+    converted_col: str,
+    revenue_col: str | None,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Converted flag and revenue for each touched lead (in ``lead_ids`` order)."""
+    if isinstance(outcomes, pd.Series):
+        outcome_ids = outcomes.index
+        converted = outcomes
+        revenue = None
+    else:
+        missing = [c for c in (lead_id_col, converted_col) if c not in outcomes.columns]
+        if missing:
+            raise ValueError(f"outcomes lacks column(s) {missing}")
+        outcome_ids = pd.Index(outcomes[lead_id_col])
+        converted = outcomes[converted_col]
+        has_revenue = revenue_col is not None and revenue_col in outcomes.columns
+        revenue = outcomes[revenue_col] if has_revenue else None
+    if outcome_ids.has_duplicates:
+        duplicated = outcome_ids[outcome_ids.duplicated()].unique()[:5].tolist()
+        raise ValueError(f"outcomes has duplicate lead ids, e.g. {duplicated}")
+    position = outcome_ids.get_indexer(lead_ids)
+    found = position >= 0
+    converted_flags = converted.astype("boolean").fillna(False).to_numpy(dtype=bool)
+    lead_converted = np.zeros(len(lead_ids), dtype=bool)
+    lead_converted[found] = converted_flags[position[found]]
+    if revenue is None:
+        return lead_converted, None
+    revenue_values = pd.to_numeric(revenue).astype(float).fillna(0.0).to_numpy(dtype=float)
+    lead_revenue = np.zeros(len(lead_ids), dtype=float)
+    lead_revenue[found] = revenue_values[position[found]]
+    return lead_converted, np.where(lead_converted, lead_revenue, 0.0)
+
+
+def _touch_paths(
+    touches: pd.DataFrame,
+    outcomes: Outcomes,
+    *,
+    lead_id_col: str,
+    touched_at_col: str,
+    channel_col: str,
+    converted_col: str,
+    revenue_col: str | None,
+) -> _TouchPaths:
+    missing = [c for c in (lead_id_col, touched_at_col, channel_col) if c not in touches.columns]
+    if missing:
+        raise ValueError(f"touches lacks column(s) {missing}")
+    for column in (lead_id_col, touched_at_col, channel_col):
+        empty = touches[column].isna().to_numpy()
+        if empty.any():
+            rows = (np.flatnonzero(empty)[:5] + 1).tolist()
+            raise ValueError(f"touches column {column!r} is empty on rows {rows} (1-based)")
+
+    lead_codes, lead_ids = pd.factorize(touches[lead_id_col], sort=True)
+    channel_codes, channel_names = pd.factorize(touches[channel_col].astype(str), sort=True)
+    order = np.lexsort((channel_codes, _time_key(touches[touched_at_col]), lead_codes))
+    lead = lead_codes[order].astype(np.int64)
+    channel = channel_codes[order].astype(np.int64)
+
+    counts = np.bincount(lead, minlength=len(lead_ids))
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    position = np.arange(lead.size) - starts[lead]
+    lead_converted, lead_revenue = _outcome_arrays(
+        outcomes,
+        pd.Index(lead_ids),
+        lead_id_col=lead_id_col,
+        converted_col=converted_col,
+        revenue_col=revenue_col,
+    )
+    return _TouchPaths(
+        channel_names=np.asarray(channel_names, dtype=object),
+        channel=channel,
+        lead=lead,
+        position=position,
+        touch_count=counts[lead],
+        lead_converted=lead_converted,
+        lead_revenue=lead_revenue,
+    )
+
+
+def _credit_frame(paths: _TouchPaths, touch_weight: np.ndarray) -> pd.DataFrame:
+    """Sum per-touch weights (each lead's summing to 1) over converted leads, by channel."""
+    n_channels = len(paths.channel_names)
+    converted_weight = np.where(paths.touch_converted, touch_weight, 0.0)
+    columns = {"converted": np.bincount(paths.channel, converted_weight, minlength=n_channels)}
+    if paths.lead_revenue is not None:
+        revenue_weight = touch_weight * paths.lead_revenue[paths.lead]
+        columns["revenue"] = np.bincount(paths.channel, revenue_weight, minlength=n_channels)
+    return pd.DataFrame(columns, index=pd.Index(paths.channel_names, name="channel", dtype=str))
+
+
+def _first_touch_weight(paths: _TouchPaths) -> np.ndarray:
+    return (paths.position == 0).astype(float)
+
+
+def _last_touch_weight(paths: _TouchPaths) -> np.ndarray:
+    return (paths.position == paths.touch_count - 1).astype(float)
+
+
+def _linear_weight(paths: _TouchPaths) -> np.ndarray:
+    return 1.0 / paths.touch_count
+
+
+def _position_based_weight(
+    paths: _TouchPaths, *, first_share: float, last_share: float
+) -> np.ndarray:
+    if not (0.0 <= first_share <= 1.0 and 0.0 <= last_share <= 1.0):
+        raise ValueError("first_share and last_share must be in [0, 1]")
+    ends_share = first_share + last_share
+    if not 0.0 < ends_share <= 1.0 + 1e-12:
+        raise ValueError("first_share + last_share must be in (0, 1]")
+    k = paths.touch_count
+    is_first = paths.position == 0
+    is_last = paths.position == k - 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        middle = np.maximum(1.0 - ends_share, 0.0) / (k - 2)
+    weight = np.where(is_first, first_share, np.where(is_last, last_share, middle))
+    two = k == 2
+    weight = np.where(two & is_first, first_share / ends_share, weight)
+    weight = np.where(two & is_last, last_share / ends_share, weight)
+    return np.where(k == 1, 1.0, weight)
+
+
+def _absorbing_conversion_probability(transient: np.ndarray, absorbing: np.ndarray) -> float:
+    """P(start ends in conversion): solve (I - Q) B = R; B[start, conversion]."""
+    identity = np.eye(transient.shape[0])
+    absorption = np.linalg.solve(identity - transient, absorbing)
+    return float(absorption[0, 0])
+
+
+def _markov_removal_effects(paths: _TouchPaths) -> tuple[np.ndarray, float]:
+    """Removal effect per channel and the chain's conversion probability.
+
+    States: 0 = start, 1..m = channels, m+1 = conversion, m+2 = null.
+    """
+    n_channels = len(paths.channel_names)
+    if paths.lead.size == 0:
+        return np.zeros(0), 0.0
+    lead, channel = paths.lead, paths.channel
+    first_of_lead = paths.position == 0
+    keep = first_of_lead | np.concatenate(([True], channel[1:] != channel[:-1]))
+    lead, channel, first_of_lead = lead[keep], channel[keep], first_of_lead[keep]
+    last_of_lead = np.concatenate((lead[1:] != lead[:-1], [True]))
+
+    n_states = n_channels + 3
+    conversion, null = n_channels + 1, n_channels + 2
+    state = channel + 1
+    next_state = np.concatenate((state[1:], [0]))
+    exit_state = np.where(paths.lead_converted[lead], conversion, null)
+    from_state = np.concatenate((np.zeros(int(first_of_lead.sum()), dtype=np.int64), state))
+    to_state = np.concatenate(
+        (state[first_of_lead], np.where(last_of_lead, exit_state, next_state))
+    )
+    counts = np.bincount(from_state * n_states + to_state, minlength=n_states * n_states)
+    counts = counts.reshape(n_states, n_states)[: n_channels + 1].astype(float)
+    probabilities = counts / counts.sum(axis=1, keepdims=True)
+    transient = probabilities[:, : n_channels + 1]
+    absorbing = probabilities[:, n_channels + 1 :]
+
+    base = _absorbing_conversion_probability(transient, absorbing)
+    if base <= 0.0:
+        return np.full(n_channels, np.nan), 0.0
+    effects = np.empty(n_channels)
+    for code in range(n_channels):
+        removed_transient = transient.copy()
+        removed_absorbing = absorbing.copy()
+        removed_transient[code + 1, :] = 0.0
+        removed_absorbing[code + 1, :] = (0.0, 1.0)
+        removed = _absorbing_conversion_probability(removed_transient, removed_absorbing)
+        effects[code] = 1.0 - removed / base
+    return np.clip(effects, 0.0, 1.0), base
+
+
+def _markov_frame(paths: _TouchPaths) -> pd.DataFrame:
+    effects, _ = _markov_removal_effects(paths)
+    total = np.nansum(effects)
+    share = effects / total if total > 0 else np.zeros_like(effects)
+    converted_leads = float(paths.lead_converted.sum())
+    columns = {"converted": share * converted_leads}
+    if paths.lead_revenue is not None:
+        columns["revenue"] = share * float(paths.lead_revenue.sum())
+    columns["removal_effect"] = effects
+    return pd.DataFrame(columns, index=pd.Index(paths.channel_names, name="channel", dtype=str))
+
+
+def _rule_model(
+    touches: pd.DataFrame,
+    outcomes: Outcomes,
+    weight_of: Callable[[_TouchPaths], np.ndarray],
+    *,
+    lead_id_col: str,
+    touched_at_col: str,
+    channel_col: str,
+    converted_col: str,
+    revenue_col: str | None,
+) -> pd.DataFrame:
+    paths = _touch_paths(
+        touches,
+        outcomes,
+        lead_id_col=lead_id_col,
+        touched_at_col=touched_at_col,
+        channel_col=channel_col,
+        converted_col=converted_col,
+        revenue_col=revenue_col,
+    )
+    return _credit_frame(paths, weight_of(paths))
+
+
+def first_touch(
+    touches: pd.DataFrame,
+    outcomes: Outcomes,
+    *,
+    lead_id_col: str = "lead_id",
+    touched_at_col: str = "touched_at",
+    channel_col: str = "channel",
+    converted_col: str = "converted",
+    revenue_col: str | None = "revenue",
+) -> pd.DataFrame:
+    """First-touch attribution: each converted lead is credited to its earliest touch's channel.
+
+    Parameters
+    ----------
+    touches : pandas.DataFrame
+        One row per touch: ``lead_id_col``, ``touched_at_col`` (datetime64, or any sortable
+        values) and ``channel_col``; no empty cells. Row order does not matter: touches are
+        ordered by time within each lead, ties by channel name.
+    outcomes : pandas.DataFrame or pandas.Series
+        One row per lead: ``lead_id_col``, ``converted_col`` (bool; missing = False) and
+        optionally ``revenue_col`` (float, in the engagement's currency; missing = 0), or a
+        boolean Series indexed by lead id. Lead ids must be unique.
+    lead_id_col, touched_at_col, channel_col, converted_col : str
+        Column names.
+    revenue_col : str or None, default "revenue"
+        Revenue column of ``outcomes``; revenue is credited only when it is present.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``channel`` (every channel of ``touches``, sorted), columns ``converted``
+        (converted leads credited, float, summing to the converted leads with at least one
+        touch) and, with revenue, ``revenue`` (summing to their revenue).
+
+    See Also
+    --------
+    last_touch, linear, position_based, markov_removal_effect
+    attribute : all models at once.
+    """
+    return _rule_model(
+        touches,
+        outcomes,
+        _first_touch_weight,
+        lead_id_col=lead_id_col,
+        touched_at_col=touched_at_col,
+        channel_col=channel_col,
+        converted_col=converted_col,
+        revenue_col=revenue_col,
+    )
+
+
+def last_touch(
+    touches: pd.DataFrame,
+    outcomes: Outcomes,
+    *,
+    lead_id_col: str = "lead_id",
+    touched_at_col: str = "touched_at",
+    channel_col: str = "channel",
+    converted_col: str = "converted",
+    revenue_col: str | None = "revenue",
+) -> pd.DataFrame:
+    """Last-touch attribution: each converted lead is credited to its latest touch's channel.
+
+    Parameters
+    ----------
+    touches : pandas.DataFrame
+        One row per touch: ``lead_id_col``, ``touched_at_col`` (datetime64, or any sortable
+        values) and ``channel_col``; no empty cells. Row order does not matter: touches are
+        ordered by time within each lead, ties by channel name.
+    outcomes : pandas.DataFrame or pandas.Series
+        One row per lead: ``lead_id_col``, ``converted_col`` (bool; missing = False) and
+        optionally ``revenue_col`` (float, in the engagement's currency; missing = 0), or a
+        boolean Series indexed by lead id. Lead ids must be unique.
+    lead_id_col, touched_at_col, channel_col, converted_col : str
+        Column names.
+    revenue_col : str or None, default "revenue"
+        Revenue column of ``outcomes``; revenue is credited only when it is present.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``channel`` (every channel of ``touches``, sorted), columns ``converted``
+        (converted leads credited, float, summing to the converted leads with at least one
+        touch) and, with revenue, ``revenue`` (summing to their revenue).
+
+    See Also
+    --------
+    first_touch, linear, position_based, markov_removal_effect
+    attribute : all models at once.
+    """
+    return _rule_model(
+        touches,
+        outcomes,
+        _last_touch_weight,
+        lead_id_col=lead_id_col,
+        touched_at_col=touched_at_col,
+        channel_col=channel_col,
+        converted_col=converted_col,
+        revenue_col=revenue_col,
+    )
+
+
+def linear(
+    touches: pd.DataFrame,
+    outcomes: Outcomes,
+    *,
+    lead_id_col: str = "lead_id",
+    touched_at_col: str = "touched_at",
+    channel_col: str = "channel",
+    converted_col: str = "converted",
+    revenue_col: str | None = "revenue",
+) -> pd.DataFrame:
+    """Linear attribution: each of a converted lead's k touches earns 1/k of it.
+
+    Repeated touches count separately: a path webinar, webinar, event credits webinar 2/3.
+
+    Parameters
+    ----------
+    touches : pandas.DataFrame
+        One row per touch: ``lead_id_col``, ``touched_at_col`` (datetime64, or any sortable
+        values) and ``channel_col``; no empty cells. Row order does not matter: touches are
+        ordered by time within each lead, ties by channel name.
+    outcomes : pandas.DataFrame or pandas.Series
+        One row per lead: ``lead_id_col``, ``converted_col`` (bool; missing = False) and
+        optionally ``revenue_col`` (float, in the engagement's currency; missing = 0), or a
+        boolean Series indexed by lead id. Lead ids must be unique.
+    lead_id_col, touched_at_col, channel_col, converted_col : str
+        Column names.
+    revenue_col : str or None, default "revenue"
+        Revenue column of ``outcomes``; revenue is credited only when it is present.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``channel`` (every channel of ``touches``, sorted), columns ``converted``
+        (converted leads credited, float, summing to the converted leads with at least one
+        touch) and, with revenue, ``revenue`` (summing to their revenue).
+
+    See Also
+    --------
+    first_touch, last_touch, position_based, markov_removal_effect
+    attribute : all models at once.
+    """
+    return _rule_model(
+        touches,
+        outcomes,
+        _linear_weight,
+        lead_id_col=lead_id_col,
+        touched_at_col=touched_at_col,
+        channel_col=channel_col,
+        converted_col=converted_col,
+        revenue_col=revenue_col,
+    )
+
+
+def position_based(
+    touches: pd.DataFrame,
+    outcomes: Outcomes,
+    *,
+    first_share: float = 0.4,
+    last_share: float = 0.4,
+    lead_id_col: str = "lead_id",
+    touched_at_col: str = "touched_at",
+    channel_col: str = "channel",
+    converted_col: str = "converted",
+    revenue_col: str | None = "revenue",
+) -> pd.DataFrame:
+    """Position-based (U-shaped) attribution, 40/20/40 by default.
+
+    With three or more touches the first earns ``first_share``, the last ``last_share`` and
+    the touches between share the rest equally. A single touch earns everything; with two,
+    the shares are rescaled to sum to 1 (50/50 by default).
+
+    Parameters
+    ----------
+    touches : pandas.DataFrame
+        One row per touch: ``lead_id_col``, ``touched_at_col`` (datetime64, or any sortable
+        values) and ``channel_col``; no empty cells. Row order does not matter: touches are
+        ordered by time within each lead, ties by channel name.
+    outcomes : pandas.DataFrame or pandas.Series
+        One row per lead: ``lead_id_col``, ``converted_col`` (bool; missing = False) and
+        optionally ``revenue_col`` (float, in the engagement's currency; missing = 0), or a
+        boolean Series indexed by lead id. Lead ids must be unique.
+    lead_id_col, touched_at_col, channel_col, converted_col : str
+        Column names.
+    revenue_col : str or None, default "revenue"
+        Revenue column of ``outcomes``; revenue is credited only when it is present.
+    first_share, last_share : float, default 0.4
+        Shares (0..1, summing to at most 1 and more than 0) of the first and last touch.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``channel`` (every channel of ``touches``, sorted), columns ``converted``
+        (converted leads credited, float, summing to the converted leads with at least one
+        touch) and, with revenue, ``revenue`` (summing to their revenue).
+
+    See Also
+    --------
+    first_touch, last_touch, linear, markov_removal_effect
+    attribute : all models at once.
+    """
+
+    def weight_of(paths: _TouchPaths) -> np.ndarray:
+        return _position_based_weight(paths, first_share=first_share, last_share=last_share)
+
+    return _rule_model(
+        touches,
+        outcomes,
+        weight_of,
+        lead_id_col=lead_id_col,
+        touched_at_col=touched_at_col,
+        channel_col=channel_col,
+        converted_col=converted_col,
+        revenue_col=revenue_col,
+    )
+
+
+def markov_removal_effect(
+    touches: pd.DataFrame,
+    outcomes: Outcomes,
+    *,
+    lead_id_col: str = "lead_id",
+    touched_at_col: str = "touched_at",
+    channel_col: str = "channel",
+    converted_col: str = "converted",
+    revenue_col: str | None = "revenue",
+) -> pd.DataFrame:
+    r"""First-order Markov-chain attribution by removal effect.
+
+    Each lead's time-ordered path, with consecutive repeats of a channel collapsed into one
+    step, becomes ``start -> c_1 -> ... -> c_k -> conversion`` (converted lead) or
+    ``... -> null``. Transition probabilities are the observed counts of each step divided by
+    the counts leaving its state, over all touched leads, converted or not. With :math:`Q` the
+    transitions among transient states (start and channels) and :math:`R` those into the
+    absorbing states (conversion, null), :math:`(I - Q) B = R` gives the absorption
+    probabilities and :math:`P = B_{start, conversion}`.
+
+    The removal effect of channel :math:`c` is :math:`1 - P_{-c} / P`, where :math:`P_{-c}` is
+    the conversion probability once every transition out of :math:`c` is redirected to null.
+    Credit shares are the removal effects normalised to sum to 1, times the converted leads
+    (and their revenue).
+
+    Parameters
+    ----------
+    touches : pandas.DataFrame
+        One row per touch: ``lead_id_col``, ``touched_at_col`` (datetime64, or any sortable
+        values) and ``channel_col``; no empty cells. Row order does not matter: touches are
+        ordered by time within each lead, ties by channel name.
+    outcomes : pandas.DataFrame or pandas.Series
+        One row per lead: ``lead_id_col``, ``converted_col`` (bool; missing = False) and
+        optionally ``revenue_col`` (float, in the engagement's currency; missing = 0), or a
+        boolean Series indexed by lead id. Lead ids must be unique.
+    lead_id_col, touched_at_col, channel_col, converted_col : str
+        Column names.
+    revenue_col : str or None, default "revenue"
+        Revenue column of ``outcomes``; revenue is credited only when it is present.
+    Returns
+    -------
+    pandas.DataFrame
+        As the rule-based models (``converted``, optionally ``revenue``) plus
+        ``removal_effect`` (0..1; NaN for every channel when no touched lead converted, in
+        which case all credits are 0).
+
+    References
+    ----------
+    .. [1] Anderl E., Becker I., von Wangenheim F., Schumann J.H. (2016). Mapping the customer
+       journey: lessons learned from graph-based online attribution modeling.
+       *International Journal of Research in Marketing* 33(3), 457-474.
+
+    See Also
+    --------
+    first_touch, last_touch, linear, position_based
+    attribute : all models at once.
+
+    Examples
+    --------
+    Paths C1 > C2 > C3 (converted), C1 (not), C2 > C3 (not): P = 1/3; removing C1 leaves
+    1/6, removing C2 or C3 leaves 0.
+
+    >>> touches = pd.DataFrame({
+    ...     "lead_id": ["a", "a", "a", "b", "c", "c"],
+    ...     "touched_at": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-03",
+    ...                                   "2026-01-01", "2026-01-01", "2026-01-02"]),
+    ...     "channel": ["C1", "C2", "C3", "C1", "C2", "C3"]})
+    >>> outcomes = pd.Series({"a": True, "b": False, "c": False})
+    >>> markov_removal_effect(touches, outcomes).round(3).to_dict("list")
+    {'converted': [0.2, 0.4, 0.4], 'removal_effect': [0.5, 1.0, 1.0]}
+    """
+    paths = _touch_paths(
+        touches,
+        outcomes,
+        lead_id_col=lead_id_col,
+        touched_at_col=touched_at_col,
+        channel_col=channel_col,
+        converted_col=converted_col,
+        revenue_col=revenue_col,
+    )
+    return _markov_frame(paths)
+
+
+def attribute(
+    touches: pd.DataFrame,
+    outcomes: Outcomes,
+    *,
+    models: Sequence[str] = ATTRIBUTION_MODELS,
+    first_share: float = 0.4,
+    last_share: float = 0.4,
+    lead_id_col: str = "lead_id",
+    touched_at_col: str = "touched_at",
+    channel_col: str = "channel",
+    converted_col: str = "converted",
+    revenue_col: str | None = "revenue",
+) -> pd.DataFrame:
+    """Credit converted leads (and revenue) to channels under several attribution models.
+
+    The touches are sorted once and shared by every model.
+
+    Parameters
+    ----------
+    touches : pandas.DataFrame
+        One row per touch: ``lead_id_col``, ``touched_at_col`` (datetime64, or any sortable
+        values) and ``channel_col``; no empty cells. Row order does not matter: touches are
+        ordered by time within each lead, ties by channel name.
+    outcomes : pandas.DataFrame or pandas.Series
+        One row per lead: ``lead_id_col``, ``converted_col`` (bool; missing = False) and
+        optionally ``revenue_col`` (float, in the engagement's currency; missing = 0), or a
+        boolean Series indexed by lead id. Lead ids must be unique.
+    lead_id_col, touched_at_col, channel_col, converted_col : str
+        Column names.
+    revenue_col : str or None, default "revenue"
+        Revenue column of ``outcomes``; revenue is credited only when it is present.
+    models : sequence of str, default all of :data:`ATTRIBUTION_MODELS`
+        Any of ``"first_touch"``, ``"last_touch"``, ``"linear"``, ``"position_based"``,
+        ``"markov"``.
+    first_share, last_share : float, default 0.4
+        Options of the position-based model.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per channel of ``touches`` (index ``channel``, sorted) and, for each model in
+        ``models`` order, a column ``<model>_converted`` (converted leads credited; each sums
+        to the converted leads with at least one touch), then with revenue a column
+        ``<model>_revenue`` per model (each sums to those leads' revenue), then with
+        ``"markov"`` the column ``markov_removal_effect`` (0..1, NaN when nothing converted).
+
+    See Also
+    --------
+    first_touch, last_touch, linear, position_based, markov_removal_effect
+
+    Examples
+    --------
+    >>> touches = pd.DataFrame({
+    ...     "lead_id": ["a", "a", "b"],
+    ...     "touched_at": pd.to_datetime(["2026-01-01", "2026-02-01", "2026-01-15"]),
+    ...     "channel": ["webinar", "event", "event"]})
+    >>> outcomes = pd.DataFrame({"lead_id": ["a", "b"], "converted": [True, False]})
+    >>> credit = attribute(touches, outcomes, models=["first_touch", "linear"])
+    >>> credit.index.tolist(), credit.to_dict("list")
+    (['event', 'webinar'], {'first_touch_converted': [0.0, 1.0], 'linear_converted': [0.5, 0.5]})
+    """
+    unknown = [m for m in models if m not in ATTRIBUTION_MODELS]
+    if unknown:
+        raise ValueError(f"unknown attribution model(s) {unknown}; use {list(ATTRIBUTION_MODELS)}")
+    chosen = list(dict.fromkeys(models))
+    paths = _touch_paths(
+        touches,
+        outcomes,
+        lead_id_col=lead_id_col,
+        touched_at_col=touched_at_col,
+        channel_col=channel_col,
+        converted_col=converted_col,
+        revenue_col=revenue_col,
+    )
+    weights = {
+        "first_touch": _first_touch_weight,
+        "last_touch": _last_touch_weight,
+        "linear": _linear_weight,
+        "position_based": lambda p: _position_based_weight(
+            p, first_share=first_share, last_share=last_share
+        ),
+    }
+    frames = {
+        model: _markov_frame(paths)
+        if model == "markov"
+        else _credit_frame(paths, weights[model](paths))
+        for model in chosen
+    }
+    result = pd.DataFrame(index=pd.Index(paths.channel_names, name="channel", dtype=str))
+    for model in chosen:
+        result[f"{model}_converted"] = frames[model]["converted"]
+    if paths.lead_revenue is not None:
+        for model in chosen:
+            result[f"{model}_revenue"] = frames[model]["revenue"]
+    if "markov" in frames:
+        result["markov_removal_effect"] = frames["markov"]["removal_effect"]
+    return result

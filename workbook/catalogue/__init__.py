@@ -1,0 +1,9 @@
+"""The text catalogue, one module per report; :mod:`workbook.i18n` merges them.
+
+Each module defines ``TEXT = {"en": {...}, "fr": {...}}``. Keys are unique across modules
+(``tests/test_i18n.py`` checks both languages hold the same keys and placeholders).
+"""
+
+from workbook.catalogue import common, kickoff
+
+MODULES = (common, kickoff)

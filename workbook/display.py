@@ -1,0 +1,136 @@
+"""How notebooks show things: headings, sentences, formatted tables and figures.
+
+Notebooks call these so that every report looks the same and every number is formatted for
+the report's language. Output is HTML/Markdown for the notebook front-end and the exported
+report; figures are embedded as PNG with their title as alternative text.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+from IPython.display import HTML, Markdown, display
+from matplotlib.figure import Figure
+
+from workbook.i18n import (
+    format_date,
+    format_money,
+    format_month,
+    format_number,
+    format_percent,
+    pretty,
+    stage_label,
+    text,
+)
+
+#: How a table column is formatted: kind -> formatter(value, language, currency).
+FORMATTERS = {
+    "text": lambda v, lang, cur: "" if v is None or v is pd.NA else str(v),
+    "pretty": lambda v, lang, cur: pretty(v),
+    "stage": lambda v, lang, cur: stage_label(str(v), lang),
+    "int": lambda v, lang, cur: format_number(v, lang),
+    "float": lambda v, lang, cur: format_number(v, lang, decimals=1),
+    "float2": lambda v, lang, cur: format_number(v, lang, decimals=2),
+    "money": lambda v, lang, cur: format_money(v, cur, lang),
+    "percent": lambda v, lang, cur: format_percent(v, lang),
+    "date": lambda v, lang, cur: format_date(v, lang),
+    "month": lambda v, lang, cur: format_month(v, lang),
+}
+NUMERIC_KINDS = frozenset({"int", "float", "float2", "money", "percent"})
+
+
+def _clean(value):
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def table_html(
+    frame: pd.DataFrame,
+    columns: Mapping[str, tuple[str, str]],
+    *,
+    language: str = "en",
+    currency: str = "EUR",
+    caption: str | None = None,
+) -> str:
+    """An HTML table of selected columns, formatted for the report's language.
+
+    Parameters
+    ----------
+    frame : DataFrame
+    columns : mapping
+        Column -> (header shown, kind); kinds are the keys of :data:`FORMATTERS`.
+        Columns not listed are not shown (so personal fields never leak by accident).
+    """
+    head = "".join(
+        f'<th class="{"num" if kind in NUMERIC_KINDS else "txt"}">{html.escape(label)}</th>'
+        for label, kind in columns.values()
+    )
+    body = []
+    for row in frame[list(columns)].itertuples(index=False, name=None):
+        cells = []
+        for value, (_, kind) in zip(row, columns.values(), strict=True):
+            value = _clean(value)
+            shown = (
+                "-"
+                if value is None and kind in NUMERIC_KINDS
+                else FORMATTERS[kind](value, language, currency)
+                if value is not None
+                else ""
+            )
+            css = "num" if kind in NUMERIC_KINDS else "txt"
+            cells.append(f'<td class="{css}">{html.escape(shown)}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return (
+        f'<table class="wb-table">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def show_table(frame: pd.DataFrame, columns: Mapping[str, tuple[str, str]], **kwargs) -> None:
+    """Display :func:`table_html` in the notebook."""
+    display(HTML(table_html(frame, columns, **kwargs)))
+
+
+def figure_html(fig: Figure, *, alt: str = "") -> str:
+    """A figure as an embedded PNG ``<img>`` with alternative text."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    title = alt or (fig.axes[0].get_title() if fig.axes else "")
+    return (
+        f'<img class="wb-figure" alt="{html.escape(title)}" '
+        f'src="data:image/png;base64,{data}" style="max-width:100%"/>'
+    )
+
+
+def show_figure(fig: Figure, *, alt: str = "") -> None:
+    """Display a figure as PNG (works headless and offline)."""
+    display(HTML(figure_html(fig, alt=alt)))
+
+
+def show_heading(title: str, *, level: int = 2) -> None:
+    """A section heading (``level`` 2 or 3 enter the report's table of contents)."""
+    display(Markdown(f"{'#' * level} {title}"))
+
+
+def show_text(sentence: str) -> None:
+    """A paragraph of narration."""
+    display(Markdown(sentence))
+
+
+def show_means(sentence: str, *, language: str = "en") -> None:
+    """The "what this means" sentence after a chart or table."""
+    label = text("label.means", language)
+    display(HTML(f'<p class="wb-means"><strong>{label}</strong> {html.escape(sentence)}</p>'))
+
+
+def show_list(items: Sequence[str]) -> None:
+    display(Markdown("\n".join(f"- {item}" for item in items)))
