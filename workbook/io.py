@@ -141,29 +141,31 @@ def detect_delimiter(header_line: str) -> str:
 
 
 def _read_csv(path: Path) -> RawTable:
-    encoding = detect_encoding(path)
-    with path.open(encoding=encoding, newline="") as fh:
-        header = fh.readline()
-    if not header.strip():
+    with path.open("rb") as fh:
+        head = fh.read(1 << 16)
+    header = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    if not header.strip().lstrip("\ufeff"):
         raise EngagementError(
             [Problem(path.name, None, "the file is empty: it needs a header row and data rows")]
         )
     delimiter = detect_delimiter(header)
+    encoding = "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
+    frame = None
     try:
-        frame = pd.read_csv(
-            path,
-            sep=delimiter,
-            encoding=encoding,
-            dtype=str,
-            keep_default_na=False,
-            na_values=list(NA_TEXTS),
-            quoting=csv.QUOTE_MINIMAL,
-            skipinitialspace=True,
-        )
-    except pd.errors.ParserError as exc:
-        raise EngagementError(
-            [Problem(path.name, None, f"cannot be read as CSV ({exc}); check quoting")]
-        ) from None
+        # pyarrow's multithreaded reader is ~10x faster on text columns; it also checks UTF-8
+        frame = _read_csv_with(path, delimiter, encoding, engine="pyarrow")
+    except Exception:  # noqa: BLE001 - bad UTF-8, ragged rows, quoted newlines: look closer
+        encoding = detect_encoding(path)
+    if frame is None:
+        try:
+            frame = _read_csv_with(path, delimiter, encoding, engine="pyarrow")
+        except Exception:  # noqa: BLE001 - the C engine reads more or says why not
+            try:
+                frame = _read_csv_with(path, delimiter, encoding, engine="c")
+            except pd.errors.ParserError as exc:
+                raise EngagementError(
+                    [Problem(path.name, None, f"cannot be read as CSV ({exc}); check quoting")]
+                ) from None
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     return RawTable(frame, path.name, delimiter=delimiter, encoding=encoding)
 
@@ -193,6 +195,20 @@ def _read_xlsx(path: Path, stem: str) -> RawTable:
     frame.columns = [str(c).strip() for c in frame.columns]
     frame = frame.reset_index(drop=True)
     return RawTable(frame, path.name, notes=notes)
+
+
+def _read_csv_with(path: Path, delimiter: str, encoding: str, *, engine: str) -> pd.DataFrame:
+    extra = {"quoting": csv.QUOTE_MINIMAL} if engine == "c" else {}
+    return pd.read_csv(
+        path,
+        sep=delimiter,
+        encoding=encoding,
+        dtype=str,
+        keep_default_na=False,
+        na_values=list(NA_TEXTS),
+        engine=engine,
+        **extra,
+    )
 
 
 def read_table(path: Path) -> RawTable:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbook.config import EngagementConfig
 from workbook.io import RawTable
@@ -44,11 +46,47 @@ def normalise_header(name: str) -> str:
     return "_".join(str(name).strip().lower().replace("-", " ").split())
 
 
+#: pandas' default text dtype (Arrow-backed, NaN for missing), what CSV columns are read as.
+TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def as_text(series: pd.Series) -> pd.Series:
+    """A column as pandas' fast ``str`` dtype (already text from CSV; typed from xlsx)."""
+    if series.dtype == TEXT_DTYPE:
+        return series
+    return series.astype(TEXT_DTYPE).where(series.notna())
+
+
+def per_unique(series: pd.Series, func) -> pd.Series:
+    """Apply a Python function to each distinct value only (fast on low-cardinality columns).
+
+    ``func`` maps a str to a str or None; missing values stay missing.
+    """
+    array = pa.array(as_text(series))
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    encoded = pc.dictionary_encode(array)
+    mapped = pa.array([func(u) for u in encoded.dictionary.to_pylist()], type=pa.string())
+    out = pc.take(mapped, encoded.indices)
+    return pd.Series(pd.array(out, dtype=TEXT_DTYPE), index=series.index)
+
+
+def normalise_key(value: str) -> str | None:
+    """``" Paid Search "`` -> ``"paid_search"``; empty -> None."""
+    key = "_".join(str(value).strip().lower().replace("-", " ").split())
+    return key or None
+
+
 def to_key(series: pd.Series) -> pd.Series:
     """Text to a comparable key: stripped, lower case, inner spaces as underscores."""
-    out = series.astype("string").str.strip().str.lower()
-    out = out.str.replace(r"[\s\-]+", "_", regex=True)
-    return out.mask(out == "")
+    return per_unique(series, normalise_key)
+
+
+def is_in(series: pd.Series, values) -> np.ndarray:
+    """Hash-based membership test (pyarrow), fast for a million ids; missing -> False."""
+    value_set = pa.array(as_text(pd.Series(values)).dropna())
+    result = pc.is_in(pa.array(as_text(series)), value_set=value_set, skip_nulls=True)
+    return np.asarray(result.fill_null(False), dtype=bool)
 
 
 @dataclass(frozen=True)
@@ -87,9 +125,18 @@ def parse_dates(raw: pd.Series, *, keep_time: bool = False) -> DateParse:
             iso,
             np.zeros(n, bool),
         )
-    text = raw.astype("string").str.strip()
+    text = as_text(raw).str.strip()
     text = text.mask(text == "")
     present = text.notna().to_numpy()
+    try:  # fast path: every value is ISO 8601 (Arrow's C++ parser)
+        cast = pc.cast(pa.array(text), pa.timestamp("ns"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        cast = None
+    if cast is not None:
+        values = pd.Series(cast.to_numpy(zero_copy_only=False), index=raw.index)
+        values = values.astype("datetime64[ns]")
+        none = np.zeros(n, bool)
+        return DateParse(values if keep_time else values.dt.normalize(), none, present, none)
     iso_values = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
     iso_values = iso_values.dt.tz_localize(None).astype("datetime64[ns]")
     iso = iso_values.notna().to_numpy()
@@ -133,8 +180,7 @@ def parse_numbers(raw: pd.Series, *, decimal_comma: bool) -> tuple[pd.Series, np
     """
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
         return raw.astype("float64"), np.zeros(len(raw), bool)
-    text = raw.astype("string").str.strip()
-    text = text.str.replace(r"[\s\u00a0\u202f'€$£]", "", regex=True)
+    text = as_text(raw).str.replace(r"[\s\u00a0\u202f'€$£]", "", regex=True)
     text = text.mask(text == "")
     present = text.notna().to_numpy()
     last_comma = text.str.rfind(",").fillna(-1).to_numpy()
@@ -155,7 +201,7 @@ def parse_months(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
         return raw.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]"), np.zeros(
             len(raw), bool
         )
-    text = raw.astype("string").str.strip()
+    text = as_text(raw).str.strip()
     text = text.mask(text == "")
     present = text.notna().to_numpy()
     values = pd.to_datetime(text, format="%Y-%m", errors="coerce")
@@ -169,7 +215,7 @@ def parse_months(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 
 def _sample(series: pd.Series, mask: np.ndarray, n: int = 3) -> str:
-    shown = series[mask].astype("string").head(n).tolist()
+    shown = as_text(series[mask]).head(n).tolist()
     return ", ".join(f"'{v}'" for v in shown)
 
 
@@ -272,9 +318,6 @@ def parse_table(
             continue
         raw_col = raw.frame[headers[rule.name]].reset_index(drop=True)
         name = rule.name
-        blank = raw_col.isna().to_numpy(bool)
-        if raw_col.dtype == object or pd.api.types.is_string_dtype(raw_col.dtype):
-            blank = blank | (raw_col.astype("string").str.strip() == "").fillna(True).to_numpy(bool)
         if rule.kind in ("date", "datetime"):
             parsed = parse_dates(raw_col, keep_time=rule.kind == "datetime")
             check.error(
@@ -296,13 +339,16 @@ def parse_table(
                     "re-export the column in one format",
                 )
             col = parsed.values
+            blank = ~(parsed.iso | parsed.day_first | parsed.unreadable)
         elif rule.kind == "month":
             col, bad = parse_months(raw_col)
+            blank = col.isna().to_numpy() & ~bad
             check.error(
                 name, bad, f"cannot read the month ({_sample(raw_col, bad)}); write 2026-03"
             )
         elif rule.kind == "number":
             col, bad = parse_numbers(raw_col, decimal_comma=raw.decimal_comma)
+            blank = col.isna().to_numpy() & ~bad
             check.error(name, bad, f"not a number ({_sample(raw_col, bad)})")
             if rule.minimum is not None:
                 low = (col < rule.minimum).fillna(False).to_numpy(bool)
@@ -310,14 +356,25 @@ def parse_table(
                     name, low, f"must be >= {rule.minimum:g} (found {_sample(raw_col, low)})"
                 )
         else:
-            col = raw_col.astype("string").str.strip()
-            col = col.mask(col == "")
-            if name in value_maps:
-                lowered = col.str.lower()
-                mapped = lowered.map(value_maps[name])
-                col = mapped.astype("string").fillna(col)
+            low_cardinality = rule.kind == "category" or name in KEY_COLUMNS
+            if low_cardinality:
+                mapping = value_maps.get(name, {})
+
+                def clean(value: str, mapping=mapping, kind=rule.kind, col=name):
+                    text = str(value).strip()
+                    text = mapping.get(text.lower(), text)
+                    if kind == "category":
+                        return text.lower() or None
+                    return normalise_key(text) if col in KEY_COLUMNS else (text or None)
+
+                col = per_unique(raw_col, clean)
+            else:
+                col = as_text(raw_col).str.strip()
+                col = col.mask(col == "")
+                if name in value_maps:
+                    col = per_unique(col, lambda v, m=value_maps[name]: m.get(str(v).lower(), v))
+            blank = col.isna().to_numpy()
             if rule.kind == "category":
-                col = col.str.lower()
                 if rule.default is not None:
                     col = col.fillna(rule.default)
                 bad = (col.notna() & ~col.isin(rule.allowed or ())).to_numpy(bool)
@@ -328,8 +385,6 @@ def parse_table(
                     f"{', '.join(rule.allowed or ())} (map export values under values: in "
                     "engagement.yaml)",
                 )
-            elif name in KEY_COLUMNS:
-                col = to_key(col)
         if rule.non_empty:
             check.error(name, blank, f"required value is empty (column {name})")
         out[name] = col
@@ -461,7 +516,7 @@ def link_opportunities(leads: pd.DataFrame, opportunities: pd.DataFrame) -> pd.D
 
 def _email_duplicates(leads: pd.DataFrame, usable: np.ndarray) -> np.ndarray:
     """Leads whose e-mail (case- and space-insensitive) was seen on an earlier row."""
-    email = leads["email"].astype("string").str.lower().str.replace(r"\s+", "", regex=True)
+    email = as_text(leads["email"]).str.lower().str.replace(" ", "", regex=False).str.strip()
     email = email.mask(email == "")
     email = email.where(usable)
     return (email.duplicated(keep="first") & email.notna()).to_numpy(bool)
@@ -542,7 +597,7 @@ def validate_tables(
         )
         raise EngagementError(fatal, audit=audit)
 
-    lead_ids = set(parsed["leads"].loc[~checks["leads"].quarantine, "lead_id"].dropna().tolist())
+    lead_ids = parsed["leads"].loc[~checks["leads"].quarantine, "lead_id"].dropna()
     opps, ocheck = parsed["opportunities"], checks["opportunities"]
     closed_status = opps["status"].isin(["won", "lost"]).to_numpy(bool)
     no_close = closed_status & opps["closed_at"].isna().to_numpy()
@@ -559,9 +614,11 @@ def validate_tables(
     opps.loc[open_closed, "closed_at"] = pd.NaT
     early = (opps["closed_at"] < opps["created_at"]).fillna(False).to_numpy(bool)
     ocheck.warn("closed_at", early, "closed before it was created: check the export")
-    unknown_lead = (opps["lead_id"].notna() & ~opps["lead_id"].isin(lead_ids)).to_numpy(
-        bool
-    ) & ~ocheck.quarantine
+    unknown_lead = (
+        opps["lead_id"].notna().to_numpy(bool)
+        & ~is_in(opps["lead_id"], lead_ids)
+        & ~ocheck.quarantine
+    )
     ocheck.warn(
         "lead_id",
         unknown_lead,
@@ -626,7 +683,7 @@ def validate_tables(
 
     if "touches" in parsed:
         touches, tcheck = parsed["touches"], checks["touches"]
-        orphan = (~touches["lead_id"].isin(lead_ids) & touches["lead_id"].notna()).to_numpy(bool)
+        orphan = ~is_in(touches["lead_id"], lead_ids) & touches["lead_id"].notna().to_numpy(bool)
         orphan = orphan & ~tcheck.quarantine
         if orphan.any():
             tcheck.warn(
@@ -635,9 +692,9 @@ def validate_tables(
                 "no lead with this lead_id: the touch cannot be used and is quarantined",
             )
             tcheck.quarantine |= orphan
-        asset_ids = set(content["asset_id"].dropna().tolist())
-        no_asset = (touches["asset_id"].notna() & ~touches["asset_id"].isin(asset_ids)).to_numpy(
-            bool
+        asset_ids = content["asset_id"].dropna()
+        no_asset = touches["asset_id"].notna().to_numpy(bool) & ~is_in(
+            touches["asset_id"], asset_ids
         )
         tcheck.warn(
             "asset_id",
