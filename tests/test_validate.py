@@ -395,3 +395,14 @@ def test_every_row_read_is_used_or_quarantined(tmp_path_factory, corrupt):
     bad_rows = {e["row"] for e in audit["errors"] if e["file"] == "leads.csv"}
     assert audit["rows"]["leads"]["quarantined"] == len(bad_rows)
     assert np.all([isinstance(r, int) for r in bad_rows])
+
+
+def test_a_french_crm_export_of_a_generated_engagement_reads_identically(tmp_path):
+    from workbook.synthetic import generate_engagement, write_engagement as write_synthetic
+
+    frames = generate_engagement(n_leads=2000, seed=3)
+    english = load_engagement(write_synthetic(frames, tmp_path / "en", style="en"))
+    french = load_engagement(write_synthetic(frames, tmp_path / "fr", style="fr"))
+    assert french.audit.to_dict() == english.audit.to_dict()
+    for name in ("leads", "opportunities", "spend", "content", "touches"):
+        pd.testing.assert_frame_equal(getattr(english, name), getattr(french, name))
