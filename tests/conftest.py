@@ -107,3 +107,32 @@ def write_engagement(directory: Path, files: dict[str, str | bytes | None] | Non
 def tiny_dir(tmp_path: Path) -> Path:
     """A folder holding the tiny engagement."""
     return write_engagement(tmp_path / "tiny")
+
+
+def execute_notebook(name: str, tmp_path: Path, **parameters):
+    """Execute ``notebooks/<name>`` headlessly the way production does (IPC kernel, retry).
+
+    Returns the executed notebook.
+    """
+    import nbformat
+
+    from workbook.runner import execute_notebook as run
+
+    out = tmp_path / f"executed_{name}"
+    run(NOTEBOOKS_DIR / name, out, parameters=parameters, cwd=NOTEBOOKS_DIR, timeout_seconds=300)
+    return nbformat.read(out, as_version=4)
+
+
+def outputs_text(nb) -> str:
+    """Everything a notebook displayed (streams, HTML, Markdown, plain text), unescaped."""
+    import html
+
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                parts.append(out.get("text", ""))
+            for mime, data in out.get("data", {}).items():
+                if mime in ("text/html", "text/markdown", "text/plain"):
+                    parts.append(data if isinstance(data, str) else "".join(data))
+    return html.unescape("\n".join(parts))

@@ -8,10 +8,15 @@ import re
 from pathlib import Path
 
 import nbformat
-import papermill
 import pytest
 
-from tests.conftest import NOTEBOOKS_DIR, SAMPLE_DIR, write_engagement
+from tests.conftest import (
+    NOTEBOOKS_DIR,
+    SAMPLE_DIR,
+    execute_notebook,
+    outputs_text,
+    write_engagement,
+)
 from workbook.cli import main
 from workbook.engagement import load_engagement
 
@@ -57,40 +62,15 @@ def test_notebook_defines_no_business_logic(path: Path):
             )
 
 
-def outputs_text(nb) -> str:
-    parts = []
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "stream":
-                parts.append(out.get("text", ""))
-            for mime, data in out.get("data", {}).items():
-                if mime in ("text/html", "text/markdown", "text/plain"):
-                    parts.append(data if isinstance(data, str) else "".join(data))
-    return "\n".join(parts)
-
-
 def visible_text(html: str) -> str:
     html = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", html, flags=re.S)
     html = re.sub(r'src="data:image/png;base64,[^"]*"', " ", html)
     return re.sub(r"<[^>]+>", " ", html)
 
 
-def execute(name: str, tmp_path: Path, **parameters) -> nbformat.NotebookNode:
-    out = tmp_path / name
-    papermill.execute_notebook(
-        str(NOTEBOOKS_DIR / name),
-        str(out),
-        parameters=parameters,
-        kernel_name="python3",
-        cwd=str(NOTEBOOKS_DIR),
-        progress_bar=False,
-    )
-    return nbformat.read(out, as_version=4)
-
-
 @pytest.mark.notebook
 def test_kickoff_on_the_sample_shows_every_section_with_its_meaning(tmp_path):
-    nb = execute("00_kickoff.ipynb", tmp_path, engagement_dir=str(SAMPLE_DIR))
+    nb = execute_notebook("00_kickoff.ipynb", tmp_path, engagement_dir=str(SAMPLE_DIR))
     text = outputs_text(nb)
     for heading in (
         "## Stakeholders and agenda",
@@ -117,7 +97,9 @@ def test_kickoff_on_the_sample_shows_every_section_with_its_meaning(tmp_path):
 @pytest.mark.notebook
 def test_kickoff_in_french_uses_french_words_and_numbers(tmp_path):
     engagement = write_engagement(tmp_path / "tiny")
-    nb = execute("00_kickoff.ipynb", tmp_path, engagement_dir=str(engagement), language="fr")
+    nb = execute_notebook(
+        "00_kickoff.ipynb", tmp_path, engagement_dir=str(engagement), language="fr"
+    )
     text = outputs_text(nb)
     assert "## Inventaire et audit de qualité des données" in text
     assert "Ce que cela signifie" in text
@@ -137,7 +119,8 @@ def test_workbook_run_writes_a_code_free_html_report(tmp_path, capsys):
     assert "from workbook" not in html and "show.show_" not in html  # no code
     assert not re.search(r"<script[^>]+src=", html)  # self-contained
     assert "ann@alpha.example" not in html.lower()
-    assert [p.name for p in (out / "tiny-test-co").iterdir()] == ["00_kickoff.html"]
+    published = sorted(p.name for p in (out / "tiny-test-co").iterdir())
+    assert published == ["00_kickoff.html", "tiny-test-co-key-tables.xlsx"]
 
 
 def test_workbook_run_on_bad_input_exits_1_before_running_anything(tmp_path, capsys):

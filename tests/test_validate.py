@@ -398,7 +398,8 @@ def test_every_row_read_is_used_or_quarantined(tmp_path_factory, corrupt):
 
 
 def test_a_french_crm_export_of_a_generated_engagement_reads_identically(tmp_path):
-    from workbook.synthetic import generate_engagement, write_engagement as write_synthetic
+    from workbook.synthetic import generate_engagement
+    from workbook.synthetic import write_engagement as write_synthetic
 
     frames = generate_engagement(n_leads=2000, seed=3)
     english = load_engagement(write_synthetic(frames, tmp_path / "en", style="en"))
@@ -406,3 +407,16 @@ def test_a_french_crm_export_of_a_generated_engagement_reads_identically(tmp_pat
     assert french.audit.to_dict() == english.audit.to_dict()
     for name in ("leads", "opportunities", "spend", "content", "touches"):
         pd.testing.assert_frame_equal(getattr(english, name), getattr(french, name))
+
+
+def test_optional_columns_may_be_absent(tmp_path):
+    content = "asset_id,title,persona,buying_stage\nA1,Guide,economic_buyer,awareness\n"
+    leads = TINY_LEADS.replace(",persona,segment,account_id,company,email", "", 1)
+    leads = "\n".join(",".join(line.split(",")[:8]) for line in leads.splitlines()) + "\n"
+    d = write_engagement(tmp_path / "e", {"data/content.csv": content, "data/leads.csv": leads})
+    engagement = load_engagement(d)
+    assert engagement.audit.ok
+    assert engagement.content["views"].isna().all()
+    assert engagement.content["published_at"].isna().all()
+    assert engagement.leads["email"].isna().all()
+    assert engagement.audit.duplicates == {"leads": 0}

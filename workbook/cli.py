@@ -52,7 +52,7 @@ def format_table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> st
         if isinstance(value, int):
             return f"{value:,}"
         if isinstance(value, float):
-            return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}"
+            return f"{value:,.3f}" if abs(value) < 1 else f"{value:,.1f}"
         return str(value)
 
     text = [[cell(v) for v in row] for row in rows]
@@ -115,6 +115,206 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 "named above in the export and run 'workbook validate' again."
             )
     return EXIT_OK if audit.ok else EXIT_INPUT
+
+
+def _load(directory: str):
+    """Load an engagement, telling the user on stderr about quarantined rows."""
+    from workbook.engagement import load_engagement
+
+    engagement = load_engagement(directory)
+    quarantined = engagement.audit.quarantined_count
+    if quarantined:
+        print(
+            f"note: {quarantined:,} row(s) quarantined and left out; see "
+            f"'workbook validate {directory}'",
+            file=sys.stderr,
+        )
+    return engagement
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
+def _money(value: float | None, currency: str) -> str:
+    return "-" if value is None else f"{value:,.0f} {currency}"
+
+
+def render_kpis(data: dict) -> str:
+    """The readable form of ``kpis``: funnel, velocity, and one line per KPI."""
+    cur = data["currency"]
+    out = [f"{data['client']}: funnel and KPIs as of {data['as_of']} (money in {cur})", ""]
+    out.append(
+        format_table(
+            [
+                [
+                    f"{f['from']} -> {f['to']}",
+                    f["entered"],
+                    f["converted"],
+                    _pct(f["rate"]),
+                    _pct(f["naive_rate"]),
+                    f["median_days"],
+                ]
+                for f in data["funnel"]
+            ],
+            ["step", "entered", "converted", "rate", "naive rate", "median days"],
+        )
+    )
+    out += ["", "Velocity (median days):"]
+    out.append(
+        format_table(
+            [[k, v.get("median_days"), v.get("p75_days")] for k, v in data["velocity"].items()],
+            ["step", "median", "p75"],
+        )
+    )
+    lift, ltv = data["lift"], data["ltv_cac"]
+    out += [
+        "",
+        f"Lift: marketing sourced {_pct(lift['won_revenue_share'])} of won revenue, "
+        f"{_pct(lift['won_count_share'])} of won deals",
+        "Quality (mean won amount): "
+        + ", ".join(f"{s} {_money(v, cur)}" for s, v in data["quality"]["avg_won_amount"].items()),
+        "Conversion (win rate): "
+        + ", ".join(f"{s} {_pct(v)}" for s, v in data["conversion"]["win_rate"].items()),
+        "Health (leakage): "
+        + ", ".join(f"{k} {_pct(v)}" for k, v in data["health"]["leakage"].items()),
+        "Stuck leads: " + ", ".join(f"{k} {v:,}" for k, v in data["health"]["stuck"].items()),
+        f"LTV:CAC: CAC {_money(ltv['cac'], cur)}, LTV {_money(ltv['ltv'], cur)}, "
+        f"ratio {ltv['ratio'] if ltv['ratio'] is None else round(ltv['ratio'], 1)}, "
+        f"payback {ltv['payback_months'] if ltv['payback_months'] is None else round(ltv['payback_months'], 1)} months",
+        "",
+        "Levers (first touch, KPI window):",
+    ]
+    out.append(
+        format_table(
+            [
+                [c["channel"], c["spend"], c["won_count"], c["won_revenue"], c["cac"], c["roi"]]
+                for c in data["levers"]["channels"]
+            ],
+            ["channel", "spend", "won", "won revenue", "CAC", "ROI"],
+        )
+    )
+    return "\n".join(out)
+
+
+def cmd_kpis(args: argparse.Namespace) -> int:
+    from workbook.kpis import compute_kpis
+
+    data = compute_kpis(_load(args.dir)).to_dict()
+    print_json(data) if args.json else print(render_kpis(data))
+    return EXIT_OK
+
+
+def render_plan(report) -> str:
+    """The readable form of ``plan``: one row per stage, then the CMO's first questions."""
+    data = report.to_dict()
+    frame = report.stage_frame()
+    rows = [
+        [
+            r.stage,
+            round(float(r.total), 1),
+            None if r.net_total != r.net_total else round(float(r.net_total), 1),
+            None if r.p10 != r.p10 else round(float(r.p10), 1),
+            None if r.p90 != r.p90 else round(float(r.p90), 1),
+            round(float(r.run_rate), 1),
+            round(float(r.peak_required), 1),
+            None if r.rate != r.rate else f"{100 * r.rate:.1f}% ({r.rate_from})",
+        ]
+        for r in frame.itertuples()
+    ]
+    out = [
+        f"Reverse-funnel plan: {data['months'][0]} to {data['months'][-1]}",
+        "",
+        format_table(
+            rows,
+            ["stage", "total", "net of pipeline", "p10", "p90", "run-rate/mo", "peak/mo", "rate"],
+        ),
+        "",
+        f"Average deal size: {data['assumptions']['avg_deal_size']:,.0f} "
+        f"({data['assumptions']['from']['avg_deal_size']})",
+        f"First month new leads can bring revenue: {report.first_landing_month}",
+        f"Share of the target out of reach given lead times: {100 * report.out_of_reach_share:.1f}%",
+    ]
+    credit = data.get("pipeline_credit")
+    if credit:
+        out.append(
+            f"Pipeline already in flight: {credit['revenue']:,.0f} expected revenue, "
+            f"{credit['won']:.1f} deals"
+        )
+    return "\n".join(out)
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from workbook.plan import PlanError, build_plan
+
+    if args.simulate < 0:
+        raise UsageError("--simulate takes a number of draws >= 0")
+    try:
+        report = build_plan(
+            _load(args.dir), scenario=args.scenario, simulate=args.simulate, seed=args.seed
+        )
+    except PlanError as exc:
+        raise EngagementError(exc.problems) from None
+    print_json(report.to_dict()) if args.json else print(render_plan(report))
+    return EXIT_OK
+
+
+def cmd_content(args: argparse.Namespace) -> int:
+    from workbook.content import build_content_report, render_content_text
+
+    report = build_content_report(_load(args.dir))
+    print_json(report.to_dict()) if args.json else print(render_content_text(report))
+    return EXIT_OK
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from workbook.io import write_frame_csv
+    from workbook.scoring import ScoringError, build_scoring, render_score_text
+
+    engagement = _load(args.dir)
+    try:
+        report = build_scoring(engagement, target=args.target, seed=args.seed)
+    except ScoringError as exc:
+        print(f"workbook score: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    if args.out:
+        path = write_frame_csv(report.scores, Path(args.out))
+        print(f"wrote {len(report.scores):,} scores to {path}", file=sys.stderr)
+    print_json(report.to_dict()) if args.json else print(render_score_text(report))
+    return EXIT_OK
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from workbook.batch import SchedulerError, run_batch
+    from workbook.reports import PdfExportError
+    from workbook.runner import UnknownParameterError
+
+    phases = ["kickoff", "midpoint", "final"] if args.phase == "all" else [args.phase]
+    try:
+        result = run_batch(
+            args.dirs,
+            out_dir=Path(args.out),
+            workers=args.workers,
+            scheduler=args.scheduler,
+            phases=phases,
+            language=args.language,
+            seed=args.seed,
+            pdf=args.pdf,
+            progress=not args.quiet,
+        )
+    except (
+        ValueError,
+        FileNotFoundError,
+        UnknownParameterError,
+        PdfExportError,
+        SchedulerError,
+    ) as exc:
+        raise UsageError(str(exc)) from None
+    for row in result.rows:
+        for note in row.notes:
+            print(f"{row.engagement_dir}: {note}", file=sys.stderr)
+    print(result.to_text())
+    return result.exit_code
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -189,6 +389,107 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser(
+        "kpis",
+        help="the funnel and the six outcome KPIs",
+        description="Funnel conversion (censoring-aware cumulative incidence within "
+        "horizon_days), velocity, lift, quality, conversion, health, levers and LTV:CAC over "
+        "the KPI window. Rates are fractions 0..1, money in the engagement's currency.",
+    )
+    p.add_argument("dir", metavar="DIR", help="engagement folder")
+    p.add_argument("--json", action="store_true", help="print one JSON object (CONTRACT.md)")
+    p.set_defaults(func=cmd_kpis)
+
+    p = sub.add_parser(
+        "plan",
+        help="the reverse-funnel plan; with --simulate, uncertainty bands",
+        description="Work back from targets.revenue through the stage conversion rates and "
+        "lag distributions to the leads each stage needs, month by month. Assumptions not "
+        "overridden in engagement.yaml come from the data.",
+    )
+    p.add_argument("dir", metavar="DIR", help="engagement folder")
+    p.add_argument("--json", action="store_true", help="print one JSON object (CONTRACT.md)")
+    p.add_argument(
+        "--simulate",
+        type=int,
+        default=0,
+        metavar="N",
+        help="draw the data-estimated rates N times from their Beta posteriors: p10/p90 bands",
+    )
+    p.add_argument("--scenario", default=None, help="apply a named scenario of engagement.yaml")
+    p.add_argument("--seed", type=int, default=7, help="seed of the simulation (default: 7)")
+    p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser(
+        "content",
+        help="content matrix, gaps and conversation tracks",
+        description="Count assets per persona x buying stage, list the gaps (cells below "
+        "content.min_assets_per_cell), one conversation track per cell with the buyer's "
+        "question and the assets answering it, and untagged and stale assets.",
+    )
+    p.add_argument("dir", metavar="DIR", help="engagement folder")
+    p.add_argument("--json", action="store_true", help="print one JSON object (CONTRACT.md)")
+    p.set_defaults(func=cmd_content)
+
+    p = sub.add_parser(
+        "score",
+        help="the lead-scoring model of the lead management framework",
+        description="Fit a lead-scoring model predicting whether an inquiry reaches the target "
+        "stage within horizon_days from what was known before (attributes and earlier "
+        "touches); report its holdout AUC, the recommended MQL threshold and account signals.",
+    )
+    p.add_argument("dir", metavar="DIR", help="engagement folder")
+    p.add_argument("--json", action="store_true", help="print one JSON object (CONTRACT.md)")
+    p.add_argument("--out", default=None, metavar="FILE", help="write lead_id,score for every lead")
+    p.add_argument("--target", default="sql", help="stage to predict (default: sql)")
+    p.add_argument("--seed", type=int, default=7, help="random seed (default: 7)")
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser(
+        "batch",
+        help="run every engagement; one failure never stops the others",
+        description="Execute the phase notebooks on every DIR in parallel and write each "
+        "client's reports and Excel key tables into OUT/<client-slug>/, all-or-nothing: a "
+        "failed engagement keeps its previous reports, and its error (with the notebook up to "
+        "the failing cell) goes to OUT/<client-slug>/failed/. Prints a summary; exit 1 if any "
+        "engagement failed.",
+    )
+    p.add_argument("dirs", metavar="DIR", nargs="+", help="engagement folders")
+    p.add_argument(
+        "--out", default="reports", metavar="OUT", help="output folder (default: reports)"
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        metavar="N",
+        help="local worker processes, one notebook kernel each (default: 2; use the number of "
+        "cores)",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:8786) "
+        "instead of local worker processes",
+    )
+    p.add_argument(
+        "--phase",
+        choices=["kickoff", "midpoint", "final", "all"],
+        default="all",
+        help="which phase report(s) to produce (default: all)",
+    )
+    p.add_argument(
+        "--language",
+        choices=["en", "fr"],
+        default=None,
+        help="report language of every engagement (default: each engagement.yaml's)",
+    )
+    p.add_argument("--seed", type=int, default=7, help="random seed (default: 7)")
+    p.add_argument("--pdf", action="store_true", help="also print each report to PDF (Chromium)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser(
         "new",
         help="scaffold a new engagement folder with templates",
         description="Create DIR with a commented engagement.yaml and empty data files with "
@@ -250,6 +551,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"workbook {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # output piped into `head` and closed: not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         print(f"workbook {args.command}: interrupted; no report was half-written.", file=sys.stderr)
         return 130

@@ -104,7 +104,9 @@ def figure_html(fig: Figure, *, alt: str = "") -> str:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    title = alt or (fig.axes[0].get_title() if fig.axes else "")
+    titles = [fig.get_suptitle()] if fig.get_suptitle() else []
+    titles += [ax.get_title(loc=loc) for ax in fig.axes for loc in ("left", "center")]
+    title = alt or next((t for t in titles if t), "")
     return (
         f'<img class="wb-figure" alt="{html.escape(title)}" '
         f'src="data:image/png;base64,{data}" style="max-width:100%"/>'

@@ -33,6 +33,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbook.attribution import ATTRIBUTION_MODELS, attribute
 from workbook.baseline import stage_counts
@@ -833,8 +835,7 @@ def channel_levers(
     window_spend = _spend_in_window(spend, start=start, end=end)
     spend_by = window_spend.groupby(window_spend["channel"].astype(str))["amount"].sum()
     won = closed.loc[closed["status"].eq("won").to_numpy(bool)]
-    lead_index = pd.Index(leads["lead_id"].astype(str))
-    position = lead_index.get_indexer(won["lead_id"].astype("string").fillna("").astype(str))
+    position = _positions_in(leads["lead_id"], won["lead_id"])
     found = position >= 0
     channel_of = leads["source_channel"].astype("string").to_numpy(object)
     won_channel = pd.Series(np.where(found, channel_of[np.maximum(position, 0)], None))
@@ -910,24 +911,27 @@ def touch_attribution(
     in_play = outcome >= start64
     converted = ~np.isnat(won_at) & (won_at >= start64)
     valid = touches[["lead_id", "touched_at", "channel"]].notna().all(axis=1).to_numpy(bool)
-    position = pd.Index(leads["lead_id"].astype(str)).get_indexer(
-        touches["lead_id"].astype("string").fillna("").astype(str)
-    )
+    position = _positions_in(leads["lead_id"], touches["lead_id"])
     found = valid & (position >= 0)
     safe = np.maximum(position, 0)
-    cutoff = outcome[safe] + _DAY
     touched = touches["touched_at"].to_numpy("datetime64[ns]")
-    keep = found & in_play[safe] & (touched < cutoff)
-    kept = touches.loc[keep, ["lead_id", "touched_at", "channel"]]
-    if len(kept) == 0:
+    keep = found & in_play[safe] & (touched < outcome[safe] + _DAY)
+    if not keep.any():
         return None
-    kept = kept.assign(lead_id=kept["lead_id"].astype(str), channel=kept["channel"].astype(str))
-    population = np.flatnonzero(in_play)
+    # leads as integer codes (rows of journeys.leads): hashing 5M ids as text is the slow part
+    kept = pd.DataFrame(
+        {
+            "lead_id": position[keep],
+            "touched_at": touched[keep],
+            "channel": touches["channel"].loc[keep].reset_index(drop=True),
+        }
+    )
+    won_rows = np.flatnonzero(in_play & converted)  # touched leads not listed: not converted
     outcomes = pd.DataFrame(
         {
-            "lead_id": leads["lead_id"].astype(str).to_numpy()[population],
-            "converted": converted[population],
-            "revenue": leads["won_amount"].to_numpy(float)[population],
+            "lead_id": won_rows,
+            "converted": np.ones(len(won_rows), dtype=bool),
+            "revenue": leads["won_amount"].to_numpy(float)[won_rows],
         }
     )
     credit = attribute(kept, outcomes, models=models)
@@ -938,6 +942,16 @@ def touch_attribution(
     credit = credit.rename(columns=renamed)
     credit.index = credit.index.astype(str)
     return credit
+
+
+def _positions_in(ids: pd.Series, keys: pd.Series) -> np.ndarray:
+    """Row of each key in ``ids`` (unique), -1 where absent or missing (hash join in Arrow)."""
+    values = pa.array(ids, from_pandas=True)
+    wanted = pa.array(keys, from_pandas=True)
+    if values.type != wanted.type or not pa.types.is_large_string(values.type):
+        values, wanted = values.cast(pa.large_string()), wanted.cast(pa.large_string())
+    found = pc.index_in(wanted, value_set=values)
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 # --- cohorts ----------------------------------------------------------------------------------
@@ -1056,7 +1070,22 @@ class KpiReport:
         return pd.Series(1.0 - self.funnel["rate"].to_numpy(float), index=keys.to_numpy())
 
     def to_dict(self) -> dict[str, Any]:
-        """The contract's ``kpis --json`` object: plain JSON-able Python, None for undefined."""
+        """The contract's ``kpis --json`` object: plain JSON-able Python, None for undefined.
+
+        Exactly the contract's top-level keys. Inside them, beyond the contract's own keys:
+        ``funnel[]`` adds ``rate_lower``/``rate_upper`` (band of ``rate``),
+        ``naive_lower``/``naive_upper`` (Wilson), ``p75_days``, ``p90_days``;
+        ``velocity[pair]`` holds ``rate``, ``median_days``, ``p75_days``, ``p90_days``,
+        ``within_<n>_days``; ``lift`` adds counts and revenues; ``quality`` adds
+        ``median_won_amount`` and ``won_count`` by source; ``conversion`` adds
+        ``win_rate_lower``/``win_rate_upper``, ``closed_count`` and ``sql_won_rate`` (win
+        incidence from SQL within the horizon) by source; ``health`` adds
+        ``stuck_threshold_days``, ``open``, ``skipped`` (by stage), ``skipped_leads`` and
+        ``recycled_leads``; ``levers.channels[]`` adds ``leads`` and ``levers.attribution`` is
+        None without touches, else ``{"models": [...], "channels": [{"channel", "<model>_won",
+        "<model>_won_revenue", ..., "markov_removal_effect"}]}``; ``ltv_cac`` adds ``spend``,
+        ``won_count`` and ``avg_won_amount``. Rates are 0..1, money in ``currency``, days floats.
+        """
         by_source = self.by_source
         sources = [str(s) for s in by_source.index]
 
@@ -1149,11 +1178,6 @@ class KpiReport:
             "client": self.client,
             "as_of": self.as_of.isoformat(),
             "currency": self.currency,
-            "window": {
-                "start": self.window_start.date().isoformat(),
-                "end": self.as_of.isoformat(),
-            },
-            "horizon_days": int(self.horizon_days),
             "funnel": funnel,
             "velocity": velocity,
             "lift": self.lift.to_dict(),

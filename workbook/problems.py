@@ -62,11 +62,13 @@ class Problem:
 
     def describe(self, *, max_rows: int = 8) -> str:
         """One readable line: ``leads.csv, column created_at, rows 3, 7: message``."""
+        yaml_file = self.file.endswith((".yaml", ".yml"))
         where = [self.file]
         if self.column:
-            where.append(f"column {self.column}")
+            where.append(f"{'key' if yaml_file else 'column'} {self.column}")
         if self.rows:
-            where.append(format_rows(self.rows, max_rows=max_rows))
+            rows = format_rows(self.rows, max_rows=max_rows)
+            where.append(rows.replace("row", "line") if yaml_file else rows)
         return f"{', '.join(where)}: {self.message}"
 
 

@@ -20,6 +20,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -323,11 +324,9 @@ def html_to_pdf(html_path: Path, pdf_path: Path, *, timeout_seconds: float = 120
     if not html_path.is_file():
         raise FileNotFoundError(f"{html_path}: no such HTML report")
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, partial_name = tempfile.mkstemp(
-        dir=pdf_path.parent, prefix=f".{pdf_path.name}.", suffix=".tmp"
-    )
-    os.close(fd)
-    partial = Path(partial_name)
+    # Chromium creates the file itself, with the usual permissions (a mkstemp placeholder
+    # would make the published PDF readable by its owner only).
+    partial = pdf_path.parent / f".{pdf_path.name}.{uuid.uuid4().hex}.tmp"
     try:
         with tempfile.TemporaryDirectory(prefix="wbk-chromium-") as profile_dir:
             command = [
@@ -345,7 +344,7 @@ def html_to_pdf(html_path: Path, pdf_path: Path, *, timeout_seconds: float = 120
                 html_path.as_uri(),
             ]
             returncode, stderr = _run_killing_group(command, timeout_seconds=timeout_seconds)
-        if returncode != 0 or partial.stat().st_size == 0:
+        if returncode != 0 or not partial.is_file() or partial.stat().st_size == 0:
             detail = "\n".join(stderr.strip().splitlines()[-5:])
             raise PdfExportError(
                 f"Chromium could not print {html_path.name} to PDF (exit code {returncode}): "

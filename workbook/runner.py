@@ -7,9 +7,12 @@ notebooks run in parallel. A failed kernel start is retried once; a cell that ra
 
 :func:`run_engagement` executes the phase notebooks of one engagement (kickoff, mid-point,
 final) and publishes their reports into ``OUT/<client-slug>/`` only when every phase
-succeeded. A failure leaves the published reports untouched and writes
-``OUT/<client-slug>/failed/`` instead: the executed notebook up to the failing cell and
-``error.txt``.
+succeeded (with any extra file, such as the Excel key tables, written into the same staging
+folder by its ``extra_files`` callback). A failure leaves the published reports untouched and
+writes ``OUT/<client-slug>/failed/`` instead: the executed notebook up to the failing cell and
+``error.txt``. :func:`record_failure` writes that folder for a failure before any notebook ran.
+The files are moved into place with SIGINT and SIGTERM held back, so an interruption never
+publishes half of them.
 
 The kernel gets its working directory at launch: this module never changes the calling
 process's working directory (papermill's ``cwd=`` would ``os.chdir`` the whole process), so
@@ -18,14 +21,16 @@ parallel runs in worker processes or Dask worker threads do not interfere that w
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import tempfile
 import time
 import unicodedata
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -673,6 +678,7 @@ def run_engagement(
     language: str = "en",
     subtitle: str | None = None,
     timeout_seconds: int | None = 1800,
+    extra_files: Callable[[Path], object] | None = None,
 ) -> RunResult:
     """Execute an engagement's phase notebooks and publish their reports all-or-nothing.
 
@@ -715,6 +721,11 @@ def run_engagement(
         Title-page subtitle; defaults to "As of <as_of>" when ``parameters`` has ``as_of``.
     timeout_seconds : int or None, optional
         Longest run of a single cell, in seconds.
+    extra_files : callable, optional
+        Called once every phase succeeded, with the staging folder that holds the reports
+        about to be published: whatever it writes there (e.g. an Excel workbook) is
+        published with them, all-or-nothing. If it raises, nothing is published and the
+        error goes to ``failed/error.txt``. Its return value is ignored.
 
     Returns
     -------
@@ -805,10 +816,14 @@ def run_engagement(
                     language=language,
                 )
                 export_seconds[phase] = time.perf_counter() - clock
+            phase = None
+            if extra_files is not None:
+                extra_files(built)
         except Exception as error:
             _record_failure(error, phase=phase, staging=staging, report_dir=report_dir)
             raise
-        report_paths = _publish(built, report_dir=report_dir, staging=staging)
+        with _signals_deferred():
+            report_paths = _publish(built, report_dir=report_dir, staging=staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return RunResult(
@@ -845,6 +860,21 @@ def _write_reports(
         shutil.copyfile(executed_path, folder / f"{stem}.ipynb")
 
 
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back while the reports are moved into place.
+
+    A signal arriving meanwhile stays pending and is delivered (as KeyboardInterrupt, say)
+    right after the block, so the set of published files is never cut in half.
+    """
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _publish(built: Path, *, report_dir: Path, staging: Path) -> tuple[Path, ...]:
     """Move every staged report into ``report_dir``; drop a ``failed/`` left by an earlier run."""
     report_dir.mkdir(parents=True, exist_ok=True)
@@ -878,7 +908,57 @@ def _record_failure(
             f"Run failed{f' in phase {phase}' if phase else ''}: {type(error).__name__}: {error}\n"
         )
     (fresh / "error.txt").write_text(text, encoding="utf-8")
+    _swap_failed_folder(fresh, report_dir=report_dir, staging=staging)
+
+
+def _swap_failed_folder(fresh: Path, *, report_dir: Path, staging: Path) -> None:
+    """Make ``fresh`` (inside ``staging``) the new ``report_dir/failed/``; the old one goes to staging."""
+    target = report_dir / "failed"
     report_dir.mkdir(parents=True, exist_ok=True)
     if target.exists():
         os.replace(target, staging / "previous-failed")
     os.replace(fresh, target)
+
+
+def record_failure(out_dir: Path, client_slug: str, error_text: str) -> Path:
+    """Write ``out_dir/<client_slug>/failed/error.txt`` for a run that failed before any notebook.
+
+    For failures :func:`run_engagement` cannot record itself because they happen before it
+    runs (the engagement cannot be loaded, a data file is missing). The new ``failed/``
+    folder is built in a temporary folder inside ``out_dir`` and swapped in with
+    ``os.replace``: published reports are never touched, and an interrupted call leaves no
+    half-written ``error.txt``.
+
+    Parameters
+    ----------
+    out_dir : Path
+        Output root; created if needed.
+    client_slug : str
+        Client folder name; must already be a slug.
+    error_text : str
+        The whole content of ``error.txt``.
+
+    Returns
+    -------
+    Path
+        The ``failed/`` folder.
+
+    See Also
+    --------
+    run_engagement : records notebook failures itself.
+    """
+    out_dir = Path(out_dir).resolve()
+    if not client_slug or slugify(client_slug) != client_slug:
+        raise ValueError(f"client_slug {client_slug!r} is not a slug; pass slugify(client)")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report_dir = out_dir / client_slug
+    staging = Path(tempfile.mkdtemp(prefix=f".{client_slug}.failed-", dir=out_dir))
+    try:
+        fresh = staging / "failed"
+        fresh.mkdir()
+        text = error_text if error_text.endswith("\n") else error_text + "\n"
+        (fresh / "error.txt").write_text(text, encoding="utf-8")
+        _swap_failed_folder(fresh, report_dir=report_dir, staging=staging)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return report_dir / "failed"

@@ -311,10 +311,12 @@ def parse_table(
     index = pd.RangeIndex(check.n)
     for rule in rules:
         if rule.name not in headers:
-            fill = rule.default if rule.default is not None else pd.NA
-            kind_dtype = "datetime64[ns]" if rule.kind in ("date", "datetime", "month") else None
-            kind_dtype = "float64" if rule.kind == "number" else kind_dtype
-            out[rule.name] = pd.Series(fill, index=index, dtype=kind_dtype or "string")
+            if rule.kind in ("date", "datetime", "month"):
+                out[rule.name] = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+            elif rule.kind == "number":
+                out[rule.name] = pd.Series(np.nan, index=index, dtype="float64")
+            else:
+                out[rule.name] = pd.Series(rule.default, index=index, dtype=TEXT_DTYPE)
             continue
         raw_col = raw.frame[headers[rule.name]].reset_index(drop=True)
         name = rule.name

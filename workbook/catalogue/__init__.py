@@ -4,6 +4,10 @@ Each module defines ``TEXT = {"en": {...}, "fr": {...}}``. Keys are unique acros
 (``tests/test_i18n.py`` checks both languages hold the same keys and placeholders).
 """
 
-from workbook.catalogue import common, kickoff
+from workbook.catalogue import common, kickoff, midpoint, plan
 
-MODULES = (common, kickoff)
+MODULES = (common, kickoff, midpoint, plan)
+
+from workbook.catalogue import strategy  # noqa: E402
+
+MODULES += (strategy,)

@@ -1,0 +1,139 @@
+"""How long `workbook kpis` takes end to end, against pandas merely reading the same CSVs.
+
+Run on demand (never part of `make test`):
+
+    .venv/bin/python bench/bench_kpis.py                  # 100k and 1M leads
+    .venv/bin/python bench/bench_kpis.py --leads 200000
+
+Generates each synthetic engagement (seeded; leads, opportunities, spend, content, touches)
+under bench/_data/ once, then times, best of ``--repeat`` runs: (a) ``pd.read_csv`` of every
+data file with pandas' defaults; (b) ``load_engagement`` (read + validate); (c)
+``build_journeys``; (d) ``compute_kpis``, every KPI including multi-touch attribution; and
+(b + c + d), what `workbook kpis` does. Peak memory is the maximum resident set size of a
+fresh child process running (b + c + d) once (its ``VmHWM``). Ends with the 1M / 100k scaling of each step
+(10.0 = linear in leads).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from workbook.engagement import load_engagement
+from workbook.journeys import build_journeys
+from workbook.kpis import compute_kpis
+from workbook.synthetic import generate_engagement, write_engagement
+
+HERE = Path(__file__).resolve().parent
+
+
+def ensure_data(n_leads: int, seed: int) -> Path:
+    """The cached engagement of ``n_leads`` leads (shared with bench_validate.py)."""
+    directory = HERE / "_data" / f"leads_{n_leads}"
+    if not (directory / "data" / "leads.csv").exists():
+        started = time.perf_counter()
+        write_engagement(generate_engagement(n_leads=n_leads, seed=seed), directory)
+        print(
+            f"generated {n_leads:,} leads in {time.perf_counter() - started:.1f} s -> {directory}"
+        )
+    return directory
+
+
+def best_of(repeat: int, func) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = func()
+        times.append(time.perf_counter() - started)
+    return min(times), result
+
+
+def end_to_end(directory: Path) -> dict:
+    """What `workbook kpis DIR --json` computes."""
+    engagement = load_engagement(directory)
+    return compute_kpis(engagement, build_journeys(engagement)).to_dict()
+
+
+def peak_rss_gb() -> float:
+    """This process's peak resident set size in GB.
+
+    ``VmHWM`` of /proc/self/status where available: unlike ``ru_maxrss``, it is not inherited
+    from the (large) parent process the child was forked from.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024 / 1e9
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e9  # KiB on Linux
+
+
+def child_peak_rss_gb(directory: Path) -> float:
+    """Peak resident memory (GB) of a fresh process running the whole computation once."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(directory)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def measure(directory: Path, repeat: int) -> dict[str, float]:
+    files = sorted((directory / "data").glob("*.csv"))
+    read, _ = best_of(repeat, lambda: [pd.read_csv(f, low_memory=False) for f in files])
+    load, engagement = best_of(repeat, lambda: load_engagement(directory))
+    journeys_s, journeys = best_of(repeat, lambda: build_journeys(engagement))
+    kpis, _ = best_of(repeat, lambda: compute_kpis(engagement, journeys))
+    return {
+        "leads": len(engagement.leads),
+        "touches": 0 if engagement.touches is None else len(engagement.touches),
+        "read_csv": read,
+        "load_engagement": load,
+        "build_journeys": journeys_s,
+        "compute_kpis": kpis,
+        "total": load + journeys_s + kpis,
+        "peak_rss_gb": child_peak_rss_gb(directory),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--leads", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        json.dumps(end_to_end(args.child), allow_nan=False)
+        print(peak_rss_gb())
+        return
+
+    results = {n: measure(ensure_data(n, args.seed), args.repeat) for n in args.leads}
+    steps = ["read_csv", "load_engagement", "build_journeys", "compute_kpis", "total"]
+    header = f"{'leads':>10s} {'touches':>10s} " + " ".join(f"{s:>15s}" for s in steps)
+    print(header + f" {'total/read':>10s} {'peak GB':>8s}")
+    for r in results.values():
+        cells = " ".join(f"{r[s]:15.2f}" for s in steps)
+        print(
+            f"{r['leads']:>10,} {r['touches']:>10,} {cells} "
+            f"{r['total'] / r['read_csv']:10.2f} {r['peak_rss_gb']:8.2f}"
+        )
+    sizes = sorted(results)
+    if len(sizes) >= 2:
+        small, large = results[sizes[0]], results[sizes[-1]]
+        factor = sizes[-1] / sizes[0]
+        print(f"\nscaling {sizes[-1]:,} / {sizes[0]:,} leads (linear = {factor:.1f}):")
+        for s in steps:
+            print(f"  {s:16s} x{large[s] / small[s]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""The `workbook` command: help, scaffolding, exit codes, JSON only on stdout."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from workbook.cli import main
+from workbook.engagement import audit_engagement
+from workbook.schema import DATA_FILES
+
+
+def test_help_lists_every_command(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("validate", "run", "new"):
+        assert command in out
+
+
+def test_new_scaffolds_a_commented_template_and_empty_files_with_headers(tmp_path, capsys):
+    target = tmp_path / "clients" / "acme"
+    assert main(["new", str(target)]) == 0
+    text = (target / "engagement.yaml").read_text()
+    assert "# " in text and "client:" in text
+    config = yaml.safe_load(text)
+    assert config["client"] == "New Client"
+    for stem in DATA_FILES:
+        header = (target / "data" / f"{stem}.csv").read_text().strip()
+        assert header.count(",") >= 2
+    # the template itself is valid: only the empty data files are reported
+    errors = audit_engagement(target).to_dict()["errors"]
+    assert {e["file"] for e in errors} == {
+        "leads.csv",
+        "opportunities.csv",
+        "spend.csv",
+        "content.csv",
+    }
+    assert all("no data rows" in e["message"] for e in errors)
+
+
+def test_new_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
+    (tmp_path / "x.txt").write_text("keep me")
+    assert main(["new", str(tmp_path)]) == 1
+    assert "not empty" in capsys.readouterr().err
+    assert (tmp_path / "x.txt").read_text() == "keep me"
+
+
+def test_console_script_prints_json_only_on_stdout(tiny_dir):
+    result = subprocess.run(
+        [sys.executable, "-m", "workbook", "validate", str(tiny_dir), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["ok"] is True
+
+
+def test_kpis_json_has_every_key_of_the_contract(tiny_dir, capsys):
+    assert main(["kpis", str(tiny_dir), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) >= {
+        "client", "as_of", "currency", "funnel", "velocity", "lift", "quality",
+        "conversion", "health", "levers", "ltv_cac",
+    }  # fmt: skip
+    assert data["as_of"] == "2026-06-30" and data["currency"] == "EUR"
+    assert [f["from"] for f in data["funnel"]] == ["inquiry", "mql", "sal", "sql", "opportunity"]
+
+
+def test_kpis_text_output_reads_as_a_table(tiny_dir, capsys):
+    assert main(["kpis", str(tiny_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "inquiry -> mql" in out and "LTV:CAC" in out
+
+
+def test_plan_json_keeps_the_contract_keys(tiny_dir, capsys):
+    assert main(["plan", str(tiny_dir), "--json", "--simulate", "50"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {"stages", "months", "required", "totals", "revenue", "assumptions", "bands"} <= set(
+        data
+    )
+    assert sum(data["revenue"]) == pytest.approx(1_000_000)
+
+
+def test_plan_with_an_unknown_scenario_names_the_key_and_exits_1(tiny_dir, capsys):
+    assert main(["plan", str(tiny_dir), "--scenario", "nope"]) == 1
+    err = capsys.readouterr().err
+    assert "engagement.yaml, key scenarios" in err
+
+
+def test_plan_simulate_must_not_be_negative(tiny_dir, capsys):
+    assert main(["plan", str(tiny_dir), "--simulate", "-1"]) == 2
+
+
+def test_content_json_keeps_the_contract_keys(tiny_dir, capsys):
+    assert main(["content", str(tiny_dir), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"matrix", "gaps", "tracks", "untagged", "stale"}
+    assert data["untagged"] == ["A4"] and data["stale"] == ["A2"]
+    assert len(data["tracks"]) == 3 * 4
+
+
+def test_score_on_too_little_history_says_what_is_missing(tiny_dir, capsys):
+    assert main(["score", str(tiny_dir), "--json"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "Traceback" not in captured.err and "workbook score:" in captured.err
