@@ -36,6 +36,9 @@ sample: setup
 
 bench: setup
 	$(BIN)/python bench/bench_validate.py
+	$(BIN)/python bench/bench_kpis.py
+	$(BIN)/python bench/bench_plan.py
+	$(BIN)/python bench/bench_batch.py
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache

@@ -312,9 +312,9 @@ def test_engagement_yaml_questions_override_the_bank_per_persona_and_language(tm
 
 def test_a_misspelt_question_key_is_an_error_naming_the_engagement_yaml_key(tmp_path):
     yaml = TINY_YAML + "content:\n  questions:\n    economic_buyer:\n      decison: Why us?\n"
-    engagement = load_engagement(write_engagement(tmp_path / "e", {"engagement.yaml": yaml}))
+    # reported when the engagement is loaded, so `workbook validate` shows it up front
     with pytest.raises(EngagementError) as info:
-        build_content_report(engagement)
+        load_engagement(write_engagement(tmp_path / "e", {"engagement.yaml": yaml}))
     problem = info.value.problems[0]
     assert problem.file == "engagement.yaml"
     assert problem.column == "content.questions.economic_buyer.decison"

@@ -218,9 +218,9 @@ def test_invalid_lead_management_keys_are_errors_naming_the_engagement_yaml_key(
         "  stages: {mqll: {definition: x}}\n"
         "  recycle: {nurture_days: -3}\n"
     )
-    engagement = load_engagement(write_engagement(tmp_path / "e", {"engagement.yaml": yaml}))
+    # reported when the engagement is loaded, so `workbook validate` shows it up front
     with pytest.raises(EngagementError) as info:
-        build_lead_management(engagement)
+        load_engagement(write_engagement(tmp_path / "e", {"engagement.yaml": yaml}))
     found = {p.column: p.message for p in info.value.problems}
     assert found["lead_management.sla_dayz"] == "unknown key 'sla_dayz': did you mean 'sla_days'?"
     assert "did you mean 'mql'" in found["lead_management.stages.mqll"]

@@ -420,3 +420,14 @@ def test_optional_columns_may_be_absent(tmp_path):
     assert engagement.content["published_at"].isna().all()
     assert engagement.leads["email"].isna().all()
     assert engagement.audit.duplicates == {"leads": 0}
+
+
+def test_validate_reports_bad_plan_and_lead_management_sections_up_front(tmp_path):
+    bad = TINY_YAML + (
+        "scenarios:\n  - name: prudent\n    targets: {revenu: 5}\n"
+        "lead_management:\n  sla_day: {mql_sal: 2}\n"
+    )
+    d = write_engagement(tmp_path / "e", {"engagement.yaml": bad})
+    keys = {e["column"] for e in errors_of(d)}
+    assert any(k and k.startswith("scenarios[1]") for k in keys), keys
+    assert any(k and k.startswith("lead_management") for k in keys), keys

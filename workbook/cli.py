@@ -362,6 +362,28 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 # --- parser --------------------------------------------------------------------------------
+def _analysis_parser(sub, name: str, **kwargs) -> argparse.ArgumentParser:
+    """A command reading one engagement folder, with a readable table or ``--json``."""
+    p = sub.add_parser(name, **kwargs)
+    p.add_argument("dir", metavar="DIR", help="engagement folder")
+    p.add_argument("--json", action="store_true", help="print one JSON object (CONTRACT.md)")
+    return p
+
+
+def _report_options(p: argparse.ArgumentParser, *, language_help: str) -> None:
+    """Options shared by ``run`` and ``batch``."""
+    p.add_argument(
+        "--phase",
+        choices=["kickoff", "midpoint", "final", "all"],
+        default="all",
+        help="which phase report(s) to produce (default: all)",
+    )
+    p.add_argument("--language", choices=["en", "fr"], default=None, help=language_help)
+    p.add_argument("--seed", type=int, default=7, help="random seed (default: 7)")
+    p.add_argument("--pdf", action="store_true", help="also print each report to PDF (Chromium)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbook",
@@ -378,36 +400,33 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
-    p = sub.add_parser(
+    p = _analysis_parser(
+        sub,
         "validate",
         help="audit the data: errors, warnings, duplicates, row accounting",
         description="Audit an engagement's data: every error names the file, column and rows; "
         "every row read is either used or quarantined. Exit 1 when there are errors.",
     )
-    p.add_argument("dir", metavar="DIR", help="engagement folder")
-    p.add_argument("--json", action="store_true", help="print one JSON object (CONTRACT.md)")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser(
+    p = _analysis_parser(
+        sub,
         "kpis",
         help="the funnel and the six outcome KPIs",
         description="Funnel conversion (censoring-aware cumulative incidence within "
         "horizon_days), velocity, lift, quality, conversion, health, levers and LTV:CAC over "
         "the KPI window. Rates are fractions 0..1, money in the engagement's currency.",
     )
-    p.add_argument("dir", metavar="DIR", help="engagement folder")
-    p.add_argument("--json", action="store_true", help="print one JSON object (CONTRACT.md)")
     p.set_defaults(func=cmd_kpis)
 
-    p = sub.add_parser(
+    p = _analysis_parser(
+        sub,
         "plan",
         help="the reverse-funnel plan; with --simulate, uncertainty bands",
         description="Work back from targets.revenue through the stage conversion rates and "
         "lag distributions to the leads each stage needs, month by month. Assumptions not "
         "overridden in engagement.yaml come from the data.",
     )
-    p.add_argument("dir", metavar="DIR", help="engagement folder")
-    p.add_argument("--json", action="store_true", help="print one JSON object (CONTRACT.md)")
     p.add_argument(
         "--simulate",
         type=int,
@@ -419,26 +438,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=7, help="seed of the simulation (default: 7)")
     p.set_defaults(func=cmd_plan)
 
-    p = sub.add_parser(
+    p = _analysis_parser(
+        sub,
         "content",
         help="content matrix, gaps and conversation tracks",
         description="Count assets per persona x buying stage, list the gaps (cells below "
         "content.min_assets_per_cell), one conversation track per cell with the buyer's "
         "question and the assets answering it, and untagged and stale assets.",
     )
-    p.add_argument("dir", metavar="DIR", help="engagement folder")
-    p.add_argument("--json", action="store_true", help="print one JSON object (CONTRACT.md)")
     p.set_defaults(func=cmd_content)
 
-    p = sub.add_parser(
+    p = _analysis_parser(
+        sub,
         "score",
         help="the lead-scoring model of the lead management framework",
         description="Fit a lead-scoring model predicting whether an inquiry reaches the target "
         "stage within horizon_days from what was known before (attributes and earlier "
         "touches); report its holdout AUC, the recommended MQL threshold and account signals.",
     )
-    p.add_argument("dir", metavar="DIR", help="engagement folder")
-    p.add_argument("--json", action="store_true", help="print one JSON object (CONTRACT.md)")
     p.add_argument("--out", default=None, metavar="FILE", help="write lead_id,score for every lead")
     p.add_argument("--target", default="sql", help="stage to predict (default: sql)")
     p.add_argument("--seed", type=int, default=7, help="random seed (default: 7)")
@@ -472,21 +489,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="run on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:8786) "
         "instead of local worker processes",
     )
-    p.add_argument(
-        "--phase",
-        choices=["kickoff", "midpoint", "final", "all"],
-        default="all",
-        help="which phase report(s) to produce (default: all)",
+    _report_options(
+        p, language_help="report language of every engagement (default: each engagement.yaml's)"
     )
-    p.add_argument(
-        "--language",
-        choices=["en", "fr"],
-        default=None,
-        help="report language of every engagement (default: each engagement.yaml's)",
-    )
-    p.add_argument("--seed", type=int, default=7, help="random seed (default: 7)")
-    p.add_argument("--pdf", action="store_true", help="also print each report to PDF (Chromium)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser(
@@ -513,19 +518,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="engagement folder (default: the sample)",
     )
     p.add_argument(
-        "--phase",
-        choices=["kickoff", "midpoint", "final", "all"],
-        default="all",
-        help="which phase report(s) to produce (default: all)",
-    )
-    p.add_argument(
         "--out", default="reports", metavar="OUT", help="output folder (default: reports)"
     )
     p.add_argument("--as-of", default=None, metavar="DATE", help="snapshot date, e.g. 2026-09-30")
-    p.add_argument("--language", choices=["en", "fr"], default=None, help="report language")
-    p.add_argument("--seed", type=int, default=7, help="random seed (default: 7)")
-    p.add_argument("--pdf", action="store_true", help="also print each report to PDF (Chromium)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _report_options(p, language_help="report language (default: engagement.yaml's)")
     p.set_defaults(func=cmd_run)
     return parser
 

@@ -76,9 +76,39 @@ def read_engagement_config(directory: Path) -> EngagementConfig:
     """
     raw = read_yaml(Path(directory) / CONFIG_FILE)
     config, problems = parse_config(raw)  # type: ignore[arg-type]
-    if config is None:
+    if config is not None:
+        problems = section_problems(config)
+    if problems:
         raise EngagementError(problems, audit=Audit(errors=tuple(problems)))
     return config
+
+
+def section_problems(config: EngagementConfig) -> list[Problem]:
+    """Problems in the sections each analysis reads itself: ``scenarios``, ``budget``,
+    ``lead_management`` and ``content.questions``, so ``validate`` reports them up front.
+    """
+    # imported here: these analyses import this module
+    from workbook.budget import parse_budget
+    from workbook.leadmgmt import parse_lead_management
+    from workbook.plan import PlanError, parse_scenarios
+    from workbook.questions import check_question_overrides
+
+    problems: list[Problem] = []
+    for check in (
+        lambda: parse_scenarios(config.scenarios, stages=config.stages),
+        lambda: parse_budget(config.budget),
+    ):
+        try:
+            check()
+        except PlanError as exc:
+            problems.extend(exc.problems)
+    problems.extend(parse_lead_management(config.lead_management, stages=config.stages)[1])
+    problems.extend(
+        check_question_overrides(
+            config.questions, personas=config.personas, buying_stages=config.buying_stages
+        )
+    )
+    return problems
 
 
 def load_engagement(directory: str | Path, *, as_of: dt.date | str | None = None) -> Engagement:

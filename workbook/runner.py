@@ -800,7 +800,13 @@ def run_engagement(
                     executed_path,
                     parameters=phase_parameters[phase],
                     cwd=notebooks_dir,
-                    progress_bar=progress_bar,
+                    progress_bar=(
+                        {"desc": f"{phase:>8}", "unit": "cell", **dict(progress_bar)}
+                        if isinstance(progress_bar, Mapping)
+                        else {"desc": f"{phase:>8}", "unit": "cell"}
+                        if progress_bar
+                        else False
+                    ),
                     timeout_seconds=timeout_seconds,
                 )
                 execute_seconds[phase] = time.perf_counter() - clock
