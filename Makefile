@@ -22,6 +22,7 @@ report: setup
 test: setup
 	$(BIN)/ruff check workbook tests bench data_samples
 	$(BIN)/python -m pytest -n 2 --dist loadscope -q tests
+	$(BIN)/python -m pytest -q --doctest-modules workbook
 	$(BIN)/python -m pytest -q --nbval-lax --nbval-current-env -p no:randomly notebooks/
 
 lint: setup

@@ -132,3 +132,12 @@ def test_workbook_run_on_bad_input_exits_1_before_running_anything(tmp_path, cap
     assert "leads.csv, column created_at" in err
     assert "Traceback" not in err
     assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.notebook
+def test_midpoint_on_a_six_lead_engagement_still_renders_every_section(tmp_path):
+    engagement = write_engagement(tmp_path / "tiny")
+    nb = execute_notebook("01_midpoint_insights.ipynb", tmp_path, engagement_dir=str(engagement))
+    text = outputs_text(nb)
+    assert "## The six outcome KPIs" in text and "## Conclusions and next steps" in text
+    assert text.count("What this means:") >= 10

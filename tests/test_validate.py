@@ -392,7 +392,9 @@ def test_every_row_read_is_used_or_quarantined(tmp_path_factory, corrupt):
     audit = audit_engagement(d).to_dict()
     for counts in audit["rows"].values():
         assert counts["read"] == counts["used"] + counts["quarantined"]
-    bad_rows = {e["row"] for e in audit["errors"] if e["file"] == "leads.csv"}
+    bad_rows = {
+        e["row"] for e in audit["errors"] if e["file"] == "leads.csv" and e["row"] is not None
+    }
     assert audit["rows"]["leads"]["quarantined"] == len(bad_rows)
     assert np.all([isinstance(r, int) for r in bad_rows])
 

@@ -40,7 +40,7 @@ def format_table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> st
     Examples
     --------
     >>> print(format_table([["leads.csv", 1200]], ["file", "read"]))
-    file       read
+    file        read
     leads.csv  1,200
     """
 

@@ -214,6 +214,11 @@ def parse_months(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return values, present & values.isna().to_numpy()
 
 
+def _rows(mask: np.ndarray) -> str:
+    count = int(np.count_nonzero(mask))
+    return f"{count:,} row" + ("" if count == 1 else "s")
+
+
 def _sample(series: pd.Series, mask: np.ndarray, n: int = 3) -> str:
     shown = as_text(series[mask]).head(n).tolist()
     return ", ".join(f"'{v}'" for v in shown)
@@ -335,8 +340,8 @@ def parse_table(
                 check.error(
                     name,
                     minority,
-                    f"the column mixes ISO dates (2026-03-01: {int(parsed.iso.sum()):,} rows) and "
-                    f"day-first dates (01/03/2026: {int(parsed.day_first.sum()):,} rows); these "
+                    f"the column mixes ISO dates (2026-03-01: {_rows(parsed.iso)}) and "
+                    f"day-first dates (01/03/2026: {_rows(parsed.day_first)}); these "
                     f"rows are in the rarer format ({_sample(raw_col, minority)}): "
                     "re-export the column in one format",
                 )
@@ -428,12 +433,18 @@ def backfill_rows(values: np.ndarray) -> np.ndarray:
     """
     k = values.shape[1]
     valid = ~np.isnat(values)
-    position = np.where(valid, np.arange(k), k)
+    # only rows with a gap (an empty stage before a set one) need filling: usually a few
+    later_set = np.flip(np.logical_or.accumulate(np.flip(valid, axis=1), axis=1), axis=1)
+    rows = np.flatnonzero((~valid & later_set).any(axis=1))
+    if len(rows) == 0:
+        return values
+    sub = values[rows]
+    position = np.where(valid[rows], np.arange(k), k)
     nearest = np.minimum.accumulate(position[:, ::-1], axis=1)[:, ::-1]
-    padded = np.concatenate(
-        [values, np.full((len(values), 1), np.datetime64("NaT"), values.dtype)], 1
-    )
-    return np.take_along_axis(padded, nearest, axis=1)
+    padded = np.concatenate([sub, np.full((len(sub), 1), np.datetime64("NaT"), sub.dtype)], 1)
+    out = values.copy()
+    out[rows] = np.take_along_axis(padded, nearest, axis=1)
+    return out
 
 
 def _lead_stage_checks(
@@ -691,7 +702,8 @@ def validate_tables(
             tcheck.warn(
                 "lead_id",
                 orphan,
-                "no lead with this lead_id: the touch cannot be used and is quarantined",
+                "no usable lead with this lead_id (not in leads, or its row was quarantined): "
+                "the touch cannot be used and is quarantined",
             )
             tcheck.quarantine |= orphan
         asset_ids = content["asset_id"].dropna()
@@ -706,6 +718,8 @@ def validate_tables(
 
     frames = {
         file: frame.loc[~checks[file].quarantine].reset_index(drop=True)
+        if checks[file].quarantine.any()
+        else frame
         for file, frame in parsed.items()
     }
     as_of = config.as_of or latest_date(frames) or dt.date.today()
