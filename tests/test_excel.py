@@ -281,8 +281,10 @@ def test_unknown_language_is_rejected(tiny_engagement):
 
 
 def test_sheet_names_fit_excel_limits():
-    for language, catalogue in excel.TEXT.items():
+    from workbook.catalogue import excel as excel_text
+
+    for language, catalogue in excel_text.TEXT.items():
         for key, name in catalogue.items():
             if key.startswith("xlsx.sheet."):
                 assert len(name) <= 31 and not set(name) & set("[]:*?/\\"), (language, name)
-    assert excel.TEXT["en"].keys() == excel.TEXT["fr"].keys()
+    assert excel_text.TEXT["en"].keys() == excel_text.TEXT["fr"].keys()

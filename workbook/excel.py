@@ -15,7 +15,7 @@ kickoff's counts), and when they can be computed the KPI funnel, velocity and ch
 content gaps. No personal field of the data (:data:`workbook.schema.PII_COLUMNS`) is ever
 written, and any text that looks like an e-mail address is replaced.
 
-The sheet titles and headers live in :data:`TEXT` (same shape as a ``workbook.catalogue``
+The sheet titles and headers live in :mod:`workbook.catalogue.excel` (like every ``workbook.catalogue``
 module; keys of the shared catalogue are used where they exist).
 """
 
@@ -36,7 +36,14 @@ import pandas as pd
 from workbook.baseline import audit_issues, audit_summary, stage_counts
 from workbook.content import content_matrix
 from workbook.engagement import Engagement
-from workbook.i18n import CATALOGUE, CURRENCY_SYMBOLS, format_date, pretty, stage_label
+from workbook.i18n import (
+    CURRENCY_SYMBOLS,
+    check_language,
+    format_date,
+    pretty,
+    stage_label,
+    text,
+)
 from workbook.journeys import Journeys, build_journeys
 from workbook.schema import PII_COLUMNS
 
@@ -62,120 +69,10 @@ HEADER_FILL = "DDE3EA"
 _EMAIL = re.compile(r"[^\s@<>()\[\],;:\"']+@[^\s@<>()\[\],;:\"']+\.[A-Za-z]{2,}")
 EMAIL_REPLACEMENT = "[e-mail removed]"
 
-TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "xlsx.sheet.contents": "Contents",
-        "xlsx.sheet.data_audit": "Data audit",
-        "xlsx.sheet.data_issues": "Data issues",
-        "xlsx.sheet.funnel_counts": "Funnel counts",
-        "xlsx.sheet.kpi_funnel": "KPI - funnel",
-        "xlsx.sheet.kpi_velocity": "KPI - velocity",
-        "xlsx.sheet.kpi_channels": "KPI - channels",
-        "xlsx.sheet.plan_totals": "Plan - totals",
-        "xlsx.sheet.plan_required": "Plan - by month",
-        "xlsx.sheet.content_gaps": "Content gaps",
-        "xlsx.about.data_audit": "Rows read, used and quarantined per file, with the number of errors and warnings",
-        "xlsx.about.data_issues": "Every error and warning found in the data, errors first",
-        "xlsx.about.funnel_counts": "Leads entering each stage and reaching the next one, as exported (no correction)",
-        "xlsx.about.kpi_funnel": "Conversion within {horizon} days, corrected for leads still in progress, with its {level} interval",
-        "xlsx.about.kpi_velocity": "Days to move between stages, among the leads that moved",
-        "xlsx.about.kpi_channels": "Spend, won deals, CAC and ROI per first-touch channel, {start} to {end}",
-        "xlsx.about.plan_totals": "Leads needed at each stage to reach the revenue target of {target}",
-        "xlsx.about.plan_required": "Leads that must enter each stage each month",
-        "xlsx.about.content_gaps": "Persona x buying-stage cells with fewer than {min_assets} assets",
-        "xlsx.title": "{client} - {sheet}",
-        "xlsx.amounts": "amounts in {currency}",
-        "xlsx.col.sheet": "Sheet",
-        "xlsx.col.shows": "What it shows",
-        "xlsx.col.severity": "Severity",
-        "xlsx.col.message": "Message",
-        "xlsx.severity.error": "Error",
-        "xlsx.severity.warning": "Warning",
-        "xlsx.col.rate": "Conversion within {horizon} days",
-        "xlsx.col.rate_lower": "Interval, low",
-        "xlsx.col.rate_upper": "Interval, high",
-        "xlsx.col.median_days": "Median days",
-        "xlsx.col.p75_days": "75th percentile, days",
-        "xlsx.col.p90_days": "90th percentile, days",
-        "xlsx.col.within_days": "Within {days} days",
-        "xlsx.col.spend": "Spend",
-        "xlsx.col.won_count": "Deals won",
-        "xlsx.col.won_revenue": "Won revenue",
-        "xlsx.col.cac": "CAC",
-        "xlsx.col.roi": "ROI (x)",
-        "xlsx.col.total": "Leads needed",
-        "xlsx.col.net_total": "After pipeline credit",
-        "xlsx.col.run_rate": "Today per month",
-        "xlsx.col.peak_required": "Peak month need",
-        "xlsx.col.next_rate": "Conversion to next stage",
-        "xlsx.col.rate_from": "Rate from",
-        "xlsx.from.data": "data",
-        "xlsx.from.override": "engagement.yaml",
-        "xlsx.col.needed": "Assets to produce",
-        "xlsx.note.no_targets": "No plan sheets: engagement.yaml sets no targets.revenue.",
-        "xlsx.note.plan_error": "No plan sheets: {reason}",
-    },
-    "fr": {
-        "xlsx.sheet.contents": "Sommaire",
-        "xlsx.sheet.data_audit": "Audit des données",
-        "xlsx.sheet.data_issues": "Anomalies des données",
-        "xlsx.sheet.funnel_counts": "Entonnoir (effectifs)",
-        "xlsx.sheet.kpi_funnel": "KPI - entonnoir",
-        "xlsx.sheet.kpi_velocity": "KPI - vélocité",
-        "xlsx.sheet.kpi_channels": "KPI - canaux",
-        "xlsx.sheet.plan_totals": "Plan - totaux",
-        "xlsx.sheet.plan_required": "Plan - par mois",
-        "xlsx.sheet.content_gaps": "Lacunes de contenu",
-        "xlsx.about.data_audit": "Lignes lues, utilisées et écartées par fichier, avec le nombre d'erreurs et d'avertissements",
-        "xlsx.about.data_issues": "Chaque erreur et chaque avertissement relevés dans les données, erreurs d'abord",
-        "xlsx.about.funnel_counts": "Leads entrés dans chaque étape et passés à la suivante, tels qu'exportés (sans correction)",
-        "xlsx.about.kpi_funnel": "Conversion sous {horizon} jours, corrigée des leads encore en cours, avec son intervalle à {level}",
-        "xlsx.about.kpi_velocity": "Jours pour passer d'une étape à la suivante, parmi les leads qui l'ont fait",
-        "xlsx.about.kpi_channels": "Dépenses, affaires gagnées, CAC et ROI par canal de premier contact, du {start} au {end}",
-        "xlsx.about.plan_totals": "Leads nécessaires à chaque étape pour atteindre l'objectif de chiffre d'affaires de {target}",
-        "xlsx.about.plan_required": "Leads devant entrer dans chaque étape chaque mois",
-        "xlsx.about.content_gaps": "Cellules persona x étape d'achat comptant moins de {min_assets} contenus",
-        "xlsx.title": "{client} - {sheet}",
-        "xlsx.amounts": "montants en {currency}",
-        "xlsx.col.sheet": "Onglet",
-        "xlsx.col.shows": "Contenu",
-        "xlsx.col.severity": "Gravité",
-        "xlsx.col.message": "Message",
-        "xlsx.severity.error": "Erreur",
-        "xlsx.severity.warning": "Avertissement",
-        "xlsx.col.rate": "Conversion sous {horizon} jours",
-        "xlsx.col.rate_lower": "Intervalle, bas",
-        "xlsx.col.rate_upper": "Intervalle, haut",
-        "xlsx.col.median_days": "Jours (médiane)",
-        "xlsx.col.p75_days": "75e centile, jours",
-        "xlsx.col.p90_days": "90e centile, jours",
-        "xlsx.col.within_days": "Sous {days} jours",
-        "xlsx.col.spend": "Dépenses",
-        "xlsx.col.won_count": "Affaires gagnées",
-        "xlsx.col.won_revenue": "CA gagné",
-        "xlsx.col.cac": "CAC",
-        "xlsx.col.roi": "ROI (x)",
-        "xlsx.col.total": "Leads nécessaires",
-        "xlsx.col.net_total": "Après crédit du pipeline",
-        "xlsx.col.run_rate": "Aujourd'hui par mois",
-        "xlsx.col.peak_required": "Besoin du mois de pointe",
-        "xlsx.col.next_rate": "Conversion vers l'étape suivante",
-        "xlsx.col.rate_from": "Taux issu de",
-        "xlsx.from.data": "données",
-        "xlsx.from.override": "engagement.yaml",
-        "xlsx.col.needed": "Contenus à produire",
-        "xlsx.note.no_targets": "Pas d'onglets de plan : engagement.yaml ne fixe pas targets.revenue.",
-        "xlsx.note.plan_error": "Pas d'onglets de plan : {reason}",
-    },
-}
-
 
 def _t(key: str, language: str, /, **values: object) -> str:
     """Text ``key`` in ``language``: this module's :data:`TEXT`, else the shared catalogue."""
-    template = TEXT.get(language, TEXT["en"]).get(key)
-    if template is None:
-        template = CATALOGUE.get(language, CATALOGUE["en"])[key]
-    return template.format(**values) if values else template
+    return text(key, language, **values)
 
 
 @dataclass(frozen=True)
@@ -583,8 +480,7 @@ def build_key_tables(
     --------
     write_key_tables : writes them to an ``.xlsx`` file.
     """
-    if language not in TEXT:
-        raise ValueError(f"language must be one of {sorted(TEXT)}, got {language!r}")
+    check_language(language)
     journeys = journeys if journeys is not None else build_journeys(engagement)
     tables = _data_tables(engagement, journeys, language)
     tables += _kpi_tables(engagement, journeys, language)
@@ -736,7 +632,6 @@ __all__ = [
     "KINDS",
     "KeyTable",
     "KeyTables",
-    "TEXT",
     "build_key_tables",
     "money_format",
     "redact_personal_data",
