@@ -203,8 +203,8 @@ def test_redaction_drops_personal_columns_and_masks_addresses_in_text():
 def test_audit_message_quoting_an_address_is_masked_in_the_sheet(tiny_engagement, monkeypatch):
     from workbook import baseline
 
-    def issues_with_address(audit):
-        frame = baseline.audit_issues(audit)
+    def issues_with_address(audit, *, language="en"):
+        frame = baseline.audit_issues(audit, language=language)
         frame.loc[0, "message"] = "lead bob@beta.example looks like a test record"
         return frame
 

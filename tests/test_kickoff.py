@@ -81,3 +81,15 @@ def test_kickoff_sentences_quote_the_figures(tiny):
     fr = kickoff_sentences(report, language="fr", currency="EUR")
     assert fr["spend"].startswith("21\u202f500\u202f€ dépensés sur 3 mois")
     assert report.duplicates == 1
+
+
+def test_data_issues_are_shown_in_the_report_language(tiny_dir):
+    engagement = load_engagement(tiny_dir)
+    fr = build_kickoff(engagement, language="fr").issues.set_index("column")["message"]
+    en = build_kickoff(engagement, language="en").issues.set_index("column")["message"]
+    assert fr["mql_at"].startswith("mql_at vide alors qu'une étape suivante est renseignée")
+    assert en["mql_at"].startswith("empty mql_at but a later stage is set")
+    assert (
+        fr["email"]
+        == "même e-mail qu'un lead précédent (casse et espaces ignorés) : à revoir et fusionner"
+    )

@@ -105,6 +105,8 @@ def test_kickoff_in_french_uses_french_words_and_numbers(tmp_path):
     assert "Ce que cela signifie" in text
     assert "21\u202f500\u202f€" in text  # total spend, French typography
     assert "What this means" not in text
+    # the data-quality messages are French too
+    assert "mql_at vide alors qu'une étape suivante est renseignée" in text
 
 
 @pytest.mark.notebook

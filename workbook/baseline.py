@@ -47,14 +47,14 @@ def audit_summary(audit: Audit, files: dict[str, str]) -> pd.DataFrame:
     )
 
 
-def audit_issues(audit: Audit) -> pd.DataFrame:
+def audit_issues(audit: Audit, *, language: str = "en") -> pd.DataFrame:
     """Every error and warning, one row each, errors first, most rows first.
 
     Returns
     -------
     DataFrame
         Columns ``severity`` (error | warning), ``file``, ``column``, ``rows`` (count of rows
-        concerned, 0 for a file-level problem), ``message``.
+        concerned, 0 for a file-level problem), ``message`` (in ``language``).
     """
     records = [
         {
@@ -62,7 +62,7 @@ def audit_issues(audit: Audit) -> pd.DataFrame:
             "file": p.file,
             "column": p.column or "",
             "rows": len(p.rows),
-            "message": p.message,
+            "message": p.text(language),
         }
         for severity, problems in (("error", audit.errors), ("warning", audit.warnings))
         for p in problems

@@ -237,7 +237,7 @@ def _stages(values: Any, language: str) -> list[str]:
 def _data_tables(engagement: Engagement, journeys: Journeys, language: str) -> list[KeyTable]:
     """Data audit, its issues, and the funnel counts as exported (the kickoff's tables)."""
     summary = audit_summary(engagement.audit, engagement.files)
-    issues = audit_issues(engagement.audit)
+    issues = audit_issues(engagement.audit, language=language)
     counts = stage_counts(journeys)
     t = _t
     return [

@@ -183,11 +183,8 @@ def _read_xlsx(path: Path, stem: str) -> RawTable:
     notes: tuple[Problem, ...] = ()
     if len(names) > 1:
         notes = (
-            Problem(
-                path.name,
-                None,
-                f"the workbook has {len(names)} sheets; read sheet '{sheet}' "
-                f"(name a sheet '{stem}' to choose another)",
+            Problem.coded(
+                path.name, None, "workbook_sheets", sheets=len(names), sheet=sheet, stem=stem
             ),
         )
     frame = pd.read_excel(sheets, sheet_name=sheet, dtype=object)

@@ -67,7 +67,9 @@ class KickoffReport:
     warnings_count: int
 
 
-def build_kickoff(engagement: Engagement, journeys: Journeys | None = None) -> KickoffReport:
+def build_kickoff(
+    engagement: Engagement, journeys: Journeys | None = None, *, language: str = "en"
+) -> KickoffReport:
     """Compute every figure of the kickoff report.
 
     Parameters
@@ -75,6 +77,8 @@ def build_kickoff(engagement: Engagement, journeys: Journeys | None = None) -> K
     engagement : Engagement
     journeys : Journeys, optional
         Built from ``engagement`` when not given.
+    language : {"en", "fr"}
+        Of the data-quality messages.
     """
     journeys = journeys or build_journeys(engagement)
     config = engagement.config
@@ -92,7 +96,7 @@ def build_kickoff(engagement: Engagement, journeys: Journeys | None = None) -> K
     )
     return KickoffReport(
         audit_summary=audit_summary(engagement.audit, engagement.files),
-        issues=audit_issues(engagement.audit),
+        issues=audit_issues(engagement.audit, language=language),
         stage_counts=stage_counts(journeys),
         entries_by_month=stage_entries_by_month(journeys),
         channel_mix=channel_mix(journeys),

@@ -757,7 +757,6 @@ def stuck_leads(journeys: Journeys, funnel: pd.DataFrame) -> pd.DataFrame:
 
 
 #: How validation words the warning about a skipped stage (workbook.validate).
-_SKIP_MARKER = "but a later stage is set"
 
 
 def skipped_stage_counts(engagement: Engagement) -> pd.DataFrame:
@@ -786,7 +785,7 @@ def skipped_stage_counts(engagement: Engagement) -> pd.DataFrame:
         flagged = [
             np.asarray(p.rows, dtype=np.int64)
             for p in engagement.audit.warnings
-            if p.file == file and p.column == col and _SKIP_MARKER in p.message
+            if p.file == file and p.column == col and p.code == "skipped_stage"
         ]
         mask = np.zeros(len(leads), dtype=bool)
         if flagged and col in leads:

@@ -30,12 +30,36 @@ class Problem:
     rows : tuple of int
         1-based data rows (header excluded); empty for a file- or column-level problem.
         For ``engagement.yaml`` these are line numbers.
+    code, values : str and dict, optional
+        Catalogue key (``problem.<code>``) and the values its sentence quotes, so reports can
+        show the message in the report's language.
     """
 
     file: str
     column: str | None
     message: str
     rows: tuple[int, ...] = ()
+    code: str | None = None
+    values: dict | None = field(default=None, compare=False)
+
+    @classmethod
+    def coded(
+        cls, file: str, column: str | None, code: str, rows: tuple[int, ...] = (), /, **values
+    ) -> Problem:
+        """A problem whose sentence is ``problem.<code>`` of the text catalogue (English here;
+        :meth:`text` gives it in another language)."""
+        from workbook.i18n import text
+
+        message = text(f"problem.{code}", "en", **values)
+        return cls(file, column, message, tuple(rows), code=code, values=dict(values))
+
+    def text(self, language: str = "en") -> str:
+        """The message in ``language`` (the English message when it has no catalogue code)."""
+        if self.code is None:
+            return self.message
+        from workbook.i18n import text
+
+        return text(f"problem.{self.code}", language, **(self.values or {}))
 
     def to_records(self, *, max_rows: int = MAX_ROWS_LISTED) -> list[dict]:
         """Contract JSON records: one per row (``row`` null for file-level problems).

@@ -234,19 +234,25 @@ class _FileCheck:
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = list(raw.notes)
 
-    def error(self, column: str | None, mask: np.ndarray, message: str) -> None:
+    def error(self, column: str | None, mask: np.ndarray, code: str, /, **values) -> None:
+        """Quarantine the rows of ``mask`` with the catalogue's ``problem.<code>`` sentence."""
         mask = np.asarray(mask, bool)
         if mask.any():
             self.quarantine |= mask
-            self.errors.append(Problem(self.file, column, message, rows_from_mask(mask)))
+            self.errors.append(
+                Problem.coded(self.file, column, code, rows_from_mask(mask), **values)
+            )
 
-    def warn(self, column: str | None, mask: np.ndarray | None, message: str) -> None:
+    def warn(self, column: str | None, mask: np.ndarray | None, code: str, /, **values) -> None:
+        """Warn about the rows of ``mask`` (the whole file when None); nothing is quarantined."""
         if mask is None:
-            self.warnings.append(Problem(self.file, column, message))
+            self.warnings.append(Problem.coded(self.file, column, code, **values))
             return
         mask = np.asarray(mask, bool)
         if mask.any():
-            self.warnings.append(Problem(self.file, column, message, rows_from_mask(mask)))
+            self.warnings.append(
+                Problem.coded(self.file, column, code, rows_from_mask(mask), **values)
+            )
 
 
 def _locate_columns(
@@ -330,8 +336,8 @@ def parse_table(
             check.error(
                 name,
                 parsed.unreadable,
-                f"cannot read the date ({_sample(raw_col, parsed.unreadable)}); "
-                "write dates as 2026-03-01 or 01/03/2026",
+                "unreadable_date",
+                sample=_sample(raw_col, parsed.unreadable),
             )
             if parsed.iso.any() and parsed.day_first.any():
                 minority = (
@@ -340,27 +346,29 @@ def parse_table(
                 check.error(
                     name,
                     minority,
-                    f"the column mixes ISO dates (2026-03-01: {_rows(parsed.iso)}) and "
-                    f"day-first dates (01/03/2026: {_rows(parsed.day_first)}); these "
-                    f"rows are in the rarer format ({_sample(raw_col, minority)}): "
-                    "re-export the column in one format",
+                    "mixed_dates",
+                    iso_count=int(parsed.iso.sum()),
+                    day_first_count=int(parsed.day_first.sum()),
+                    sample=_sample(raw_col, minority),
                 )
             col = parsed.values
             blank = ~(parsed.iso | parsed.day_first | parsed.unreadable)
         elif rule.kind == "month":
             col, bad = parse_months(raw_col)
             blank = col.isna().to_numpy() & ~bad
-            check.error(
-                name, bad, f"cannot read the month ({_sample(raw_col, bad)}); write 2026-03"
-            )
+            check.error(name, bad, "unreadable_month", sample=_sample(raw_col, bad))
         elif rule.kind == "number":
             col, bad = parse_numbers(raw_col, decimal_comma=raw.decimal_comma)
             blank = col.isna().to_numpy() & ~bad
-            check.error(name, bad, f"not a number ({_sample(raw_col, bad)})")
+            check.error(name, bad, "not_a_number", sample=_sample(raw_col, bad))
             if rule.minimum is not None:
                 low = (col < rule.minimum).fillna(False).to_numpy(bool)
                 check.error(
-                    name, low, f"must be >= {rule.minimum:g} (found {_sample(raw_col, low)})"
+                    name,
+                    low,
+                    "below_minimum",
+                    minimum=f"{rule.minimum:g}",
+                    sample=_sample(raw_col, low),
                 )
         else:
             low_cardinality = rule.kind == "category" or name in KEY_COLUMNS
@@ -388,12 +396,12 @@ def parse_table(
                 check.error(
                     name,
                     bad,
-                    f"unknown value ({_sample(raw_col, bad)}); allowed: "
-                    f"{', '.join(rule.allowed or ())} (map export values under values: in "
-                    "engagement.yaml)",
+                    "unknown_value",
+                    sample=_sample(raw_col, bad),
+                    allowed=", ".join(rule.allowed or ()),
                 )
         if rule.non_empty:
-            check.error(name, blank, f"required value is empty (column {name})")
+            check.error(name, blank, "empty_required", column=name)
         out[name] = col
     frame = pd.DataFrame(out)
     for rule in rules:
@@ -404,15 +412,14 @@ def parse_table(
                 first_row = (
                     pd.Series(np.arange(1, check.n + 1)).groupby(ids.to_numpy()).transform("min")
                 )
-                examples = ", ".join(
-                    f"'{i}' (first on row {r})"
-                    for i, r in list(zip(ids[dup], first_row[dup], strict=True))[:3]
-                )
+                shown = list(zip(ids[dup], first_row[dup], strict=True))[:3]
                 check.error(
                     rule.name,
                     dup,
-                    f"duplicate {rule.name}: {examples}; the first row is kept, repeats are "
-                    "quarantined",
+                    "duplicate_id",
+                    column=rule.name,
+                    examples=", ".join(f"'{i}'" for i, _ in shown),
+                    first_rows=", ".join(str(int(r)) for _, r in shown),
                 )
     frame["source_row"] = np.arange(1, check.n + 1)
     return frame, check
@@ -458,33 +465,21 @@ def _lead_stage_checks(
     for j, col in enumerate(cols):
         if skipped[:, j].any():
             check.warn(
-                col,
-                skipped[:, j],
-                f"empty {col} but a later stage is set: the lead is counted as passing "
-                f"{col.removesuffix('_at')} on the date of the next stage it reached",
+                col, skipped[:, j], "skipped_stage", column=col, stage=col.removesuffix("_at")
             )
     # NaT is the smallest int64, so a running maximum over the int view skips it
     running = np.maximum.accumulate(values.view("int64"), axis=1).view("datetime64[ns]")
     backwards = (values < running) & ~np.isnat(values)
     for j, col in enumerate(cols):
         if backwards[:, j].any():
-            check.warn(
-                col,
-                backwards[:, j],
-                f"{col} is earlier than the stage before it: treated as reached on the earlier "
-                "stage's date (0 days); check the export",
-            )
+            check.warn(col, backwards[:, j], "stage_backwards", column=col)
     leads = leads.copy()
     fixed = np.where(np.isnat(values), values, running)
     for j, col in enumerate(cols):
         leads[col] = fixed[:, j]
     disq = leads["disqualified_at"]
     early = (disq < leads["created_at"]).fillna(False).to_numpy(bool)
-    check.warn(
-        "disqualified_at",
-        early,
-        "disqualified before the lead was created: treated as disqualified on created_at",
-    )
+    check.warn("disqualified_at", early, "disqualified_before_created")
     leads["disqualified_at"] = disq.where(~early, leads["created_at"])
     return leads
 
@@ -614,41 +609,28 @@ def validate_tables(
     opps, ocheck = parsed["opportunities"], checks["opportunities"]
     closed_status = opps["status"].isin(["won", "lost"]).to_numpy(bool)
     no_close = closed_status & opps["closed_at"].isna().to_numpy()
-    ocheck.error(
-        "closed_at",
-        no_close,
-        "status is won or lost but closed_at is empty: fill in the close date",
-    )
+    ocheck.error("closed_at", no_close, "closed_without_date")
     open_closed = (
         (opps["status"].eq("open") & opps["closed_at"].notna()).fillna(False).to_numpy(bool)
     )
-    ocheck.warn("closed_at", open_closed, "open opportunity with a close date: the date is ignored")
+    ocheck.warn("closed_at", open_closed, "open_with_close_date")
     opps = opps.copy()
     opps.loc[open_closed, "closed_at"] = pd.NaT
     early = (opps["closed_at"] < opps["created_at"]).fillna(False).to_numpy(bool)
-    ocheck.warn("closed_at", early, "closed before it was created: check the export")
+    ocheck.warn("closed_at", early, "closed_before_created")
     unknown_lead = (
         opps["lead_id"].notna().to_numpy(bool)
         & ~is_in(opps["lead_id"], lead_ids)
         & ~ocheck.quarantine
     )
-    ocheck.warn(
-        "lead_id",
-        unknown_lead,
-        "no lead with this lead_id in leads: the opportunity counts for win rates and lift, "
-        "but not in the lead funnel",
-    )
+    ocheck.warn("lead_id", unknown_lead, "opportunity_unknown_lead")
     parsed["opportunities"] = opps
     leads_check = checks["leads"]
     usable_leads = ~leads_check.quarantine
     leads = link_opportunities(parsed["leads"], opps.loc[~ocheck.quarantine])
     leads = _lead_stage_checks(leads, leads_check, config)
     dup_email = _email_duplicates(leads, usable_leads)
-    leads_check.warn(
-        "email",
-        dup_email,
-        "same e-mail as an earlier lead (case and spaces ignored): review and merge",
-    )
+    leads_check.warn("email", dup_email, "duplicate_email")
     parsed["leads"] = leads
 
     spend, scheck = parsed["spend"], checks["spend"]
@@ -657,41 +639,31 @@ def validate_tables(
     scheck.warn(
         "channel",
         no_leads & ~scheck.quarantine,
-        "no lead has this source_channel: its spend counts in CAC but no lead can be credited "
-        f"(lead channels: {', '.join(sorted(lead_channels)[:12])})",
+        "spend_channel_without_leads",
+        channels=", ".join(sorted(lead_channels)[:12]),
     )
     spend_channels = set(spend["channel"].dropna().tolist())
     unspent = sorted(lead_channels - spend_channels)
     if unspent:
         leads_check.warn(
-            "source_channel",
-            None,
-            f"channels with leads but no spend in spend.csv: {', '.join(unspent)} "
-            "(their CAC and ROI cannot be computed)",
+            "source_channel", None, "channels_without_spend", channels=", ".join(unspent)
         )
 
     content, ccheck = parsed["content"], checks["content"]
     for col, allowed in (("persona", config.personas), ("buying_stage", config.buying_stages)):
         unknown = (content[col].notna() & ~content[col].isin(allowed)).to_numpy(bool)
-        ccheck.warn(
-            col,
-            unknown,
-            f"not one of engagement.yaml's {col}s ({', '.join(allowed)}): treated as untagged",
-        )
+        ccheck.warn(col, unknown, "tag_not_in_config", column=col, allowed=", ".join(allowed))
         content[col] = content[col].where(~unknown)
     untagged = (content["persona"].isna() | content["buying_stage"].isna()).to_numpy(bool)
-    ccheck.warn(
-        None,
-        untagged & ~ccheck.quarantine,
-        "untagged asset (no persona or no buying_stage): it cannot fill a content-matrix cell",
-    )
+    ccheck.warn(None, untagged & ~ccheck.quarantine, "untagged_asset")
     unknown_persona = (leads["persona"].notna() & ~leads["persona"].isin(config.personas)).to_numpy(
         bool
     )
     leads_check.warn(
         "persona",
         unknown_persona & usable_leads,
-        f"persona not in engagement.yaml ({', '.join(config.personas)}): shown as given",
+        "persona_not_in_config",
+        allowed=", ".join(config.personas),
     )
 
     if "touches" in parsed:
@@ -699,22 +671,13 @@ def validate_tables(
         orphan = ~is_in(touches["lead_id"], lead_ids) & touches["lead_id"].notna().to_numpy(bool)
         orphan = orphan & ~tcheck.quarantine
         if orphan.any():
-            tcheck.warn(
-                "lead_id",
-                orphan,
-                "no usable lead with this lead_id (not in leads, or its row was quarantined): "
-                "the touch cannot be used and is quarantined",
-            )
+            tcheck.warn("lead_id", orphan, "touch_unknown_lead")
             tcheck.quarantine |= orphan
         asset_ids = content["asset_id"].dropna()
         no_asset = touches["asset_id"].notna().to_numpy(bool) & ~is_in(
             touches["asset_id"], asset_ids
         )
-        tcheck.warn(
-            "asset_id",
-            no_asset & ~tcheck.quarantine,
-            "asset_id not in the content inventory: the touch counts for its channel only",
-        )
+        tcheck.warn("asset_id", no_asset & ~tcheck.quarantine, "touch_unknown_asset")
 
     frames = {
         file: frame.loc[~checks[file].quarantine].reset_index(drop=True)
@@ -726,16 +689,17 @@ def validate_tables(
     after = (frames["leads"]["created_at"] > pd.Timestamp(as_of)).to_numpy(bool)
     if after.any():
         leads_check.warnings.append(
-            Problem(
+            Problem.coded(
                 leads_check.file,
                 "created_at",
-                f"created after as_of ({as_of}): outside the snapshot, not analysed",
+                "created_after_as_of",
                 tuple(int(r) for r in frames["leads"]["source_row"].to_numpy()[after]),
+                as_of=str(as_of),
             )
         )
 
     empty_files = [
-        Problem(checks[f].file, None, "no usable rows: every row was quarantined (see above)")
+        Problem.coded(checks[f].file, None, "no_usable_rows")
         for f, frame in frames.items()
         if f not in OPTIONAL_FILES and len(frame) == 0
     ]

@@ -4,6 +4,6 @@ Each module defines ``TEXT = {"en": {...}, "fr": {...}}``. Keys are unique acros
 (``tests/test_i18n.py`` checks both languages hold the same keys and placeholders).
 """
 
-from workbook.catalogue import common, excel, kickoff, midpoint, plan, strategy
+from workbook.catalogue import common, excel, kickoff, midpoint, plan, problems, strategy
 
-MODULES = (common, kickoff, midpoint, plan, strategy, excel)
+MODULES = (common, kickoff, midpoint, plan, strategy, excel, problems)
