@@ -279,8 +279,8 @@ def test_successful_run_publishes_reports_and_leaves_no_temporary_folder(tmp_pat
     ]  # the stale failed/ is gone, the other phase's report is kept
     assert (report_dir / "02_final_strategy.html").read_text(encoding="utf-8") == "earlier final"
     html = (report_dir / "00_kickoff.html").read_text(encoding="utf-8")
-    assert "<title>Acme Industrial — Kickoff</title>" in html
-    assert "As of 2026-09-30" in html and "as_of=2026-09-30" in html
+    assert "<title>Acme Industrial — Kickoff: the week-zero baseline</title>" in html
+    assert "Data as of 2026-09-30" in html and "as_of=2026-09-30" in html
     payload = json.loads(json.dumps(result.to_dict()))
     assert payload["phases_run"] == ["kickoff"] and payload["execute_seconds"]["kickoff"] > 0
 

@@ -46,6 +46,7 @@ from traitlets import Unicode, default
 from traitlets.config import Config
 
 from workbook import reports
+from workbook.i18n import LANGUAGES, text
 
 #: Phase name -> notebook file name, in engagement order.
 PHASE_NOTEBOOKS: Mapping[str, str] = MappingProxyType(
@@ -54,27 +55,6 @@ PHASE_NOTEBOOKS: Mapping[str, str] = MappingProxyType(
         "midpoint": "01_midpoint_insights.ipynb",
         "final": "02_final_strategy.ipynb",
     }
-)
-
-#: Phase titles on the report's title page, by report language (English otherwise).
-PHASE_TITLES: Mapping[str, Mapping[str, str]] = MappingProxyType(
-    {
-        "en": MappingProxyType(
-            {"kickoff": "Kickoff", "midpoint": "Mid-point insights", "final": "Final strategy"}
-        ),
-        "fr": MappingProxyType(
-            {
-                "kickoff": "Lancement",
-                "midpoint": "Enseignements à mi-parcours",
-                "final": "Stratégie finale",
-            }
-        ),
-    }
-)
-
-#: Default subtitle when the parameters carry ``as_of``, by report language.
-AS_OF_SUBTITLES: Mapping[str, str] = MappingProxyType(
-    {"en": "As of {as_of}", "fr": "Données au {as_of}"}
 )
 
 #: Report formats :func:`run_engagement` can write.
@@ -773,11 +753,11 @@ def run_engagement(
     phase_parameters = {
         phase: _phase_parameters(available[phase], engagement_dir, parameters) for phase in to_run
     }
-    titles = PHASE_TITLES.get(language, PHASE_TITLES["en"])
+    language = language if language in LANGUAGES else "en"
+    titles = {phase: text(f"title.{phase}", language) for phase in PHASE_NOTEBOOKS}
     if subtitle is None:
         as_of = parameters.get("as_of")
-        template = AS_OF_SUBTITLES.get(language, AS_OF_SUBTITLES["en"])
-        subtitle = template.format(as_of=as_of) if as_of else ""
+        subtitle = text("subtitle", language, as_of=as_of) if as_of else ""
 
     report_dir = out_dir / client_slug
     out_dir.mkdir(parents=True, exist_ok=True)
