@@ -14,10 +14,10 @@ from workbook.plots.style import (
     ACCENT,
     BAD,
     PALETTE,
-    _number_axis,
-    _styled,
     house_style,
     new_figure,
+    number_axis,
+    style_axes,
 )
 
 
@@ -38,11 +38,11 @@ def stage_entries_chart(entries: pd.DataFrame, *, language: str = "en") -> Figur
     x = np.arange(len(entries))
     ticks = x[:: max(1, len(x) // 4)]
     for ax, stage in zip(axes, stages, strict=False):
-        _styled(ax)
+        style_axes(ax)
         ax.bar(x, entries[stage].to_numpy(), color=ACCENT, width=0.8)
         ax.set_title(stage_label(stage, language), fontsize=10)
         ax.set_xticks(ticks, [format_month(entries.index[i], language) for i in ticks], fontsize=8)
-        _number_axis(ax, language)
+        number_axis(ax, language)
     for ax in axes[len(stages) :]:
         ax.set_visible(False)
     for ax in axes[::cols]:
@@ -66,7 +66,7 @@ def funnel_chart(
     stages = [*counts["from"].tolist(), counts["to"].iloc[-1]]
     entered = [*counts["entered"].tolist(), int(counts["converted"].iloc[-1])]
     fig, ax = new_figure(9, 0.55 * len(stages) + 1.2)
-    _styled(ax)
+    style_axes(ax)
     ax.grid(False)
     y = np.arange(len(stages))[::-1]
     ax.barh(y, entered, color=ACCENT, height=0.65)
@@ -89,7 +89,7 @@ def funnel_chart(
     ax.set_yticks(y, [stage_label(s, language) for s in stages])
     ax.set_xlim(-top * 0.12, top * 1.15)
     ax.set_xlabel(text("label.leads", language))
-    _number_axis(ax, language, axis="x")
+    number_axis(ax, language, axis="x")
     ax.set_title(text("kickoff.funnel", language))
     return fig
 
@@ -98,7 +98,7 @@ def funnel_chart(
 def channel_mix_chart(mix: pd.DataFrame, *, language: str = "en") -> Figure:
     """Horizontal bars: leads per first-touch channel (:func:`workbook.baseline.channel_mix`)."""
     fig, ax = new_figure(9, 0.4 * len(mix) + 1.4)
-    _styled(ax)
+    style_axes(ax)
     ax.grid(True, axis="x", color="#e6e6e6")
     ax.grid(False, axis="y")
     order = mix.iloc[::-1]
@@ -107,7 +107,7 @@ def channel_mix_chart(mix: pd.DataFrame, *, language: str = "en") -> Figure:
         ax.text(n, y, f"  {format_percent(share, language)}", va="center", fontsize=8)
     ax.set_xlabel(text("label.leads", language))
     ax.set_ylabel(text("label.channel", language))
-    _number_axis(ax, language, axis="x")
+    number_axis(ax, language, axis="x")
     ax.set_title(text("kickoff.mix", language))
     return fig
 
@@ -123,7 +123,7 @@ def spend_chart(
         data[text("label.other", language)] = data.drop(columns=keep).sum(axis=1)
         data = data[[*keep, text("label.other", language)]]
     fig, ax = new_figure(10, 4.2)
-    _styled(ax)
+    style_axes(ax)
     x = np.arange(len(data))
     bottom = np.zeros(len(data))
     for i, col in enumerate(data.columns):
@@ -133,7 +133,7 @@ def spend_chart(
     ax.set_xticks(ticks, [format_month(data.index[i], language) for i in ticks], fontsize=8)
     ax.set_xlabel(text("label.month", language))
     ax.set_ylabel(text("label.spend", language, currency=currency))
-    _number_axis(ax, language)
+    number_axis(ax, language)
     ax.legend(ncols=min(4, data.shape[1]), fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.18))
     ax.set_title(text("kickoff.spend", language))
     return fig
@@ -189,12 +189,12 @@ def bar_chart(
 ) -> Figure:
     """A plain vertical bar chart in the house style."""
     fig, ax = new_figure(9, 4)
-    _styled(ax)
+    style_axes(ax)
     colors = [BAD if h else ACCENT for h in (highlight or [False] * len(values))]
     ax.bar(list(labels), list(values), color=colors)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    _number_axis(ax, language, percent=percent)
+    number_axis(ax, language, percent=percent)
     ax.tick_params(axis="x", labelrotation=20)
     return fig

@@ -22,10 +22,10 @@ from workbook.plots.style import (
     MUTED,
     PALETTE,
     WARN,
-    _number_axis,
-    _styled,
     house_style,
     new_figure,
+    number_axis,
+    style_axes,
 )
 from workbook.survival import CumulativeIncidence
 
@@ -54,7 +54,7 @@ def _percent_axis(ax, language: str, *, axis: str = "y", top: float | None = Non
         fmt = FuncFormatter(lambda v, _: format_percent(v, language, decimals=1))
         (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
         return
-    _number_axis(ax, language, axis=axis, percent=True)
+    number_axis(ax, language, axis=axis, percent=True)
 
 
 @house_style
@@ -103,7 +103,7 @@ def rates_chart(funnel: pd.DataFrame, *, language: str = "en") -> Figure:
         :func:`workbook.kpis.funnel_rates`.
     """
     fig, ax = new_figure(9, 4.2)
-    _styled(ax)
+    style_axes(ax)
     x = np.arange(len(funnel))
     for offset, (col, low, high, key, color) in zip(
         (-0.12, 0.12),
@@ -151,7 +151,7 @@ def leakage_chart(
         ``(from, to, ...)`` of the step drawn in red (default: the largest leak).
     """
     fig, ax = new_figure(9, 0.5 * len(funnel) + 1.6)
-    _styled(ax)
+    style_axes(ax)
     ax.grid(True, axis="x", color="#e6e6e6")
     ax.grid(False, axis="y")
     leak = 1.0 - funnel["rate"].to_numpy(float)
@@ -224,7 +224,7 @@ def incidence_curves_chart(
     title : str
     """
     fig, ax = new_figure(9, 4.2)
-    _styled(ax)
+    style_axes(ax)
     for i, (label, cif) in enumerate(curves.items()):
         _draw_curve(
             ax, cif, horizon_days=horizon_days, color=PALETTE[i % len(PALETTE)], label=label
@@ -264,7 +264,7 @@ def velocity_curves_chart(
     fig, axes = new_figure(10, 2.8 * nrows, nrows=nrows, ncols=cols, sharey=False)
     axes = np.atleast_1d(axes).ravel()
     for ax, row in zip(axes, rows, strict=False):
-        _styled(ax)
+        style_axes(ax)
         cif = curves[(row["from"], row["to"])]
         _draw_curve(ax, cif, horizon_days=horizon_days, color=ACCENT, label="")
         median = row["median_days"]
@@ -296,7 +296,7 @@ def win_rate_chart(by_source: pd.DataFrame, *, language: str = "en") -> Figure:
     """Win rate by source with Wilson intervals (:func:`workbook.kpis.source_outcomes`)."""
     data = by_source.loc[by_source["closed_count"] > 0]
     fig, ax = new_figure(9, 4)
-    _styled(ax)
+    style_axes(ax)
     x = np.arange(len(data))
     rate = data["win_rate"].to_numpy(float)
     err = np.vstack(
@@ -338,7 +338,7 @@ def channel_return_chart(channels: pd.DataFrame, *, currency: str, language: str
         :func:`workbook.kpis.channel_levers`.
     """
     fig, ax = new_figure(10, 4.4)
-    _styled(ax)
+    style_axes(ax)
     x = np.arange(len(channels))
     spend = channels["spend"].to_numpy(float)
     revenue = channels["won_revenue"].to_numpy(float)
@@ -353,7 +353,7 @@ def channel_return_chart(channels: pd.DataFrame, *, currency: str, language: str
     ax.set_xticks(x, [pretty(c) for c in channels["channel"]])
     ax.tick_params(axis="x", labelrotation=20, labelsize=8)
     ax.set_ylim(0, top * 1.15)
-    _number_axis(ax, language)
+    number_axis(ax, language)
     ax.set_xlabel(text("mid.axis.channel", language))
     ax.set_ylabel(text("mid.axis.money", language, currency=currency))
     ax.legend(loc="upper right", fontsize=8)
@@ -372,7 +372,7 @@ def attribution_chart(shares: pd.DataFrame, *, language: str = "en") -> Figure:
     """
     models = [c for c in shares.columns if c != "channel"]
     fig, ax = new_figure(10, 0.55 * len(shares) + 1.8)
-    _styled(ax)
+    style_axes(ax)
     ax.grid(True, axis="x", color="#e6e6e6")
     ax.grid(False, axis="y")
     y = np.arange(len(shares))[::-1]
@@ -471,7 +471,7 @@ def benchmark_chart(comparison: pd.DataFrame, *, language: str = "en") -> Figure
     axes = np.atleast_1d(axes).ravel()
     colors = {"below": BAD, "within": ACCENT, "above": "#3b8d5a", "": MUTED}
     for ax, metric in zip(axes, metrics, strict=False):
-        _styled(ax)
+        style_axes(ax)
         ax.grid(True, axis="x", color="#e6e6e6")
         ax.grid(False, axis="y")
         rows = comparison.loc[comparison["metric"] == metric].reset_index(drop=True)
@@ -492,7 +492,7 @@ def benchmark_chart(comparison: pd.DataFrame, *, language: str = "en") -> Figure
             ax.set_xlabel(text("mid.axis.rate", language))
         else:
             ax.set_xlim(left=0)
-            _number_axis(ax, language, axis="x")
+            number_axis(ax, language, axis="x")
             ax.set_xlabel(text("mid.axis.days", language))
         ax.set_title(text(f"mid.chart.bench.{metric}", language), fontsize=10)
     handles = [
@@ -526,7 +526,7 @@ def lift_trend_chart(monthly: pd.DataFrame, *, currency: str, language: str = "e
         :func:`workbook.kpis.lift_by_month`.
     """
     fig, ax = new_figure(10, 4.2)
-    _styled(ax)
+    style_axes(ax)
     x = np.arange(len(monthly))
     marketing = monthly["marketing_won_revenue"].to_numpy(float)
     other = monthly["won_revenue"].to_numpy(float) - marketing
@@ -537,7 +537,7 @@ def lift_trend_chart(monthly: pd.DataFrame, *, currency: str, language: str = "e
     ticks = x[:: max(1, len(x) // 8)]
     ax.set_xticks(ticks, [format_month(monthly["month"].iloc[i], language) for i in ticks])
     ax.tick_params(axis="x", labelsize=8)
-    _number_axis(ax, language)
+    number_axis(ax, language)
     ax.set_xlabel(text("mid.axis.month", language))
     ax.set_ylabel(text("mid.axis.money", language, currency=currency))
     share_ax = ax.twinx()

@@ -23,10 +23,10 @@ from workbook.plots.style import (
     MUTED,
     PALETTE,
     WARN,
-    _number_axis,
-    _styled,
     house_style,
     new_figure,
+    number_axis,
+    style_axes,
 )
 
 __all__ = [
@@ -86,7 +86,7 @@ def plan_volume_chart(
         period_start = pd.Timestamp(inside.iloc[0]) if len(inside) else None
     x = np.arange(len(months))
     for ax, stage in zip(axes, stages, strict=False):
-        _styled(ax)
+        style_axes(ax)
         part = schedule.loc[schedule["stage"] == stage]
         required = part["required"].to_numpy(float)
         carry = part["carry_over"].to_numpy(float)
@@ -111,7 +111,7 @@ def plan_volume_chart(
         ax.set_title(stage_label(stage, language), fontsize=10)
         top = max(float((required + carry).max()), float(part["run_rate"].iloc[0]), 1.0)
         ax.set_ylim(0, top * 1.12)
-        _number_axis(ax, language)
+        number_axis(ax, language)
         _month_ticks(ax, months, language)
     for ax in axes[len(stages) :]:
         ax.set_visible(False)
@@ -137,7 +137,7 @@ def plan_revenue_chart(revenue: pd.DataFrame, *, currency: str, language: str = 
     """
     data = revenue.loc[revenue["revenue"] > 0].reset_index(drop=True)
     fig, ax = new_figure(10, 4.2)
-    _styled(ax)
+    style_axes(ax)
     x = np.arange(len(data))
     ax.bar(
         x, data["revenue"], color=ACCENT, width=0.75, label=text("plan.legend.revenue", language)
@@ -193,7 +193,7 @@ def tornado_chart(
     first_stage : str
     """
     fig, ax = new_figure(9, 0.55 * len(tornado) + 1.6)
-    _styled(ax)
+    style_axes(ax)
     ax.grid(True, axis="x", color="#e6e6e6")
     ax.grid(False, axis="y")
     base = float(tornado["base_total"].iloc[0])
@@ -226,7 +226,7 @@ def tornado_chart(
     span = max(np.abs(low - base).max(), np.abs(high - base).max(), 1.0)
     ax.set_xlim(base - span * 1.35, base + span * 1.35)
     ax.set_xlabel(text("plan.axis.leads", language, first_stage=stage_label(first_stage, language)))
-    _number_axis(ax, language, axis="x")
+    number_axis(ax, language, axis="x")
     ax.legend(loc="lower right", fontsize=8)
     ax.set_title(
         text("plan.chart.tornado", language, first_stage=stage_label(first_stage, language))
@@ -257,7 +257,7 @@ def budget_chart(
     fig, (left, right) = new_figure(
         10, 0.35 * len(allocation) + 2.4, ncols=2, gridspec_kw={"width_ratios": [2.2, 1]}
     )
-    _styled(left)
+    style_axes(left)
     left.grid(True, axis="x", color="#e6e6e6")
     left.grid(False, axis="y")
     order = allocation.iloc[::-1]
@@ -267,7 +267,7 @@ def budget_chart(
     _money_axis(left, currency, language, axis="x")
     left.tick_params(axis="x", labelrotation=20)
     left.set_title(text("plan.chart.budget", language), fontsize=10)
-    _styled(right)
+    style_axes(right)
     value = float(ltv_cac) if ltv_cac is not None else 0.0
     color = ACCENT if value >= healthy_ratio else BAD
     right.bar([text("plan.label.ltv_cac", language)], [value], color=color, width=0.5)
@@ -319,7 +319,7 @@ def scenario_chart(
         ),
         (right, "budget", text("plan.chart.scenarios_budget", language)),
     ):
-        _styled(ax)
+        style_axes(ax)
         values = scenarios[column].to_numpy(float)
         ax.bar(names, values, color=colors)
         for i, v in enumerate(values):
@@ -335,7 +335,7 @@ def scenario_chart(
     left.set_ylabel(
         text("plan.axis.leads", language, first_stage=stage_label(first_stage, language))
     )
-    _number_axis(left, language)
+    number_axis(left, language)
     right.set_ylabel(text("plan.axis.budget", language, currency=currency))
     _money_axis(right, currency, language)
     return fig

@@ -20,10 +20,10 @@ from workbook.plots.style import (
     MUTED,
     PALETTE,
     WARN,
-    _number_axis,
-    _styled,
     house_style,
     new_figure,
+    number_axis,
+    style_axes,
 )
 
 _COVERED, _GAP = "#e3efe6", "#f6dcd5"
@@ -152,7 +152,7 @@ def roadmap_chart(roadmap: pd.DataFrame, *, language: str = "en") -> Figure:
         :attr:`workbook.strategy.StrategyReport.roadmap`.
     """
     fig, ax = new_figure(10, 0.38 * len(roadmap) + 1.6)
-    _styled(ax)
+    style_axes(ax)
     ax.grid(True, axis="x", color="#e6e6e6")
     ax.grid(False, axis="y")
     streams = list(pd.unique(roadmap["workstream"]))
@@ -203,7 +203,7 @@ def score_distribution_chart(
     target : str
     """
     fig, ax = new_figure(9, 4)
-    _styled(ax)
+    style_axes(ax)
     edges = np.linspace(0.0, 1.0, bins + 1)
     reached = holdout["reached"].to_numpy(bool)
     score = holdout["score"].to_numpy(float)
@@ -225,7 +225,7 @@ def score_distribution_chart(
     )  # fmt: skip
     ax.set_xlabel(text("strategy.chart.scores.x", language))
     ax.set_ylabel(text("strategy.chart.scores.y", language))
-    _number_axis(ax, language, percent=True)
+    number_axis(ax, language, percent=True)
     ax.xaxis.set_major_formatter(
         matplotlib.ticker.FuncFormatter(lambda v, _: format_number(v, language, decimals=1))
     )
@@ -256,7 +256,7 @@ def precision_recall_chart(
         Precision of picking leads at random (drawn as a reference line).
     """
     fig, ax = new_figure(7, 4.5)
-    _styled(ax)
+    style_axes(ax)
     ax.plot(curve["recall"], curve["precision"], color=ACCENT, linewidth=2)
     if base_rate is not None:
         ax.axhline(base_rate, color=MUTED, linestyle=":", linewidth=1.2)
@@ -275,8 +275,8 @@ def precision_recall_chart(
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(text("strategy.chart.pr.recall", language))
     ax.set_ylabel(text("strategy.chart.pr.precision", language))
-    _number_axis(ax, language, percent=True)
-    _number_axis(ax, language, axis="x", percent=True)
+    number_axis(ax, language, percent=True)
+    number_axis(ax, language, axis="x", percent=True)
     ax.set_title(text("strategy.chart.pr", language))
     return fig
 
@@ -292,7 +292,7 @@ def content_performance_chart(assets: pd.DataFrame, *, language: str = "en") -> 
         ``asset_id``. Assets without a verdict (``too_few``) are left out.
     """
     fig, ax = new_figure(9, 4.5)
-    _styled(ax)
+    style_axes(ax)
     shown = assets.loc[(assets["verdict"] != "too_few") & assets["lift"].notna()]
     colors = {"moves_buyers": ACCENT, "average": MUTED, "collects_views": BAD}
     for verdict, color in colors.items():

@@ -74,14 +74,14 @@ def new_figure(width: float = 9.0, height: float = 4.2, **kwargs) -> tuple[Figur
     return fig, fig.subplots(**kwargs)
 
 
-def _styled(ax) -> None:
+def style_axes(ax) -> None:
     for key, value in (("top", False), ("right", False)):
         ax.spines[key].set_visible(value)
     ax.grid(True, axis="y", color="#e6e6e6")
     ax.set_axisbelow(True)
 
 
-def _number_axis(ax, language: str, *, axis: str = "y", percent: bool = False) -> None:
+def number_axis(ax, language: str, *, axis: str = "y", percent: bool = False) -> None:
     if percent:
         fmt = FuncFormatter(lambda v, _: format_percent(v, language, decimals=0))
     else:
