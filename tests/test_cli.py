@@ -111,3 +111,25 @@ def test_score_on_too_little_history_says_what_is_missing(tiny_dir, capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "Traceback" not in captured.err and "workbook score:" in captured.err
+
+
+def test_score_out_writes_every_lead_score_and_json_keeps_the_contract_keys(tmp_path, capsys):
+    import pandas as pd
+
+    from workbook.synthetic import generate_engagement
+    from workbook.synthetic import write_engagement as write_synthetic
+
+    directory = write_synthetic(generate_engagement(n_leads=4000, seed=5), tmp_path / "e")
+    out = tmp_path / "scores.csv"
+    assert main(["score", str(directory), "--json", "--out", str(out)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) >= {
+        "target", "auc", "holdout", "threshold", "precision_at_threshold",
+        "recall_at_threshold", "weights", "accounts",
+    }  # fmt: skip
+    assert data["target"] == "sql" and 0.5 < data["auc"] <= 1
+    scores = pd.read_csv(out, dtype={"lead_id": str})
+    assert list(scores.columns) == ["lead_id", "score"]
+    leads = pd.read_csv(directory / "data" / "leads.csv", dtype={"lead_id": str})
+    assert set(scores["lead_id"]) == set(leads["lead_id"])
+    assert scores["score"].between(0, 1).all()

@@ -122,11 +122,20 @@ def closest_key(key: str, candidates: list[str] | tuple[str, ...]) -> str | None
     return match[0] if match else None
 
 
-def _unknown_key_problem(path: str, key: str, candidates) -> Problem:
-    hint = closest_key(key, candidates)
+def unknown_key_problem(path: str, key: object, candidates, *, what: str = "key") -> Problem:
+    """An engagement.yaml problem for an unknown ``key`` under ``path``, naming the closest
+    valid one (or listing them all).
+
+    Examples
+    --------
+    >>> unknown_key_problem("targets", "ramp_month", ["ramp_months"]).message
+    "unknown key 'ramp_month': did you mean 'ramp_months'?"
+    """
+    candidates = [str(c) for c in candidates]
+    hint = closest_key(str(key), candidates)
     where = f"{path}.{key}" if path else str(key)
-    fix = f"did you mean '{hint}'?" if hint else f"valid keys: {', '.join(candidates)}"
-    return Problem(CONFIG_FILE, where, f"unknown key '{key}': {fix}")
+    fix = f"did you mean '{hint}'?" if hint else f"valid {what}s: {', '.join(candidates)}"
+    return Problem(CONFIG_FILE, where, f"unknown {what} '{key}': {fix}")
 
 
 def _type_ok(value: object, expected: object) -> bool:
@@ -162,7 +171,7 @@ def check_keys(raw: Mapping, spec: Mapping = CONFIG_KEYS, path: str = "") -> lis
     for key, value in raw.items():
         where = f"{path}.{key}" if path else str(key)
         if key not in spec:
-            problems.append(_unknown_key_problem(path, key, list(spec)))
+            problems.append(unknown_key_problem(path, key, list(spec)))
             continue
         expected = spec[key]
         if value is None:
@@ -255,7 +264,7 @@ def _mappings(raw: Mapping, key: str, stages: tuple[str, ...], problems: list[Pr
         clean: dict = {}
         for name, target in mapping.items():
             if name not in known:
-                problems.append(_unknown_key_problem(f"{key}.{file}", name, known))
+                problems.append(unknown_key_problem(f"{key}.{file}", name, known))
                 continue
             if key == "columns":
                 if not isinstance(target, str | int) or isinstance(target, bool):
@@ -396,7 +405,7 @@ def parse_config(raw: Mapping | None) -> tuple[EngagementConfig | None, list[Pro
             continue
         for key in person:
             if key not in STAKEHOLDER_KEYS:
-                problems.append(_unknown_key_problem(f"stakeholders[{i}]", key, STAKEHOLDER_KEYS))
+                problems.append(unknown_key_problem(f"stakeholders[{i}]", key, STAKEHOLDER_KEYS))
         stakeholders.append(
             Stakeholder(
                 name=str(person["name"]).strip(),
@@ -452,4 +461,5 @@ __all__ = [
     "check_keys",
     "closest_key",
     "parse_config",
+    "unknown_key_problem",
 ]

@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from workbook.config import CONFIG_FILE, closest_key
+from workbook.config import CONFIG_FILE, unknown_key_problem
 from workbook.i18n import CATALOGUE, LANGUAGES, check_language, text
 from workbook.problems import EngagementError, Problem
 
@@ -116,12 +116,6 @@ class LeadManagementSettings:
     min_warm_leads: int = DEFAULT_MIN_WARM_LEADS
 
 
-def _unknown(where: str, key: object, valid: tuple[str, ...] | list[str], what: str) -> Problem:
-    hint = closest_key(str(key), list(valid))
-    fix = f"did you mean '{hint}'?" if hint else f"valid: {', '.join(valid)}"
-    return Problem(CONFIG_FILE, f"{where}.{key}", f"unknown {what} '{key}': {fix}")
-
-
 def _whole_number(
     value: object, where: str, *, minimum: int, problems: list[Problem]
 ) -> int | None:
@@ -172,13 +166,13 @@ def parse_lead_management(
         ]
     for key in raw:
         if key not in SECTION_KEYS:
-            problems.append(_unknown(SECTION, key, SECTION_KEYS, "key"))
+            problems.append(unknown_key_problem(SECTION, key, SECTION_KEYS, what="key"))
 
     stage_texts: dict[str, dict[str, Any]] = {}
     for stage, spec in (raw.get("stages") or {}).items():
         where = f"{SECTION}.stages.{stage}"
         if stage not in stages:
-            problems.append(_unknown(f"{SECTION}.stages", stage, stages, "stage"))
+            problems.append(unknown_key_problem(f"{SECTION}.stages", stage, stages, what="stage"))
             continue
         if not isinstance(spec, Mapping):
             problems.append(
@@ -188,7 +182,7 @@ def parse_lead_management(
         clean: dict[str, Any] = {}
         for key, value in spec.items():
             if key not in STAGE_KEYS:
-                problems.append(_unknown(where, key, STAGE_KEYS, "key"))
+                problems.append(unknown_key_problem(where, key, STAGE_KEYS, what="key"))
             elif key == "owner":
                 if not isinstance(value, str) or not value.strip():
                     problems.append(Problem(CONFIG_FILE, f"{where}.owner", "must be a team name"))
@@ -218,7 +212,7 @@ def parse_lead_management(
     for pair, days in (raw.get("sla_days") or {}).items():
         where = f"{SECTION}.sla_days"
         if pair not in pairs:
-            problems.append(_unknown(where, pair, pairs, "stage pair"))
+            problems.append(unknown_key_problem(where, pair, pairs, what="stage pair"))
             continue
         value = _whole_number(days, f"{where}.{pair}", minimum=0, problems=problems)
         if value is not None:
@@ -233,7 +227,9 @@ def parse_lead_management(
     for key in recycle:
         if key not in ("nurture_days", "from_stages"):
             problems.append(
-                _unknown(f"{SECTION}.recycle", key, ("nurture_days", "from_stages"), "key")
+                unknown_key_problem(
+                    f"{SECTION}.recycle", key, ("nurture_days", "from_stages"), what="key"
+                )
             )
     if "nurture_days" in recycle:
         value = _whole_number(
@@ -249,7 +245,9 @@ def parse_lead_management(
         else:
             bad = [s for s in given if s not in stages]
             for s in bad:
-                problems.append(_unknown(f"{SECTION}.recycle.from_stages", s, stages, "stage"))
+                problems.append(
+                    unknown_key_problem(f"{SECTION}.recycle.from_stages", s, stages, what="stage")
+                )
             if not bad:
                 recycle_from = tuple(str(s) for s in given)
 
@@ -261,7 +259,9 @@ def parse_lead_management(
     for key in accounts:
         if key not in ("engaged_days", "min_warm_leads"):
             problems.append(
-                _unknown(f"{SECTION}.accounts", key, ("engaged_days", "min_warm_leads"), "key")
+                unknown_key_problem(
+                    f"{SECTION}.accounts", key, ("engaged_days", "min_warm_leads"), what="key"
+                )
             )
     if "engaged_days" in accounts:
         value = _whole_number(

@@ -84,7 +84,7 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, optimize, stats
 
-from workbook.config import CONFIG_FILE, EngagementConfig, closest_key
+from workbook.config import CONFIG_FILE, EngagementConfig, closest_key, unknown_key_problem
 from workbook.engagement import Engagement
 from workbook.journeys import Journeys, build_journeys
 from workbook.kpis import funnel_rates, stage_curves
@@ -731,12 +731,6 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _unknown(where: str, key: object, valid: Sequence[str]) -> Problem:
-    hint = closest_key(str(key), list(valid))
-    fix = f"did you mean '{hint}'?" if hint else f"valid keys: {', '.join(valid)}"
-    return Problem(CONFIG_FILE, f"{where}.{key}", f"unknown key '{key}': {fix}")
-
-
 def _check_pairs(
     section: object, where: str, pairs: Sequence[str], problems: list[Problem], *, rate: bool
 ) -> dict[str, float]:
@@ -796,7 +790,7 @@ def _scenario_targets(raw: Mapping, where: str, problems: list[Problem]) -> dict
     for key, value in raw.items():
         at = f"{where}.{key}"
         if key not in SCENARIO_TARGET_KEYS:
-            problems.append(_unknown(where, key, SCENARIO_TARGET_KEYS))
+            problems.append(unknown_key_problem(where, key, SCENARIO_TARGET_KEYS))
         elif key == "period_start":
             month = (
                 f"{value.year:04d}-{value.month:02d}"
@@ -869,14 +863,16 @@ def parse_scenarios(raw: Sequence[Any], *, stages: Sequence[str]) -> tuple[Scena
             )
         seen.add(name)
         problems.extend(
-            _unknown(where, key, SCENARIO_KEYS) for key in entry if key not in SCENARIO_KEYS
+            unknown_key_problem(where, key, SCENARIO_KEYS)
+            for key in entry
+            if key not in SCENARIO_KEYS
         )
         targets = _scenario_targets(
             _section(entry, "targets", where, problems), f"{where}.targets", problems
         )
         assumptions = _section(entry, "assumptions", where, problems)
         problems.extend(
-            _unknown(f"{where}.assumptions", key, SCENARIO_ASSUMPTION_KEYS)
+            unknown_key_problem(f"{where}.assumptions", key, SCENARIO_ASSUMPTION_KEYS)
             for key in assumptions
             if key not in SCENARIO_ASSUMPTION_KEYS
         )
