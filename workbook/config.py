@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -224,33 +224,53 @@ def _name_list(raw: Mapping, key: str, default: tuple[str, ...], problems: list[
     return names
 
 
-def _pair_overrides(
-    section: Mapping, key: str, pairs: tuple[str, ...], problems: list[Problem], *, rate: bool
+def pair_overrides(
+    section: object, where: str, pairs: Sequence[str], problems: list[Problem], *, rate: bool
 ) -> dict[str, float]:
+    """Validate a ``<from>_<to>: value`` mapping (conversion rates or lag days).
+
+    Parameters
+    ----------
+    section : object
+        The mapping as read (None: nothing overridden).
+    where : str
+        Its key path in engagement.yaml, e.g. ``assumptions.conversion``.
+    pairs : sequence of str
+        Valid ``<from>_<to>`` keys.
+    problems : list of Problem
+        Appended to, one per invalid entry.
+    rate : bool
+        Values are conversion rates in (0, 1]; otherwise lags in days >= 0.
+
+    Returns
+    -------
+    dict
+        The valid entries, as floats.
+    """
     out: dict[str, float] = {}
-    for pair, value in (section.get(key) or {}).items():
-        where = f"assumptions.{key}.{pair}"
+    if section is None:
+        return out
+    if not isinstance(section, Mapping):
+        problems.append(Problem(CONFIG_FILE, where, "must be a mapping of <from>_<to>: value"))
+        return out
+    for pair, value in section.items():
+        key = f"{where}.{pair}"
         if pair not in pairs:
-            hint = closest_key(pair, pairs)
+            hint = closest_key(str(pair), list(pairs))
             fix = f"did you mean '{hint}'?" if hint else f"valid keys: {', '.join(pairs)}"
             problems.append(
-                Problem(CONFIG_FILE, where, f"'{pair}' is not a pair of adjacent stages: {fix}")
+                Problem(CONFIG_FILE, key, f"'{pair}' is not a pair of adjacent stages: {fix}")
             )
-            continue
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            problems.append(Problem(CONFIG_FILE, where, f"must be a number, got {value!r}"))
-            continue
-        if rate and not 0 < value <= 1:
+        elif isinstance(value, bool) or not isinstance(value, int | float):
+            problems.append(Problem(CONFIG_FILE, key, f"must be a number, got {value!r}"))
+        elif rate and not 0 < value <= 1:
             problems.append(
-                Problem(
-                    CONFIG_FILE, where, f"a conversion rate is a fraction in (0, 1], got {value}"
-                )
+                Problem(CONFIG_FILE, key, f"a conversion rate is a fraction in (0, 1], got {value}")
             )
-            continue
-        if not rate and value < 0:
-            problems.append(Problem(CONFIG_FILE, where, f"a lag is days >= 0, got {value}"))
-            continue
-        out[pair] = float(value)
+        elif not rate and value < 0:
+            problems.append(Problem(CONFIG_FILE, key, f"a lag is days >= 0, got {value}"))
+        else:
+            out[str(pair)] = float(value)
     return out
 
 
@@ -385,8 +405,12 @@ def parse_config(raw: Mapping | None) -> tuple[EngagementConfig | None, list[Pro
     a = raw.get("assumptions") or {}
     assumptions = Assumptions(
         avg_deal_size=float(a["avg_deal_size"]) if a.get("avg_deal_size") is not None else None,
-        conversion=_pair_overrides(a, "conversion", pairs, problems, rate=True),
-        lag_days=_pair_overrides(a, "lag_days", pairs, problems, rate=False),
+        conversion=pair_overrides(
+            a.get("conversion"), "assumptions.conversion", pairs, problems, rate=True
+        ),
+        lag_days=pair_overrides(
+            a.get("lag_days"), "assumptions.lag_days", pairs, problems, rate=False
+        ),
     )
     if assumptions.avg_deal_size is not None and assumptions.avg_deal_size <= 0:
         problems.append(Problem(CONFIG_FILE, "assumptions.avg_deal_size", "must be above 0"))
@@ -460,6 +484,7 @@ __all__ = [
     "Targets",
     "check_keys",
     "closest_key",
+    "pair_overrides",
     "parse_config",
     "unknown_key_problem",
 ]

@@ -84,7 +84,13 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, optimize, stats
 
-from workbook.config import CONFIG_FILE, EngagementConfig, closest_key, unknown_key_problem
+from workbook.config import (
+    CONFIG_FILE,
+    EngagementConfig,
+    closest_key,
+    pair_overrides,
+    unknown_key_problem,
+)
 from workbook.engagement import Engagement
 from workbook.journeys import Journeys, build_journeys
 from workbook.kpis import funnel_rates, stage_curves
@@ -731,50 +737,6 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _check_pairs(
-    section: object, where: str, pairs: Sequence[str], problems: list[Problem], *, rate: bool
-) -> dict[str, float]:
-    out: dict[str, float] = {}
-    if section is None:
-        return out
-    if not isinstance(section, Mapping):
-        problems.append(Problem(CONFIG_FILE, where, "must be a mapping of <from>_<to>: value"))
-        return out
-    for pair, value in section.items():
-        if pair not in pairs:
-            problems.append(
-                Problem(
-                    CONFIG_FILE,
-                    f"{where}.{pair}",
-                    f"'{pair}' is not a pair of adjacent stages: "
-                    + (
-                        f"did you mean '{closest_key(str(pair), list(pairs))}'?"
-                        if closest_key(str(pair), list(pairs))
-                        else f"valid keys: {', '.join(pairs)}"
-                    ),
-                )
-            )
-        elif not _is_number(value):
-            problems.append(
-                Problem(CONFIG_FILE, f"{where}.{pair}", f"must be a number, got {value!r}")
-            )
-        elif rate and not 0 < value <= 1:
-            problems.append(
-                Problem(
-                    CONFIG_FILE,
-                    f"{where}.{pair}",
-                    f"a conversion rate is a fraction in (0, 1], got {value}",
-                )
-            )
-        elif not rate and value < 0:
-            problems.append(
-                Problem(CONFIG_FILE, f"{where}.{pair}", f"a lag is days >= 0, got {value}")
-            )
-        else:
-            out[str(pair)] = float(value)
-    return out
-
-
 def _section(entry: Mapping, key: str, where: str, problems: list[Problem]) -> Mapping:
     value = entry.get(key) or {}
     if not isinstance(value, Mapping):
@@ -886,14 +848,14 @@ def parse_scenarios(raw: Sequence[Any], *, stages: Sequence[str]) -> tuple[Scena
                 )
             )
             deal = None
-        conversion = _check_pairs(
+        conversion = pair_overrides(
             assumptions.get("conversion"),
             f"{where}.assumptions.conversion",
             pairs,
             problems,
             rate=True,
         )
-        lags = _check_pairs(
+        lags = pair_overrides(
             assumptions.get("lag_days"),
             f"{where}.assumptions.lag_days",
             pairs,
