@@ -433,3 +433,78 @@ def test_validate_reports_bad_plan_and_lead_management_sections_up_front(tmp_pat
     keys = {e["column"] for e in errors_of(d)}
     assert any(k and k.startswith("scenarios[1]") for k in keys), keys
     assert any(k and k.startswith("lead_management") for k in keys), keys
+
+
+# --- the vectorised kernels against plain-Python references ---------------------------------
+ids = st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c", " d", "é", ""])), max_size=30)
+
+
+@given(probe=ids, universe=ids)
+@settings(max_examples=150, deadline=None)
+def test_is_in_agrees_with_a_python_set_whichever_side_is_larger(probe, universe):
+    from workbook.validate import is_in
+
+    known = {u for u in universe if u is not None}
+    expected = [p is not None and p in known for p in probe]
+    assert is_in(pd.Series(probe, dtype=object), universe).tolist() == expected
+
+
+DAY = st.one_of(st.none(), st.integers(0, 40))
+
+
+@given(rows=st.lists(st.tuples(*[DAY] * 7), min_size=1, max_size=25))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_stage_checks_backfill_and_lift_like_a_row_by_row_reading(rows):
+    """Each empty stage takes the next set date; a date earlier than one before is lifted."""
+    from workbook.config import parse_config
+    from workbook.io import RawTable
+    from workbook.validate import _FileCheck, _lead_stage_checks
+
+    cols = ["created_at", "mql_at", "sal_at", "sql_at", "opportunity_at", "won_at"]
+    origin = pd.Timestamp("2026-01-01")
+
+    def stamp(day):
+        return pd.NaT if day is None else origin + pd.Timedelta(days=day)
+
+    frame = pd.DataFrame(
+        {
+            col: pd.Series([stamp(r[j]) for r in rows], dtype="datetime64[ns]")
+            for j, col in enumerate([*cols, "disqualified_at"])
+        }
+    )
+    config = parse_config({"client": "x"})[0]
+    check = _FileCheck(RawTable(frame, "leads.csv"))
+    out = _lead_stage_checks(frame, check, config)
+
+    for i, row in enumerate(rows):
+        days = list(row[:6])
+        filled = [next((d for d in days[j:] if d is not None), None) for j in range(6)]
+        lifted, running = [], None
+        for d in filled:
+            running = d if running is None or (d is not None and d > running) else running
+            lifted.append(None if d is None else running)
+        created, disq = lifted[0], row[6]
+        if disq is not None and created is not None and disq < created:
+            disq = created
+        expected = pd.Series([stamp(d) for d in [*lifted, disq]], dtype="datetime64[ns]")
+        got = pd.Series([out.loc[i, c] for c in [*cols, "disqualified_at"]], dtype="datetime64[ns]")
+        pd.testing.assert_series_equal(got, expected)
+    skipped = {w.column for w in check.warnings if w.code == "skipped_stage"}
+    expected_skipped = {
+        cols[j]
+        for row in rows
+        for j in range(6)
+        if row[j] is None and any(d is not None for d in row[j + 1 : 6])
+    }
+    assert skipped == expected_skipped
+
+
+def test_an_unreadable_touches_file_is_reported_and_the_other_files_still_counted(tmp_path):
+    d = write_engagement(tmp_path / "e")
+    (d / "data" / "touches.csv").unlink()
+    (d / "data" / "touches.xlsx").write_bytes(b"this is not a workbook")
+    audit = audit_engagement(d).to_dict()
+    assert audit["ok"] is False
+    assert [e["file"] for e in audit["errors"]] == ["touches.xlsx"]
+    assert "cannot be opened as an Excel workbook" in audit["errors"][0]["message"]
+    assert audit["rows"]["leads"] == {"read": 6, "used": 6, "quarantined": 0}

@@ -11,13 +11,14 @@ workbook.journeys.build_journeys : the one table every analysis reads.
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from workbook.config import CONFIG_FILE, EngagementConfig, parse_config
-from workbook.io import find_data_file, read_table, read_yaml
+from workbook.io import RawTable, find_data_file, read_table, read_yaml
 from workbook.problems import Audit, EngagementError, Problem
 from workbook.schema import DATA_FILES, DATA_SUFFIXES, OPTIONAL_FILES
 from workbook.validate import validate_tables
@@ -143,8 +144,7 @@ def load_engagement(directory: str | Path, *, as_of: dt.date | str | None = None
         config = replace(config, as_of=as_of_date)
     data_dir = directory / "data"
     problems: list[Problem] = []
-    raws = {}
-    files: dict[str, str] = {}
+    paths: dict[str, Path] = {}
     for stem in DATA_FILES:
         try:
             path = find_data_file(data_dir, stem)
@@ -158,12 +158,25 @@ def load_engagement(directory: str | Path, *, as_of: dt.date | str | None = None
                     Problem(f"{stem}.csv", None, f"not found in {data_dir} (looked for {tried})")
                 )
             continue
-        files[stem] = path.name
-        try:
-            raws[stem] = read_table(path)
-        except EngagementError as exc:
-            problems.extend(exc.problems)
-    validated = validate_tables(raws, config, prior_problems=tuple(problems))
+        paths[stem] = path
+    files = {stem: path.name for stem, path in paths.items()}
+    with ThreadPoolExecutor(1, thread_name_prefix="workbook-load") as background:
+        # the touches (the largest file) are read, then parsed, in a second thread while
+        # this one reads and parses the other files; validate_tables collects its errors
+        raws: dict[str, RawTable | Future] = {}
+        if "touches" in paths:
+            touches = background.submit(read_table, paths["touches"])
+        for stem, path in paths.items():
+            if stem == "touches":
+                raws[stem] = touches
+                continue
+            try:
+                raws[stem] = read_table(path)
+            except EngagementError as exc:
+                problems.extend(exc.problems)
+        validated = validate_tables(
+            raws, config, prior_problems=tuple(problems), background=background
+        )
     frames = validated.frames
     return Engagement(
         path=directory,

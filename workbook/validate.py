@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,13 +63,19 @@ def per_unique(series: pd.Series, func) -> pd.Series:
 
     ``func`` maps a str to a str or None; missing values stay missing.
     """
-    array = pa.array(as_text(series))
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    encoded = pc.dictionary_encode(array)
-    mapped = pa.array([func(u) for u in encoded.dictionary.to_pylist()], type=pa.string())
-    out = pc.take(mapped, encoded.indices)
+    encoded = pc.dictionary_encode(_arrow_text(series))
+    distinct = encoded.dictionary.to_pylist()
+    results = [func(u) for u in distinct]
+    if results == distinct:  # already clean (the usual case): nothing to rewrite
+        return as_text(series)
+    out = pc.take(pa.array(results, type=pa.string()), encoded.indices)
     return pd.Series(pd.array(out, dtype=TEXT_DTYPE), index=series.index)
+
+
+def _arrow_text(series: pd.Series) -> pa.Array:
+    """A column as one contiguous Arrow string array (zero-copy when it already is one)."""
+    array = pa.array(as_text(series))
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
 
 def normalise_key(value: str) -> str | None:
@@ -83,10 +90,51 @@ def to_key(series: pd.Series) -> pd.Series:
 
 
 def is_in(series: pd.Series, values) -> np.ndarray:
-    """Hash-based membership test (pyarrow), fast for a million ids; missing -> False."""
-    value_set = pa.array(as_text(pd.Series(values)).dropna())
-    result = pc.is_in(pa.array(as_text(series)), value_set=value_set, skip_nulls=True)
-    return np.asarray(result.fill_null(False), dtype=bool)
+    """Hash-based membership test (pyarrow), fast for millions of ids; missing -> False.
+
+    The hash table is built on the smaller side: a hundred thousand opportunities' lead ids
+    are encoded and a million lead ids probe them, rather than the other way round.
+
+    Examples
+    --------
+    >>> is_in(pd.Series(["a", None, "c", "a"]), ["a", "b"]).tolist()
+    [True, False, False, True]
+    """
+    probe = pa.array(as_text(pd.Series(series)))  # chunked as read: no copy
+    universe = _arrow_text(pd.Series(values))
+    if len(probe) * 2 >= len(universe):  # (index_in builds its table faster than is_in)
+        found = pc.index_in(probe, value_set=universe.drop_null(), skip_nulls=True)
+        return np.asarray(found.is_valid(), dtype=bool)
+    if isinstance(probe, pa.ChunkedArray):
+        probe = probe.combine_chunks()
+    encoded = pc.dictionary_encode(probe)  # nulls stay null
+    position = pc.index_in(universe, value_set=encoded.dictionary).drop_null()
+    known = np.zeros(len(encoded.dictionary) + 1, bool)  # the last slot: missing values
+    known[np.asarray(position, dtype=np.int64)] = True
+    return known[np.asarray(encoded.indices.fill_null(-1), dtype=np.int64)]
+
+
+def _floor_days(values: np.ndarray) -> np.ndarray:
+    """datetime64[ns] floored to midnight (NaT stays NaT)."""
+    return values.astype("datetime64[D]").astype("datetime64[ns]")
+
+
+def _iso_timestamps(raw: pd.Series) -> np.ndarray | None:
+    """datetime64[ns] when every present cell is an ISO 8601 date (or date and time), else None.
+
+    Arrow's C++ parser reads the column as it is; only when that fails is it read again with
+    surrounding spaces trimmed. Blank cells are missing already (:data:`workbook.io.NA_TEXTS`).
+    """
+    text = pa.array(as_text(raw))
+    for attempt in (text, None):
+        try:
+            if attempt is None:
+                attempt = pc.utf8_trim_whitespace(text)
+            cast = pc.cast(attempt, pa.timestamp("ns"))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+            continue
+        return np.asarray(cast.to_numpy(zero_copy_only=False), dtype="datetime64[ns]")
+    return None
 
 
 @dataclass(frozen=True)
@@ -125,18 +173,14 @@ def parse_dates(raw: pd.Series, *, keep_time: bool = False) -> DateParse:
             iso,
             np.zeros(n, bool),
         )
+    fast = _iso_timestamps(raw)
+    if fast is not None:  # every value is ISO 8601 (Arrow's C++ parser): no masks needed
+        values = fast if keep_time else _floor_days(fast)
+        none = np.zeros(n, bool)
+        return DateParse(pd.Series(values, index=raw.index), none, ~np.isnat(fast), none)
     text = as_text(raw).str.strip()
     text = text.mask(text == "")
     present = text.notna().to_numpy()
-    try:  # fast path: every value is ISO 8601 (Arrow's C++ parser)
-        cast = pc.cast(pa.array(text), pa.timestamp("ns"))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
-        cast = None
-    if cast is not None:
-        values = pd.Series(cast.to_numpy(zero_copy_only=False), index=raw.index)
-        values = values.astype("datetime64[ns]")
-        none = np.zeros(n, bool)
-        return DateParse(values if keep_time else values.dt.normalize(), none, present, none)
     iso_values = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
     iso_values = iso_values.dt.tz_localize(None).astype("datetime64[ns]")
     iso = iso_values.notna().to_numpy()
@@ -180,6 +224,14 @@ def parse_numbers(raw: pd.Series, *, decimal_comma: bool) -> tuple[pd.Series, np
     """
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
         return raw.astype("float64"), np.zeros(len(raw), bool)
+    try:  # fast path: plain numbers only (``48000.5``), parsed by Arrow's C++ reader
+        plain = pc.cast(pa.array(as_text(raw)), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        plain = None
+    if plain is not None:
+        values = np.asarray(plain.to_numpy(zero_copy_only=False), dtype="float64")
+        if np.isnan(values).sum() == plain.null_count:  # no 'nan' text read as a number
+            return pd.Series(values, index=raw.index), np.zeros(len(raw), bool)
     text = as_text(raw).str.replace(r"[\s\u00a0\u202f'€$£]", "", regex=True)
     text = text.mask(text == "")
     present = text.notna().to_numpy()
@@ -457,31 +509,36 @@ def backfill_rows(values: np.ndarray) -> np.ndarray:
 def _lead_stage_checks(
     leads: pd.DataFrame, check: _FileCheck, config: EngagementConfig
 ) -> pd.DataFrame:
-    """Backfill skipped stages and lift out-of-order dates, warning about each."""
+    """Backfill skipped stages and lift out-of-order dates, warning about each.
+
+    Works column by column on int64 views (NaT is the smallest int64, so a running maximum
+    skips it): a handful of vectorised passes over the stage ladder, no 2-D copies.
+    """
     cols = ["created_at", *lead_stage_columns(config.stages), "opportunity_at", "won_at"]
-    raw_values = np.column_stack([leads[c].to_numpy("datetime64[ns]") for c in cols])
-    values = backfill_rows(raw_values)
-    skipped = np.isnat(raw_values) & ~np.isnat(values)
+    nat = np.iinfo(np.int64).min
+    raw = [leads[c].to_numpy("datetime64[ns]").view("int64") for c in cols]
+    # backfill: an empty stage takes the next set date to its right
+    filled = list(raw)
+    for j in range(len(cols) - 2, -1, -1):
+        filled[j] = np.where(raw[j] == nat, filled[j + 1], raw[j])
+    out = leads.copy(deep=False)
+    running = np.full(len(leads), nat)
     for j, col in enumerate(cols):
-        if skipped[:, j].any():
-            check.warn(
-                col, skipped[:, j], "skipped_stage", column=col, stage=col.removesuffix("_at")
-            )
-    # NaT is the smallest int64, so a running maximum over the int view skips it
-    running = np.maximum.accumulate(values.view("int64"), axis=1).view("datetime64[ns]")
-    backwards = (values < running) & ~np.isnat(values)
-    for j, col in enumerate(cols):
-        if backwards[:, j].any():
-            check.warn(col, backwards[:, j], "stage_backwards", column=col)
-    leads = leads.copy()
-    fixed = np.where(np.isnat(values), values, running)
-    for j, col in enumerate(cols):
-        leads[col] = fixed[:, j]
-    disq = leads["disqualified_at"]
-    early = (disq < leads["created_at"]).fillna(False).to_numpy(bool)
+        skipped = (raw[j] == nat) & (filled[j] != nat)
+        check.warn(col, skipped, "skipped_stage", column=col, stage=col.removesuffix("_at"))
+        backwards = (filled[j] < running) & (filled[j] != nat)
+        check.warn(col, backwards, "stage_backwards", column=col)
+        running = np.maximum(running, filled[j])
+        fixed = np.where(filled[j] == nat, nat, running) if backwards.any() else filled[j]
+        if fixed is not raw[j]:
+            out[col] = fixed.view("datetime64[ns]")
+    disq = out["disqualified_at"].to_numpy("datetime64[ns]")
+    created = out["created_at"].to_numpy("datetime64[ns]")
+    early = disq < created  # NaT compares False
     check.warn("disqualified_at", early, "disqualified_before_created")
-    leads["disqualified_at"] = disq.where(~early, leads["created_at"])
-    return leads
+    if early.any():
+        out["disqualified_at"] = np.where(early, created, disq)
+    return out
 
 
 def link_opportunities(leads: pd.DataFrame, opportunities: pd.DataFrame) -> pd.DataFrame:
@@ -514,19 +571,35 @@ def link_opportunities(leads: pd.DataFrame, opportunities: pd.DataFrame) -> pd.D
         opportunity_id=("opportunity_id", "first"),
     )
     agg["lost_at"] = agg["lost_at"].where(~agg["any_not_lost"])
-    agg = agg.drop(columns="any_not_lost")
-    out = leads.join(agg, on="lead_id")
-    out["won_amount"] = out["won_amount"].fillna(0.0)
+    # a left join on lead_id, hashing the few linked ids and probing the many leads
+    position = pc.index_in(
+        pa.array(as_text(leads["lead_id"])), value_set=pa.array(as_text(agg.index.to_series()))
+    )
+    position = np.asarray(position.fill_null(-1), dtype=np.int64)
+    linked_row = position >= 0
+    out = leads.copy(deep=False)
     for col in ("opportunity_at", "won_at", "lost_at"):
-        out[col] = out[col].astype("datetime64[ns]")
+        values = np.full(len(leads), np.datetime64("NaT"), "datetime64[ns]")
+        values[linked_row] = agg[col].to_numpy("datetime64[ns]")[position[linked_row]]
+        out[col] = values
+    amount = np.zeros(len(leads))
+    amount[linked_row] = agg["won_amount"].to_numpy("float64")[position[linked_row]]
+    out["won_amount"] = amount
+    ids = pc.take(pa.array(as_text(agg["opportunity_id"])), pa.array(position, mask=~linked_row))
+    out["opportunity_id"] = pd.Series(pd.array(ids, dtype=TEXT_DTYPE), index=leads.index)
     return out
 
 
 def _email_duplicates(leads: pd.DataFrame, usable: np.ndarray) -> np.ndarray:
     """Leads whose e-mail (case- and space-insensitive) was seen on an earlier row."""
-    email = as_text(leads["email"]).str.lower().str.replace(" ", "", regex=False).str.strip()
-    email = email.mask(email == "")
-    email = email.where(usable)
+    email = _arrow_text(leads["email"])
+    ascii_only = pc.all(pc.string_is_ascii(email)).as_py() is not False
+    email = pc.ascii_lower(email) if ascii_only else pc.utf8_lower(email)
+    email = pc.replace_substring(email, " ", "")
+    email = pc.utf8_trim_whitespace(email)
+    keep = pc.and_(pa.array(usable, type=pa.bool_()), pc.not_equal(email, ""))
+    email = pc.if_else(keep, email, None)
+    email = pd.Series(pd.array(email, dtype=TEXT_DTYPE))
     return (email.duplicated(keep="first") & email.notna()).to_numpy(bool)
 
 
@@ -558,21 +631,36 @@ def _count(check: _FileCheck) -> RowCount:
     return RowCount(read=check.n, used=check.n - quarantined, quarantined=quarantined)
 
 
+def _touch_links(
+    touches: pd.DataFrame, lead_ids: pd.Series, asset_ids: pd.Series
+) -> tuple[np.ndarray, np.ndarray]:
+    """Touches whose lead is unknown, and touches whose asset is unknown (masks)."""
+    lead = touches["lead_id"]
+    orphan = lead.notna().to_numpy(bool) & ~is_in(lead, lead_ids)
+    asset = touches["asset_id"]
+    no_asset = asset.notna().to_numpy(bool) & ~is_in(asset, asset_ids)
+    return orphan, no_asset
+
+
 def validate_tables(
-    raws: Mapping[str, RawTable],
+    raws: Mapping[str, RawTable | Future],
     config: EngagementConfig,
     *,
     prior_problems: tuple[Problem, ...] = (),
+    background: ThreadPoolExecutor | None = None,
 ) -> ValidatedTables:
     """Parse and cross-check every data file of an engagement.
 
     Parameters
     ----------
-    raws : mapping of str to RawTable
-        File stem (``leads``...) to the table as read. ``touches`` may be absent.
+    raws : mapping of str to RawTable or Future
+        File stem (``leads``...) to the table as read. ``touches`` may be absent, or a
+        future of :func:`workbook.io.read_table` still reading on ``background``.
     config : EngagementConfig
     prior_problems : tuple of Problem
         Fatal problems already found while reading (missing or unreadable files).
+    background : ThreadPoolExecutor, optional
+        A one-thread executor for the touches (made here when not given).
 
     Returns
     -------
@@ -585,13 +673,45 @@ def validate_tables(
         When a file lacks a required column or has no data rows (nothing can be used), or
         ``prior_problems`` is not empty. Its ``audit`` reports every file all the same.
     """
+    if background is None:
+        with ThreadPoolExecutor(1, thread_name_prefix="workbook-validate") as background:
+            return _validate_tables(raws, config, prior_problems, background)
+    return _validate_tables(raws, config, prior_problems, background)
+
+
+def _parse_when_read(raw: RawTable | Future, file: str, config: EngagementConfig):
+    return parse_table(raw.result() if isinstance(raw, Future) else raw, file, config)
+
+
+def _validate_tables(
+    raws: Mapping[str, RawTable | Future],
+    config: EngagementConfig,
+    prior_problems: tuple[Problem, ...],
+    background: ThreadPoolExecutor,
+) -> ValidatedTables:
     parsed: dict[str, pd.DataFrame] = {}
     checks: dict[str, _FileCheck] = {}
     fatal: list[Problem] = list(prior_problems)
     unusable: dict[str, int] = {}
+    # the touches (the largest file, checked against the leads) are parsed and linked in a
+    # second thread while this one parses and checks the leads: Arrow releases the GIL
+    touches_parse = (
+        background.submit(_parse_when_read, raws["touches"], "touches", config)
+        if "touches" in raws
+        else None
+    )
     for file, raw in raws.items():
+        if isinstance(raw, Future):
+            try:
+                raw = raw.result()
+            except EngagementError as exc:  # unreadable: reported with the other such files
+                fatal[len(prior_problems) : len(prior_problems)] = exc.problems
+                continue
         try:
-            parsed[file], checks[file] = parse_table(raw, file, config)
+            if file == "touches" and touches_parse is not None:
+                parsed[file], checks[file] = touches_parse.result()
+            else:
+                parsed[file], checks[file] = parse_table(raw, file, config)
         except EngagementError as exc:
             fatal.extend(exc.problems)
             unusable[file] = len(raw.frame)
@@ -606,6 +726,13 @@ def validate_tables(
         raise EngagementError(fatal, audit=audit)
 
     lead_ids = parsed["leads"].loc[~checks["leads"].quarantine, "lead_id"].dropna()
+    touch_links = (
+        background.submit(
+            _touch_links, parsed["touches"], lead_ids, parsed["content"]["asset_id"].dropna()
+        )
+        if "touches" in parsed
+        else None
+    )
     opps, ocheck = parsed["opportunities"], checks["opportunities"]
     closed_status = opps["status"].isin(["won", "lost"]).to_numpy(bool)
     no_close = closed_status & opps["closed_at"].isna().to_numpy()
@@ -666,17 +793,13 @@ def validate_tables(
         allowed=", ".join(config.personas),
     )
 
-    if "touches" in parsed:
-        touches, tcheck = parsed["touches"], checks["touches"]
-        orphan = ~is_in(touches["lead_id"], lead_ids) & touches["lead_id"].notna().to_numpy(bool)
+    if touch_links is not None:
+        tcheck = checks["touches"]
+        orphan, no_asset = touch_links.result()
         orphan = orphan & ~tcheck.quarantine
         if orphan.any():
             tcheck.warn("lead_id", orphan, "touch_unknown_lead")
             tcheck.quarantine |= orphan
-        asset_ids = content["asset_id"].dropna()
-        no_asset = touches["asset_id"].notna().to_numpy(bool) & ~is_in(
-            touches["asset_id"], asset_ids
-        )
         tcheck.warn("asset_id", no_asset & ~tcheck.quarantine, "touch_unknown_asset")
 
     frames = {
