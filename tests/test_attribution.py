@@ -337,6 +337,14 @@ def test_every_model_credits_exactly_the_touched_conversions(
     shuffled = attribute(touches.iloc[order].reset_index(drop=True), outcomes)
     pd.testing.assert_frame_equal(shuffled, result, check_exact=False, rtol=1e-12, atol=1e-9)
 
+    # leads as integer rows and channels as categories (what kpis passes) give the same credit
+    as_codes = touches.assign(
+        lead_id=[r[0] * 3 for r in rows],
+        channel=pd.Categorical([r[2] for r in rows], categories=["zz_unused", *"zyxw"]),
+    )
+    coded = attribute(as_codes, outcomes.assign(lead_id=[i * 3 for i in range(8)]))
+    pd.testing.assert_frame_equal(coded, result, check_exact=False, rtol=1e-12, atol=1e-9)
+
 
 def test_half_a_million_touches_take_seconds_not_minutes() -> None:
     rng = np.random.default_rng(2026)

@@ -39,7 +39,7 @@ from tests.conftest import (
 from tests.test_validate import to_french
 from workbook.config import EngagementConfig
 from workbook.engagement import Engagement, load_engagement
-from workbook.journeys import journeys_from_leads
+from workbook.journeys import build_journeys, journeys_from_leads
 from workbook.kpis import (
     channel_levers,
     closed_in_window,
@@ -172,6 +172,27 @@ def test_markov_attribution_matches_the_published_example_and_ignores_later_touc
     assert credit["first_touch_won"].tolist() == [1.0, 0.0, 0.0]
     assert credit["last_touch_won"].tolist() == [0.0, 0.0, 1.0]
     assert credit["position_based_won"].round(6).tolist() == [0.4, 0.2, 0.4]
+
+
+def test_touch_attribution_with_validated_lead_rows_matches_matching_by_id(tmp_path):
+    from workbook.synthetic import generate_engagement
+    from workbook.synthetic import write_engagement as write_synthetic
+
+    engagement = load_engagement(
+        write_synthetic(generate_engagement(n_leads=3000, seed=5), tmp_path / "e")
+    )
+    journeys = build_journeys(engagement)
+    rows = engagement.touch_lead_rows
+    assert rows is not None and len(rows) == len(engagement.touches)
+    assert (engagement.leads["lead_id"].to_numpy()[rows] == engagement.touches["lead_id"]).all()
+    start = engagement.window_start
+    by_id = touch_attribution(engagement.touches, journeys, start=start)
+    by_row = touch_attribution(engagement.touches, journeys, start=start, lead_rows=rows)
+    pd.testing.assert_frame_equal(by_row, by_id, check_exact=False, rtol=1e-12)
+    # a hint that does not fit these touches is not trusted
+    wrong = np.roll(rows, 1)
+    by_wrong = touch_attribution(engagement.touches, journeys, start=start, lead_rows=wrong)
+    pd.testing.assert_frame_equal(by_wrong, by_id, check_exact=False, rtol=1e-12)
 
 
 def test_touch_attribution_is_none_without_touches(tiny):

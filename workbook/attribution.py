@@ -79,6 +79,39 @@ def _time_key(times: pd.Series) -> np.ndarray:
     return pd.factorize(times, sort=True)[0]
 
 
+def _lead_codes(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Lead codes 0..k-1 and the lead id of each code.
+
+    Small non-negative integer ids (rows of a leads table) are their own codes; anything
+    else is factorized. The order of codes does not matter: only the grouping does.
+    """
+    values = ids.to_numpy()
+    if (
+        np.issubdtype(values.dtype, np.integer)
+        and len(values)
+        and values.min() >= 0
+        and values.max() < 4 * len(values) + 1024
+    ):
+        return values.astype(np.int64), np.arange(int(values.max()) + 1)
+    codes, uniques = pd.factorize(ids)
+    return codes, np.asarray(uniques)
+
+
+def _channel_codes(channels: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Channel codes ordered by channel name, and the names (texts)."""
+    if isinstance(channels.dtype, pd.CategoricalDtype):  # codes already: no texts to hash
+        codes = channels.cat.codes.to_numpy().astype(np.int64)
+        names = channels.cat.categories.astype(str)
+        used = np.flatnonzero(np.bincount(codes, minlength=len(names)) > 0)
+        if codes.min(initial=0) >= 0 and not names[used].has_duplicates:
+            by_name = used[np.argsort(np.asarray(names[used], dtype=object), kind="stable")]
+            new_code = np.full(len(names), -1, dtype=np.int64)
+            new_code[by_name] = np.arange(len(by_name))
+            return new_code[codes], np.asarray(names[by_name], dtype=object)
+    codes, names = pd.factorize(channels.astype(str), sort=True)
+    return codes, np.asarray(names, dtype=object)
+
+
 def _outcome_arrays(
     outcomes: Outcomes,
     lead_ids: pd.Index,
@@ -135,8 +168,8 @@ def _touch_paths(
             rows = (np.flatnonzero(empty)[:5] + 1).tolist()
             raise ValueError(f"touches column {column!r} is empty on rows {rows} (1-based)")
 
-    lead_codes, lead_ids = pd.factorize(touches[lead_id_col], sort=True)
-    channel_codes, channel_names = pd.factorize(touches[channel_col].astype(str), sort=True)
+    lead_codes, lead_ids = _lead_codes(touches[lead_id_col])
+    channel_codes, channel_names = _channel_codes(touches[channel_col])
     order = np.lexsort((channel_codes, _time_key(touches[touched_at_col]), lead_codes))
     lead = lead_codes[order].astype(np.int64)
     channel = channel_codes[order].astype(np.int64)
@@ -151,8 +184,12 @@ def _touch_paths(
         converted_col=converted_col,
         revenue_col=revenue_col,
     )
+    touched = counts > 0  # integer ids may leave gaps: leads without touches earn nothing
+    lead_converted &= touched
+    if lead_revenue is not None:
+        lead_revenue = np.where(touched, lead_revenue, 0.0)
     return _TouchPaths(
-        channel_names=np.asarray(channel_names, dtype=object),
+        channel_names=channel_names,
         channel=channel,
         lead=lead,
         position=position,

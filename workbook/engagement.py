@@ -15,6 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from workbook.config import CONFIG_FILE, EngagementConfig, parse_config
@@ -43,6 +44,9 @@ class Engagement:
         The snapshot date: ``as_of`` of engagement.yaml, else the latest date in the data.
     files : dict
         File stem -> the file name read (``leads.csv``, ``spend.xlsx``...).
+    touch_lead_rows : ndarray of int64 or None
+        For each row of ``touches``, the row of its lead in ``leads`` (found by validation;
+        analyses use it instead of matching millions of ids again). None without touches.
     """
 
     path: Path
@@ -55,6 +59,7 @@ class Engagement:
     audit: Audit
     as_of: dt.date
     files: dict[str, str]
+    touch_lead_rows: np.ndarray | None = None
 
     @property
     def as_of_timestamp(self) -> pd.Timestamp:
@@ -189,6 +194,7 @@ def load_engagement(directory: str | Path, *, as_of: dt.date | str | None = None
         audit=validated.audit,
         as_of=validated.as_of,
         files=files,
+        touch_lead_rows=validated.touch_lead_rows,
     )
 
 

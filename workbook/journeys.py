@@ -55,12 +55,16 @@ class Journeys:
     steps : DataFrame
         ``lead_index`` (row of ``leads``), ``lead_id``, ``stage``, ``next_stage``,
         ``entered_at``, ``outcome``, ``event`` (int8), ``duration_days`` (float, >= 0).
+    source_rows : ndarray of int64 or None
+        For each row of ``leads``, its row in the leads frame the journeys were built from
+        (``Engagement.leads``), so that touches located there need no second id match.
     """
 
     stages: tuple[str, ...]
     as_of: pd.Timestamp
     leads: pd.DataFrame
     steps: pd.DataFrame
+    source_rows: np.ndarray | None = None
 
     def step(self, stage: str) -> pd.DataFrame:
         """The steps out of one stage (leads that entered ``stage``)."""
@@ -167,7 +171,13 @@ def journeys_from_leads(
     )
 
     steps = _steps(out, dates, last_index, exits, stages=stages, as_of=limit)
-    return Journeys(stages=tuple(stages), as_of=as_of, leads=out, steps=steps)
+    return Journeys(
+        stages=tuple(stages),
+        as_of=as_of,
+        leads=out,
+        steps=steps,
+        source_rows=np.flatnonzero(in_snapshot.to_numpy(bool)),
+    )
 
 
 def _steps(
@@ -204,7 +214,8 @@ def _steps(
             )
         )
     steps = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    steps.insert(1, "lead_id", leads["lead_id"].to_numpy()[steps["lead_index"].to_numpy()])
+    lead_ids = leads["lead_id"].array.take(steps["lead_index"].to_numpy())  # no text copies
+    steps.insert(1, "lead_id", pd.Series(lead_ids, index=steps.index))
     steps.insert(2, "stage", pd.Categorical.from_codes(steps["stage_index"], list(stages)))
     steps.insert(3, "next_stage", pd.Categorical.from_codes(steps["stage_index"] + 1, list(stages)))
     steps["outcome"] = pd.Categorical.from_codes(steps["event"], list(OUTCOMES))

@@ -836,8 +836,9 @@ def channel_levers(
     won = closed.loc[closed["status"].eq("won").to_numpy(bool)]
     position = _positions_in(leads["lead_id"], won["lead_id"])
     found = position >= 0
-    channel_of = leads["source_channel"].astype("string").to_numpy(object)
-    won_channel = pd.Series(np.where(found, channel_of[np.maximum(position, 0)], None))
+    channel_of = leads["source_channel"].iloc[position[found]].astype("string")
+    won_channel = pd.Series(None, index=range(len(position)), dtype=object)
+    won_channel[found] = channel_of.to_numpy(object)
     credited = won_channel.notna().to_numpy(bool)
     won_frame = pd.DataFrame(
         {
@@ -872,6 +873,7 @@ def touch_attribution(
     *,
     start: pd.Timestamp,
     models: Sequence[str] = ATTRIBUTION_MODELS,
+    lead_rows: np.ndarray | None = None,
 ) -> pd.DataFrame | None:
     """Won deals and revenue credited to touch channels under several attribution models.
 
@@ -891,6 +893,10 @@ def touch_attribution(
         First day of the KPI window.
     models : sequence of str
         Models of :func:`workbook.attribution.attribute`.
+    lead_rows : ndarray of int, optional
+        ``Engagement.touch_lead_rows``: each touch's row in the leads frame the journeys were
+        built from. Spares matching the touches' lead ids again; without it (or when it does
+        not fit these touches) they are matched by id.
 
     Returns
     -------
@@ -910,19 +916,22 @@ def touch_attribution(
     in_play = outcome >= start64
     converted = ~np.isnat(won_at) & (won_at >= start64)
     valid = touches[["lead_id", "touched_at", "channel"]].notna().all(axis=1).to_numpy(bool)
-    position = _positions_in(leads["lead_id"], touches["lead_id"])
+    position = _touch_positions(touches, journeys, lead_rows)
     found = valid & (position >= 0)
     safe = np.maximum(position, 0)
     touched = touches["touched_at"].to_numpy("datetime64[ns]")
     keep = found & in_play[safe] & (touched < outcome[safe] + _DAY)
     if not keep.any():
         return None
-    # leads as integer codes (rows of journeys.leads): hashing 5M ids as text is the slow part
+    # leads and channels as integer codes: hashing or copying 5M texts is the slow part
+    channel_codes, channel_names = pd.factorize(touches["channel"])
     kept = pd.DataFrame(
         {
             "lead_id": position[keep],
             "touched_at": touched[keep],
-            "channel": touches["channel"].loc[keep].reset_index(drop=True),
+            "channel": pd.Categorical.from_codes(
+                channel_codes[keep], categories=pd.Index(channel_names).astype(str)
+            ),
         }
     )
     won_rows = np.flatnonzero(in_play & converted)  # touched leads not listed: not converted
@@ -943,14 +952,50 @@ def touch_attribution(
     return credit
 
 
+def _touch_positions(
+    touches: pd.DataFrame, journeys: Journeys, lead_rows: np.ndarray | None
+) -> np.ndarray:
+    """Row of ``journeys.leads`` of each touch's lead, -1 where it is not there.
+
+    With ``lead_rows`` (rows in the leads frame the journeys came from) this is an array
+    lookup; a spread of 1,024 touches is checked against the ids before it is trusted.
+    """
+    source = journeys.source_rows
+    if lead_rows is not None and source is not None and len(lead_rows) == len(touches):
+        size = int(max(lead_rows.max(initial=-1), source.max(initial=-1))) + 1
+        remap = np.full(size + 1, -1, dtype=np.int64)  # the last slot answers lead_rows == -1
+        remap[source] = np.arange(len(source))
+        position = remap[np.asarray(lead_rows, dtype=np.int64)]
+        probe = np.unique(np.linspace(0, len(touches) - 1, min(len(touches), 1024)).astype(int))
+        rows = position[probe]
+        here = rows >= 0
+        expected = journeys.leads["lead_id"].iloc[rows[here]].to_numpy(object)
+        if np.array_equal(touches["lead_id"].iloc[probe[here]].to_numpy(object), expected):
+            return position
+    return _positions_in(journeys.leads["lead_id"], touches["lead_id"])
+
+
 def _positions_in(ids: pd.Series, keys: pd.Series) -> np.ndarray:
     """Row of each key in ``ids`` (unique), -1 where absent or missing (hash join in Arrow)."""
     values = pa.array(ids, from_pandas=True)
     wanted = pa.array(keys, from_pandas=True)
     if values.type != wanted.type or not pa.types.is_large_string(values.type):
         values, wanted = values.cast(pa.large_string()), wanted.cast(pa.large_string())
-    found = pc.index_in(wanted, value_set=values)
-    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(wanted, pa.ChunkedArray):
+        wanted = wanted.combine_chunks()
+    if 2 * len(wanted) >= len(values):
+        found = pc.index_in(wanted, value_set=values)
+        return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    # few keys (the won deals among a million leads): hash the keys, probe the ids once
+    encoded = pc.dictionary_encode(wanted)
+    where = pc.index_in(values, value_set=encoded.dictionary)
+    code = np.asarray(where.fill_null(-1), dtype=np.int64)
+    rows = np.flatnonzero(code >= 0)[::-1]  # the first row wins for repeated ids
+    row_of_code = np.full(len(encoded.dictionary) + 1, -1, dtype=np.int64)
+    row_of_code[code[rows]] = rows
+    return row_of_code[np.asarray(encoded.indices.fill_null(-1), dtype=np.int64)]
 
 
 # --- cohorts ----------------------------------------------------------------------------------
@@ -1254,7 +1299,9 @@ def compute_kpis(
         skipped_leads=int(skipped.attrs["skipped_leads"]),
         recycled_leads=int(journeys.leads["recycled"].sum()),
         channels=channel_levers(closed, engagement.spend, engagement.leads, start=start, end=end),
-        attribution=touch_attribution(engagement.touches, journeys, start=start),
+        attribution=touch_attribution(
+            engagement.touches, journeys, start=start, lead_rows=engagement.touch_lead_rows
+        ),
         economics=unit_economics(
             closed,
             engagement.spend,

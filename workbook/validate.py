@@ -619,11 +619,17 @@ def latest_date(frames: Mapping[str, pd.DataFrame]) -> dt.date | None:
 
 @dataclass(frozen=True)
 class ValidatedTables:
-    """Used rows of every file, typed; the audit; and the as-of date in force."""
+    """Used rows of every file, typed; the audit; and the as-of date in force.
+
+    ``touch_lead_rows`` gives, for each used touch, the row of its lead in
+    ``frames["leads"]`` (found while checking that every touch has a known lead, and kept so
+    that analyses need not hash millions of ids again); None without touches.
+    """
 
     frames: dict[str, pd.DataFrame]
     audit: Audit
     as_of: dt.date
+    touch_lead_rows: np.ndarray | None = None
 
 
 def _count(check: _FileCheck) -> RowCount:
@@ -633,13 +639,15 @@ def _count(check: _FileCheck) -> RowCount:
 
 def _touch_links(
     touches: pd.DataFrame, lead_ids: pd.Series, asset_ids: pd.Series
-) -> tuple[np.ndarray, np.ndarray]:
-    """Touches whose lead is unknown, and touches whose asset is unknown (masks)."""
-    lead = touches["lead_id"]
-    orphan = lead.notna().to_numpy(bool) & ~is_in(lead, lead_ids)
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each touch's position in ``lead_ids`` (-1: unknown lead) and the unknown-asset mask."""
+    position = pc.index_in(
+        pa.array(as_text(touches["lead_id"])), value_set=_arrow_text(lead_ids), skip_nulls=True
+    )
+    lead_position = np.asarray(position.fill_null(-1), dtype=np.int64)
     asset = touches["asset_id"]
     no_asset = asset.notna().to_numpy(bool) & ~is_in(asset, asset_ids)
-    return orphan, no_asset
+    return lead_position, no_asset
 
 
 def validate_tables(
@@ -725,7 +733,8 @@ def _validate_tables(
         )
         raise EngagementError(fatal, audit=audit)
 
-    lead_ids = parsed["leads"].loc[~checks["leads"].quarantine, "lead_id"].dropna()
+    # the used leads' ids, in the order of the leads frame returned (lead_id is never empty)
+    lead_ids = parsed["leads"].loc[~checks["leads"].quarantine, "lead_id"]
     touch_links = (
         background.submit(
             _touch_links, parsed["touches"], lead_ids, parsed["content"]["asset_id"].dropna()
@@ -795,8 +804,8 @@ def _validate_tables(
 
     if touch_links is not None:
         tcheck = checks["touches"]
-        orphan, no_asset = touch_links.result()
-        orphan = orphan & ~tcheck.quarantine
+        touch_lead_rows, no_asset = touch_links.result()
+        orphan = (touch_lead_rows < 0) & ~tcheck.quarantine
         if orphan.any():
             tcheck.warn("lead_id", orphan, "touch_unknown_lead")
             tcheck.quarantine |= orphan
@@ -834,4 +843,11 @@ def _validate_tables(
     )
     if empty_files:
         raise EngagementError(empty_files, audit=audit)
-    return ValidatedTables(frames=frames, audit=audit, as_of=as_of)
+    if touch_links is not None:
+        touch_lead_rows = touch_lead_rows[~checks["touches"].quarantine]
+    return ValidatedTables(
+        frames=frames,
+        audit=audit,
+        as_of=as_of,
+        touch_lead_rows=touch_lead_rows if touch_links is not None else None,
+    )
