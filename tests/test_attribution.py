@@ -370,3 +370,29 @@ def test_half_a_million_touches_take_seconds_not_minutes() -> None:
     assert elapsed < 10.0  # ~0.6 s on a laptop
     touched = outcomes["lead_id"].isin(touches["lead_id"]) & outcomes["converted"]
     assert result["markov_converted"].sum() == pytest.approx(touched.sum())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([0, 1, 2, 70_000, 2**20 + 3]),
+            st.integers(-(2**40), 2**40),
+            st.integers(0, 5),
+        ),
+        max_size=60,
+    ),
+    st.booleans(),
+)
+def test_touch_order_is_lexsort_by_lead_time_and_channel(rows, presorted) -> None:
+    from workbook.attribution import touch_order
+
+    if presorted:
+        rows = sorted(rows, key=lambda r: (r[1], r[2]))
+    lead = np.array([r[0] for r in rows], dtype=np.int64)
+    time = np.array([r[1] for r in rows], dtype=np.int64)
+    channel = np.array([r[2] for r in rows], dtype=np.int64)
+    expected = np.lexsort((channel, time, lead))
+    assert touch_order(lead, time, channel).tolist() == expected.tolist()
+    floats = touch_order(lead, time.astype(float), channel)
+    assert floats.tolist() == np.lexsort((channel, time.astype(float), lead)).tolist()

@@ -79,6 +79,46 @@ def _time_key(times: pd.Series) -> np.ndarray:
     return pd.factorize(times, sort=True)[0]
 
 
+def touch_order(lead: np.ndarray, time: np.ndarray, channel: np.ndarray) -> np.ndarray:
+    """The permutation that sorts touches by lead, then time, then channel.
+
+    The same as ``np.lexsort((channel, time, lead))``, in linear passes where it can: time
+    and channel become one integer key (already in order when the export is sorted by
+    time, as CRM exports usually are), then a stable radix sort on the lead codes, 16 bits
+    at a time.
+
+    Parameters
+    ----------
+    lead, channel : ndarray of int
+        Non-negative codes.
+    time : ndarray
+        Integer (datetime64 as int64) or float sort keys.
+
+    Examples
+    --------
+    >>> touch_order(np.array([1, 0, 1, 0]), np.array([5, 9, 2, 9]), np.array([0, 1, 0, 0]))
+    array([3, 1, 2, 0])
+    """
+    lead = np.asarray(lead, dtype=np.int64)
+    channel = np.asarray(channel, dtype=np.int64)
+    n = len(lead)
+    n_channels = int(channel.max(initial=0)) + 1
+    lowest = int(time.min(initial=0)) if n and time.dtype.kind in "iu" else 0
+    span = int(time.max(initial=0)) - lowest if n and time.dtype.kind in "iu" else -1
+    if n == 0 or span < 0 or lead.min() < 0 or (span + 1) * n_channels >= 2**63:
+        return np.lexsort((channel, time, lead))
+    key = (time.astype(np.int64) - lowest) * n_channels + channel
+    order = np.arange(n) if np.all(key[1:] >= key[:-1]) else np.argsort(key, kind="stable")
+    codes = lead[order]
+    shift = 0
+    while shift == 0 or (int(lead.max()) >> shift) > 0:
+        digit = ((codes >> shift) & 0xFFFF).astype(np.uint16)
+        step = np.argsort(digit, kind="stable")  # numpy radix-sorts 16-bit keys
+        order, codes = order[step], codes[step]
+        shift += 16
+    return order
+
+
 def _lead_codes(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Lead codes 0..k-1 and the lead id of each code.
 
@@ -170,7 +210,7 @@ def _touch_paths(
 
     lead_codes, lead_ids = _lead_codes(touches[lead_id_col])
     channel_codes, channel_names = _channel_codes(touches[channel_col])
-    order = np.lexsort((channel_codes, _time_key(touches[touched_at_col]), lead_codes))
+    order = touch_order(lead_codes, _time_key(touches[touched_at_col]), channel_codes)
     lead = lead_codes[order].astype(np.int64)
     channel = channel_codes[order].astype(np.int64)
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -1262,6 +1263,28 @@ def compute_kpis(
     config = engagement.config
     horizon = int(config.horizon_days)
     start, end = kpi_window(engagement)
+    with ThreadPoolExecutor(1, thread_name_prefix="workbook-kpis") as background:
+        # attribution sorts millions of touches (numpy releases the GIL): in parallel
+        attribution = background.submit(
+            touch_attribution,
+            engagement.touches,
+            journeys,
+            start=start,
+            lead_rows=engagement.touch_lead_rows,
+        )
+        return _kpi_report(engagement, journeys, attribution, confidence_level=confidence_level)
+
+
+def _kpi_report(
+    engagement: Engagement,
+    journeys: Journeys,
+    attribution: Future,
+    *,
+    confidence_level: float,
+) -> KpiReport:
+    config = engagement.config
+    horizon = int(config.horizon_days)
+    start, end = kpi_window(engagement)
     curves: dict[tuple[str, str], CumulativeIncidence] = dict(
         stage_curves(journeys, confidence_level=confidence_level)
     )
@@ -1299,9 +1322,7 @@ def compute_kpis(
         skipped_leads=int(skipped.attrs["skipped_leads"]),
         recycled_leads=int(journeys.leads["recycled"].sum()),
         channels=channel_levers(closed, engagement.spend, engagement.leads, start=start, end=end),
-        attribution=touch_attribution(
-            engagement.touches, journeys, start=start, lead_rows=engagement.touch_lead_rows
-        ),
+        attribution=attribution.result(),
         economics=unit_economics(
             closed,
             engagement.spend,
