@@ -1260,9 +1260,7 @@ def compute_kpis(
     workbook.midpoint.build_midpoint : the mid-point report built on it.
     """
     journeys = journeys if journeys is not None else build_journeys(engagement)
-    config = engagement.config
-    horizon = int(config.horizon_days)
-    start, end = kpi_window(engagement)
+    start, _ = kpi_window(engagement)
     with ThreadPoolExecutor(1, thread_name_prefix="workbook-kpis") as background:
         # attribution sorts millions of touches (numpy releases the GIL): in parallel
         attribution = background.submit(
