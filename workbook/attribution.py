@@ -103,19 +103,21 @@ def touch_order(lead: np.ndarray, time: np.ndarray, channel: np.ndarray) -> np.n
     channel = np.asarray(channel, dtype=np.int64)
     n = len(lead)
     n_channels = int(channel.max(initial=0)) + 1
-    lowest = int(time.min(initial=0)) if n and time.dtype.kind in "iu" else 0
-    span = int(time.max(initial=0)) - lowest if n and time.dtype.kind in "iu" else -1
-    if n == 0 or span < 0 or lead.min() < 0 or (span + 1) * n_channels >= 2**63:
+    integral = n > 0 and time.dtype.kind in "iu"
+    lowest = int(time.min()) if integral else 0
+    span = int(time.max()) - lowest if integral else -1
+    if span < 0 or lead.min() < 0 or (span + 1) * n_channels >= 2**63:
         return np.lexsort((channel, time, lead))
     key = (time.astype(np.int64) - lowest) * n_channels + channel
-    order = np.arange(n) if np.all(key[1:] >= key[:-1]) else np.argsort(key, kind="stable")
-    codes = lead[order]
-    shift = 0
-    while shift == 0 or (int(lead.max()) >> shift) > 0:
-        digit = ((codes >> shift) & 0xFFFF).astype(np.uint16)
+    order = None if np.all(key[1:] >= key[:-1]) else np.argsort(key, kind="stable")
+    codes = lead if order is None else lead[order]
+    passes = max(1, -(-int(lead.max()).bit_length() // 16))
+    for k in range(passes):
+        digit = ((codes >> (16 * k)) & 0xFFFF).astype(np.uint16)
         step = np.argsort(digit, kind="stable")  # numpy radix-sorts 16-bit keys
-        order, codes = order[step], codes[step]
-        shift += 16
+        order = step if order is None else order[step]
+        if k + 1 < passes:
+            codes = codes[step]
     return order
 
 
@@ -297,22 +299,28 @@ def _markov_removal_effects(paths: _TouchPaths) -> tuple[np.ndarray, float]:
     n_channels = len(paths.channel_names)
     if paths.lead.size == 0:
         return np.zeros(0), 0.0
-    lead, channel = paths.lead, paths.channel
-    first_of_lead = paths.position == 0
-    keep = first_of_lead | np.concatenate(([True], channel[1:] != channel[:-1]))
-    lead, channel, first_of_lead = lead[keep], channel[keep], first_of_lead[keep]
-    last_of_lead = np.concatenate((lead[1:] != lead[:-1], [True]))
-
     n_states = n_channels + 3
     conversion, null = n_channels + 1, n_channels + 2
-    state = channel + 1
-    next_state = np.concatenate((state[1:], [0]))
-    exit_state = np.where(paths.lead_converted[lead], conversion, null)
-    from_state = np.concatenate((np.zeros(int(first_of_lead.sum()), dtype=np.int64), state))
-    to_state = np.concatenate(
-        (state[first_of_lead], np.where(last_of_lead, exit_state, next_state))
-    )
-    counts = np.bincount(from_state * n_states + to_state, minlength=n_states * n_states)
+    # each lead's path with consecutive repeats collapsed: (lead, channel) changes
+    lead, channel = paths.lead, paths.channel
+    keep = np.empty(lead.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(channel[1:], channel[:-1], out=keep[1:])
+    keep[1:] |= lead[1:] != lead[:-1]
+    lead, state = lead[keep], (channel[keep] + 1).astype(np.int32)
+    last = np.empty(lead.size, dtype=bool)  # last step of its lead's path
+    np.not_equal(lead[1:], lead[:-1], out=last[:-1])
+    last[-1] = True
+    first = np.concatenate(([True], last[:-1]))
+    # transitions (from * n_states + to): channel -> next channel, last channel -> exit,
+    # and start (state 0) -> first channel
+    size = n_states * n_states
+    inner = ~last[:-1]
+    moves = state[:-1][inner].astype(np.int64) * n_states + state[1:][inner]
+    exits = np.where(paths.lead_converted[lead[last]], conversion, null)
+    counts = np.bincount(moves, minlength=size)
+    counts += np.bincount(state[last].astype(np.int64) * n_states + exits, minlength=size)
+    counts[:n_states] += np.bincount(state[first], minlength=n_states)
     counts = counts.reshape(n_states, n_states)[: n_channels + 1].astype(float)
     probabilities = counts / counts.sum(axis=1, keepdims=True)
     transient = probabilities[:, : n_channels + 1]
