@@ -449,6 +449,19 @@ def test_is_in_agrees_with_a_python_set_whichever_side_is_larger(probe, universe
     assert is_in(pd.Series(probe, dtype=object), universe).tolist() == expected
 
 
+@given(ids_=ids, keys=ids)
+@settings(max_examples=150, deadline=None)
+def test_positions_in_gives_the_first_row_of_each_key_whichever_side_is_larger(ids_, keys):
+    from workbook.validate import positions_in
+
+    first: dict[str, int] = {}
+    for row, value in enumerate(ids_):
+        if value is not None:
+            first.setdefault(value, row)
+    expected = [-1 if k is None else first.get(k, -1) for k in keys]
+    assert positions_in(pd.Series(ids_, dtype=object), keys).tolist() == expected
+
+
 DAY = st.one_of(st.none(), st.integers(0, 40))
 
 

@@ -34,14 +34,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from workbook.attribution import ATTRIBUTION_MODELS, attribute
 from workbook.baseline import stage_counts
 from workbook.engagement import Engagement
 from workbook.journeys import Journeys, build_journeys
 from workbook.survival import CumulativeIncidence, cumulative_incidence, proportion_intervals
+from workbook.validate import positions_in
 
 __all__ = [
     "SOURCE_ORDER",
@@ -835,7 +834,7 @@ def channel_levers(
     window_spend = _spend_in_window(spend, start=start, end=end)
     spend_by = window_spend.groupby(window_spend["channel"].astype(str))["amount"].sum()
     won = closed.loc[closed["status"].eq("won").to_numpy(bool)]
-    position = _positions_in(leads["lead_id"], won["lead_id"])
+    position = positions_in(leads["lead_id"], won["lead_id"])
     found = position >= 0
     channel_of = leads["source_channel"].iloc[position[found]].astype("string")
     won_channel = pd.Series(None, index=range(len(position)), dtype=object)
@@ -973,30 +972,7 @@ def _touch_positions(
         expected = journeys.leads["lead_id"].iloc[rows[here]].to_numpy(object)
         if np.array_equal(touches["lead_id"].iloc[probe[here]].to_numpy(object), expected):
             return position
-    return _positions_in(journeys.leads["lead_id"], touches["lead_id"])
-
-
-def _positions_in(ids: pd.Series, keys: pd.Series) -> np.ndarray:
-    """Row of each key in ``ids`` (unique), -1 where absent or missing (hash join in Arrow)."""
-    values = pa.array(ids, from_pandas=True)
-    wanted = pa.array(keys, from_pandas=True)
-    if values.type != wanted.type or not pa.types.is_large_string(values.type):
-        values, wanted = values.cast(pa.large_string()), wanted.cast(pa.large_string())
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    if isinstance(wanted, pa.ChunkedArray):
-        wanted = wanted.combine_chunks()
-    if 2 * len(wanted) >= len(values):
-        found = pc.index_in(wanted, value_set=values)
-        return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    # few keys (the won deals among a million leads): hash the keys, probe the ids once
-    encoded = pc.dictionary_encode(wanted)
-    where = pc.index_in(values, value_set=encoded.dictionary)
-    code = np.asarray(where.fill_null(-1), dtype=np.int64)
-    rows = np.flatnonzero(code >= 0)[::-1]  # the first row wins for repeated ids
-    row_of_code = np.full(len(encoded.dictionary) + 1, -1, dtype=np.int64)
-    row_of_code[code[rows]] = rows
-    return row_of_code[np.asarray(encoded.indices.fill_null(-1), dtype=np.int64)]
+    return positions_in(journeys.leads["lead_id"], touches["lead_id"])
 
 
 # --- cohorts ----------------------------------------------------------------------------------

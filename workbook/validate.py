@@ -89,29 +89,43 @@ def to_key(series: pd.Series) -> pd.Series:
     return per_unique(series, normalise_key)
 
 
-def is_in(series: pd.Series, values) -> np.ndarray:
-    """Hash-based membership test (pyarrow), fast for millions of ids; missing -> False.
+def positions_in(ids, keys) -> np.ndarray:
+    """Row of each of ``keys`` in ``ids`` (its first row), -1 where absent or missing.
 
-    The hash table is built on the smaller side: a hundred thousand opportunities' lead ids
-    are encoded and a million lead ids probe them, rather than the other way round.
+    A hash join in Arrow that builds its table on the smaller side: the few won deals'
+    lead ids are hashed and a million leads probe them, rather than the other way round.
+
+    Examples
+    --------
+    >>> positions_in(["a", "b", "a"], ["b", None, "z", "a"]).tolist()
+    [1, -1, -1, 0]
+    """
+    values = _arrow_text(pd.Series(ids))
+    wanted = pa.array(as_text(pd.Series(keys)))  # chunked as read: no copy
+    if 2 * len(wanted) >= len(values):
+        found = pc.index_in(wanted, value_set=values, skip_nulls=True)
+        return np.asarray(found.fill_null(-1), dtype=np.int64)
+    if isinstance(wanted, pa.ChunkedArray):
+        wanted = wanted.combine_chunks()
+    encoded = pc.dictionary_encode(wanted)  # missing keys stay missing
+    code = np.asarray(
+        pc.index_in(values, value_set=encoded.dictionary).fill_null(-1), dtype=np.int64
+    )
+    rows = np.flatnonzero(code >= 0)[::-1]  # written last to first: the first row wins
+    row_of_code = np.full(len(encoded.dictionary) + 1, -1, dtype=np.int64)  # last: missing
+    row_of_code[code[rows]] = rows
+    return row_of_code[np.asarray(encoded.indices.fill_null(-1), dtype=np.int64)]
+
+
+def is_in(series: pd.Series, values) -> np.ndarray:
+    """Whether each value of ``series`` is among ``values`` (missing -> False).
 
     Examples
     --------
     >>> is_in(pd.Series(["a", None, "c", "a"]), ["a", "b"]).tolist()
     [True, False, False, True]
     """
-    probe = pa.array(as_text(pd.Series(series)))  # chunked as read: no copy
-    universe = _arrow_text(pd.Series(values))
-    if len(probe) * 2 >= len(universe):  # (index_in builds its table faster than is_in)
-        found = pc.index_in(probe, value_set=universe.drop_null(), skip_nulls=True)
-        return np.asarray(found.is_valid(), dtype=bool)
-    if isinstance(probe, pa.ChunkedArray):
-        probe = probe.combine_chunks()
-    encoded = pc.dictionary_encode(probe)  # nulls stay null
-    position = pc.index_in(universe, value_set=encoded.dictionary).drop_null()
-    known = np.zeros(len(encoded.dictionary) + 1, bool)  # the last slot: missing values
-    known[np.asarray(position, dtype=np.int64)] = True
-    return known[np.asarray(encoded.indices.fill_null(-1), dtype=np.int64)]
+    return positions_in(values, series) >= 0
 
 
 def _floor_days(values: np.ndarray) -> np.ndarray:
