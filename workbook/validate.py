@@ -78,6 +78,21 @@ def _arrow_text(series: pd.Series) -> pa.Array:
     return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
 
+def trimmed_text(series: pd.Series) -> pd.Series:
+    """Text without surrounding spaces; blank cells missing.
+
+    Examples
+    --------
+    >>> trimmed_text(pd.Series([" L1 ", "", "  ", None, "L2"])).tolist()
+    ['L1', nan, nan, nan, 'L2']
+    """
+    trimmed = pc.utf8_trim_whitespace(pa.array(as_text(series)))
+    blank = pc.equal(pc.binary_length(trimmed), 0)
+    if pc.any(blank).as_py():  # rare: only then pay for a masked copy
+        trimmed = pc.if_else(blank, pa.scalar(None, trimmed.type), trimmed)
+    return pd.Series(pd.array(trimmed, dtype=TEXT_DTYPE), index=series.index)
+
+
 def normalise_key(value: str) -> str | None:
     """``" Paid Search "`` -> ``"paid_search"``; empty -> None."""
     key = "_".join(str(value).strip().lower().replace("-", " ").split())
@@ -450,8 +465,7 @@ def parse_table(
 
                 col = per_unique(raw_col, clean)
             else:
-                col = as_text(raw_col).str.strip()
-                col = col.mask(col == "")
+                col = trimmed_text(raw_col)
                 if name in value_maps:
                     col = per_unique(col, lambda v, m=value_maps[name]: m.get(str(v).lower(), v))
             blank = col.isna().to_numpy()
