@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from random import Random
 
 import numpy as np
@@ -346,7 +345,8 @@ def test_every_model_credits_exactly_the_touched_conversions(
     pd.testing.assert_frame_equal(coded, result, check_exact=False, rtol=1e-12, atol=1e-9)
 
 
-def test_half_a_million_touches_take_seconds_not_minutes() -> None:
+def test_half_a_million_touches_credit_exactly_the_touched_conversions() -> None:
+    # speed is measured by bench/bench_kpis.py, never asserted here
     rng = np.random.default_rng(2026)
     n_touches, n_leads = 500_000, 100_000
     touches = pd.DataFrame(
@@ -364,10 +364,7 @@ def test_half_a_million_touches_take_seconds_not_minutes() -> None:
             "revenue": rng.gamma(2.0, 20000.0, n_leads),
         }
     )
-    start = time.perf_counter()
     result = attribute(touches, outcomes)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 10.0  # ~0.6 s on a laptop
     touched = outcomes["lead_id"].isin(touches["lead_id"]) & outcomes["converted"]
     assert result["markov_converted"].sum() == pytest.approx(touched.sum())
 

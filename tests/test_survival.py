@@ -317,16 +317,12 @@ def test_incidence_properties_hold_for_any_data(rows: list[tuple[int, int]]) -> 
     assert total + other.at(grid) == pytest.approx(all_cause.cdf.evaluate(grid), abs=1e-12)
 
 
-def test_a_million_rows_take_well_under_a_second() -> None:
-    import time
-
+def test_a_million_rows_with_equal_hazards_split_evenly() -> None:
+    # speed is measured by bench/bench_kpis.py, never asserted here
     rng = np.random.default_rng(1)
     durations = np.round(rng.exponential(60.0, 1_000_000))
     events = rng.choice([0, 1, 2], size=1_000_000)
-    start = time.perf_counter()
     cif = cumulative_incidence(durations, events)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 2.0  # ~0.25 s on a laptop; generous for loaded CI machines
     assert cif.at(np.inf) == pytest.approx(0.5, abs=0.01)  # equal hazards, no early end
 
 
