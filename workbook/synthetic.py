@@ -296,10 +296,19 @@ def _logit(p: float) -> float:
 def _calibrated_probability(eta: np.ndarray, target_rate: float) -> np.ndarray:
     """Probabilities ``expit(a + eta)`` with the intercept ``a`` set so they average ``target_rate``.
 
-    Newton's method on the intercept; ``eta`` holds each row's logit effects.
+    Newton's method on the intercept; ``eta`` holds each row's logit effects. A target of 0
+    or less (possible for a handful of leads, where hand-raisers alone exceed the step's
+    rate) gives 0 everywhere, and one of 1 or more gives 1.
+
+    Examples
+    --------
+    >>> _calibrated_probability(np.zeros(2), -0.1).tolist(), _calibrated_probability(np.zeros(2), 1.0).tolist()
+    ([0.0, 0.0], [1.0, 1.0])
     """
     if eta.size == 0:
         return eta.astype(float)
+    if not 0.0 < target_rate < 1.0:
+        return np.full(eta.shape, 1.0 if target_rate >= 1.0 else 0.0)
     a = _logit(target_rate) - float(np.mean(eta))
     for _ in range(50):
         p = _expit(a + eta)
@@ -586,8 +595,11 @@ def _simulate_journeys(rng: np.random.Generator, leads: dict[str, Any]) -> dict[
     )
     h = float(hand_raiser.mean())
     mql_target = TARGET_RATES["inquiry_mql"]
-    rate_inquiry_mql = (mql_target - h) / (1.0 - h)
-    rate_mql_sal = (mql_target * TARGET_RATES["mql_sal"] - h) / (mql_target - h)
+    # the scored steps make up what hand-raisers do not (a handful of leads can leave nothing)
+    rate_inquiry_mql = (mql_target - h) / (1.0 - h) if h < 1.0 else 0.0
+    rate_mql_sal = (
+        (mql_target * TARGET_RATES["mql_sal"] - h) / (mql_target - h) if h < mql_target else 0.0
+    )
 
     def step(entered: np.ndarray, k: int, target: float) -> np.ndarray:
         passed = np.zeros(n, dtype=bool)
