@@ -55,6 +55,7 @@ from workbook.runner import (
     check_notebook_parameters,
     find_phase_notebooks,
     record_failure,
+    selected_phases,
 )
 
 #: Modules the local pool's fork server imports once, so that its workers start warm (the
@@ -366,19 +367,6 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
 # --- the batch ---------------------------------------------------------------------------------
 
 
-def _check_phases(phases: Sequence[str]) -> tuple[str, ...]:
-    requested = [phases] if isinstance(phases, str) else list(phases)
-    if "all" in requested:
-        return tuple(PHASE_NOTEBOOKS)
-    unknown = [p for p in requested if p not in PHASE_NOTEBOOKS]
-    if unknown or not requested:
-        raise ValueError(
-            f"unknown phase(s) {', '.join(map(repr, unknown)) or '(none given)'}; "
-            f"choose from {', '.join(PHASE_NOTEBOOKS)} or all"
-        )
-    return tuple(p for p in PHASE_NOTEBOOKS if p in requested)
-
-
 def _check_notebooks(notebooks_dir: Path, phases: Sequence[str]) -> None:
     """Batch-wide checks, once, before anything runs: notebooks exist and take the parameters."""
     available = find_phase_notebooks(notebooks_dir)
@@ -556,7 +544,7 @@ def run_batch(
         raise ValueError(f"workers must be at least 1, got {workers}")
     if language is not None and language not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
-    selected = _check_phases(phases)
+    selected = tuple(selected_phases(phases))
     notebooks = Path(notebooks_dir or NOTEBOOKS_DIR).resolve()
     _check_notebooks(notebooks, selected)
     if pdf:

@@ -618,7 +618,7 @@ class RunResult:
         }
 
 
-def _selected_phases(phases: Sequence[str] | str) -> list[str]:
+def selected_phases(phases: Sequence[str] | str) -> list[str]:
     """Phase names in engagement order; ``"all"`` means every phase."""
     requested = [phases] if isinstance(phases, str) else list(phases)
     if "all" in requested:
@@ -736,7 +736,7 @@ def run_engagement(
     out_dir = Path(out_dir).resolve()
     if not client_slug or slugify(client_slug) != client_slug:
         raise ValueError(f"client_slug {client_slug!r} is not a slug; pass slugify(client)")
-    selected = _selected_phases(phases)
+    selected = selected_phases(phases)
     unknown_formats = [fmt for fmt in formats if fmt not in REPORT_FORMATS]
     if unknown_formats or not formats:
         raise ValueError(
