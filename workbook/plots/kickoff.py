@@ -20,6 +20,15 @@ from workbook.plots.style import (
     style_axes,
 )
 
+__all__ = [
+    "bar_chart",
+    "channel_mix_chart",
+    "content_heatmap",
+    "funnel_chart",
+    "spend_chart",
+    "stage_entries_chart",
+]
+
 
 @house_style
 def stage_entries_chart(entries: pd.DataFrame, *, language: str = "en") -> Figure:

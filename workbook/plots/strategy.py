@@ -26,6 +26,15 @@ from workbook.plots.style import (
     style_axes,
 )
 
+__all__ = [
+    "channel_stage_heatmap",
+    "content_performance_chart",
+    "precision_recall_chart",
+    "roadmap_chart",
+    "score_distribution_chart",
+    "tracks_grid_chart",
+]
+
 _COVERED, _GAP = "#e3efe6", "#f6dcd5"
 
 
