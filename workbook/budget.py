@@ -49,6 +49,7 @@ __all__ = [
     "build_budget",
     "channel_mix",
     "cost_per_inquiry",
+    "engagement_costs",
     "parse_budget",
     "plan_budget",
     "unit_economics",
@@ -218,6 +219,17 @@ def cost_per_inquiry(
     return frame.sort_values(
         ["inquiries", "spend"], ascending=[False, False], kind="stable"
     ).reset_index(drop=True)
+
+
+def engagement_costs(engagement: Engagement, journeys: Journeys) -> pd.DataFrame:
+    """:func:`cost_per_inquiry` of an engagement over its KPI window (up to ``as_of``)."""
+    return cost_per_inquiry(
+        engagement.spend,
+        journeys.leads,
+        window_start=engagement.window_start,
+        as_of=engagement.as_of_timestamp,
+        created_col=f"{journeys.stages[0]}_at",
+    )
 
 
 def channel_mix(
@@ -528,14 +540,7 @@ def build_budget(
     config = engagement.config
     settings = settings or parse_budget(config.budget)
     if costs is None:
-        journeys = journeys or build_journeys(engagement)
-        costs = cost_per_inquiry(
-            engagement.spend,
-            journeys.leads,
-            window_start=engagement.window_start,
-            as_of=engagement.as_of_timestamp,
-            created_col=f"{journeys.stages[0]}_at",
-        )
+        costs = engagement_costs(engagement, journeys or build_journeys(engagement))
     first_total = float(plan.totals[0])
     allocation = plan_budget(
         first_total, costs, mix=settings.mix, cost_overrides=settings.cost_per_inquiry

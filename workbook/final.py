@@ -28,7 +28,7 @@ from workbook.budget import (
     BudgetReport,
     budget_settings,
     build_budget,
-    cost_per_inquiry,
+    engagement_costs,
 )
 from workbook.engagement import Engagement
 from workbook.i18n import (
@@ -36,6 +36,7 @@ from workbook.i18n import (
     format_month,
     format_number,
     format_percent,
+    formatters,
     pretty,
     stage_label,
     text,
@@ -245,13 +246,7 @@ def build_final_quant(
     journeys = journeys or build_journeys(engagement)
     inputs = estimate_plan_inputs(engagement, journeys)
     plan = compute_plan(inputs, simulate=simulate, seed=seed)
-    costs = cost_per_inquiry(
-        engagement.spend,
-        journeys.leads,
-        window_start=engagement.window_start,
-        as_of=engagement.as_of_timestamp,
-        created_col=f"{journeys.stages[0]}_at",
-    )
+    costs = engagement_costs(engagement, journeys)  # once, shared by every scenario
     budget = build_budget(
         engagement, plan, journeys, settings=budget_settings(engagement.config), costs=costs
     )
@@ -318,9 +313,7 @@ def final_quant_sentences(
         Keys ``plan``, ``assumptions``, ``volumes``, ``landing``, ``reach``, ``pipeline``,
         ``revenue``, ``bands``, ``tornado``, ``budget``, ``ltv_cac``, ``scenarios``.
     """
-    n = lambda v: format_number(v, language)  # noqa: E731
-    money = lambda v: format_money(v, currency, language)  # noqa: E731
-    pct = lambda v: format_percent(v, language)  # noqa: E731
+    n, pct, money = formatters(language, currency)
     plan = report.plan
     first, won = plan.stages[0], plan.stages[-1]
     out: dict[str, str] = {}

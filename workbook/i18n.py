@@ -12,7 +12,8 @@ and the same ``{placeholders}``.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 
 from workbook import catalogue
 
@@ -125,6 +126,25 @@ def format_percent(value: float | None, language: str = "en", *, decimals: int =
         return "-"
     number = format_number(100 * value, language, decimals=decimals)
     return f"{number}{NNBSP}%" if language == "fr" else f"{number}%"
+
+
+def formatters(
+    language: str, currency: str = "EUR"
+) -> tuple[Callable[..., str], Callable[..., str], Callable[..., str]]:
+    """:func:`format_number`, :func:`format_percent` and :func:`format_money` bound to a
+    language (and currency): the ``n``, ``pct`` and ``money`` of every sentence builder.
+
+    Examples
+    --------
+    >>> n, pct, money = formatters("fr", "EUR")
+    >>> n(1234.5) == format_number(1234.5, "fr"), pct(0.25, decimals=0)
+    (True, '25\u202f%')
+    """
+    return (
+        partial(format_number, language=language),
+        partial(format_percent, language=language),
+        partial(format_money, currency=currency, language=language),
+    )
 
 
 def format_date(value, language: str = "en") -> str:

@@ -31,6 +31,7 @@ from workbook.i18n import (
     format_month,
     format_number,
     format_percent,
+    formatters,
     pretty,
     stage_label,
     text,
@@ -155,8 +156,7 @@ def kickoff_sentences(report: KickoffReport, *, language: str, currency: str) ->
     dict
         Keys ``inventory``, ``funnel``, ``funnel_months``, ``mix``, ``spend``, ``content``.
     """
-    n = lambda v: format_number(v, language)  # noqa: E731
-    pct = lambda v: format_percent(v, language)  # noqa: E731
+    n, pct, _ = formatters(language)
     audit = report.audit_summary
     read, used = int(audit["read"].sum()), int(audit["used"].sum())
     out = {

@@ -25,6 +25,7 @@ from workbook.i18n import (
     format_month,
     format_number,
     format_percent,
+    formatters,
     pretty,
     stage_label,
     text,
@@ -570,9 +571,7 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
         ``trend``, ``operations``, ``sales``, ``stuck_opportunities``.
     """
     k = report.kpis
-    n = lambda v: format_number(v, language)  # noqa: E731
-    pct = lambda v: format_percent(v, language)  # noqa: E731
-    money = lambda v: format_money(v, currency, language)  # noqa: E731
+    n, pct, money = formatters(language, currency)
     out: dict[str, str] = {}
     ratio = k.economics.ratio
     out["scorecard"] = text(

@@ -32,10 +32,9 @@ from workbook.content import ContentReport, build_content_report, touches_in_con
 from workbook.i18n import (
     CATALOGUE,
     check_language,
-    format_money,
     format_month,
     format_number,
-    format_percent,
+    formatters,
     pretty,
     stage_label,
     text,
@@ -309,8 +308,7 @@ def technology_checklist(
         ``area`` (crm | marketing_automation | cms | data | analytics, readable), ``item``,
         ``status`` (ok | todo), ``evidence`` (what the data shows), in the report's language.
     """
-    pct = lambda v: format_percent(v, language)  # noqa: E731
-    n = lambda v: format_number(v, language)  # noqa: E731
+    n, pct, _ = formatters(language)
     leads, opps, content_frame = engagement.leads, engagement.opportunities, engagement.content
     lead_stage_cols = [f"{s}_at" for s in engagement.config.stages[1:] if f"{s}_at" in leads]
     filled = [c for c in lead_stage_cols if c in leads and leads[c].notna().any()]
@@ -586,9 +584,7 @@ def strategy_sentences(report: StrategyReport, *, language: str, currency: str) 
         ``framework``, ``scoring``, ``sla``, ``recycling``, ``review``, ``accounts``,
         ``process``, ``organisation``, ``technology``, ``roadmap``.
     """
-    n = lambda v: format_number(v, language)  # noqa: E731
-    pct = lambda v: format_percent(v, language)  # noqa: E731
-    money = lambda v: format_money(v, currency, language)  # noqa: E731
+    n, pct, money = formatters(language, currency)
     cell = lambda p, b: f"{pretty(p)} × {pretty(b).lower()}"  # noqa: E731
     content = report.content
     tracks = content.tracks
