@@ -6,14 +6,18 @@ Run on demand (never part of `make test`):
 
 Generates a synthetic engagement (seeded) under bench/_data/ once, runs each step once
 untimed (the first run of a process pays for fresh memory pages: both sides alike), then
-times, best of ``--repeat`` runs each: (a) ``pd.read_csv`` of every data file with pandas' defaults, (b) the
-full validation (`workbook.engagement.audit_engagement`, what `workbook validate` runs), and
-(c) validation plus building the journeys table. Prints a table and the ratio (b)/(a).
+times ``--repeat`` rounds, each running in turn: (a) ``pd.read_csv`` of every data file with
+pandas' defaults, (b) the full validation (`workbook.engagement.audit_engagement`, what
+`workbook validate` runs), and (c) validation plus building the journeys table. Taking the
+steps in turn within a round exposes them alike to the machine's drift (a shared 2-core
+machine varies by about 20 % from minute to minute). Prints the best and the median of each
+step, and the ratio (b)/(a) of the bests and the median of the rounds' ratios.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import time
 import tracemalloc
 import warnings
@@ -40,20 +44,22 @@ def ensure_data(n_leads: int, seed: int) -> Path:
     return directory
 
 
-def best_of(repeat: int, func) -> float:
-    times = []
+def rounds(repeat: int, steps: dict) -> dict[str, list[float]]:
+    """Seconds of each step in each of ``repeat`` rounds, the steps run in turn."""
+    times: dict[str, list[float]] = {name: [] for name in steps}
     for _ in range(repeat):
-        started = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - started)
-    return min(times)
+        for name, func in steps.items():
+            started = time.perf_counter()
+            func()
+            times[name].append(time.perf_counter() - started)
+    return times
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--leads", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     warnings.simplefilter("ignore", pd.errors.DtypeWarning)  # pandas guessing mixed columns
     directory = ensure_data(args.leads, args.seed)
@@ -65,23 +71,33 @@ def main() -> None:
 
     [pd.read_csv(f) for f in files]  # warm-up, untimed
     audit_engagement(directory)
-    read = best_of(args.repeat, lambda: [pd.read_csv(f) for f in files])
-    validate = best_of(args.repeat, lambda: audit_engagement(directory))
-    journeys = best_of(args.repeat, lambda: build_journeys(load_engagement(directory)))
+    names = {
+        "read": "pandas read_csv of every file",
+        "validate": "workbook validate (audit_engagement)",
+        "journeys": "validate + build_journeys",
+    }
+    times = rounds(
+        args.repeat,
+        {
+            "read": lambda: [pd.read_csv(f) for f in files],
+            "validate": lambda: audit_engagement(directory),
+            "journeys": lambda: build_journeys(load_engagement(directory)),
+        },
+    )
+    best = {name: min(t) for name, t in times.items()}
+    median = {name: statistics.median(t) for name, t in times.items()}
+    ratios = [v / r for v, r in zip(times["validate"], times["read"], strict=True)]
 
     tracemalloc.start()
     audit_engagement(directory)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
 
-    print(f"\n{'step':40s} {'seconds':>8s} {'x read':>7s}")
-    for name, seconds in [
-        ("pandas read_csv of every file", read),
-        ("workbook validate (audit_engagement)", validate),
-        ("validate + build_journeys", journeys),
-    ]:
-        print(f"{name:40s} {seconds:8.2f} {seconds / read:7.2f}")
-    print(f"\npeak traced memory of validate: {peak / 1e9:.2f} GB")
+    print(f"\n{'step':40s} {'best s':>7s} {'median':>7s} {'x read':>7s}")
+    for name, label in names.items():
+        print(f"{label:40s} {best[name]:7.2f} {median[name]:7.2f} {best[name] / best['read']:7.2f}")
+    print(f"\nvalidate / read, median of the {args.repeat} rounds: {statistics.median(ratios):.2f}")
+    print(f"peak traced memory of validate: {peak / 1e9:.2f} GB")
 
 
 if __name__ == "__main__":

@@ -462,6 +462,48 @@ def test_positions_in_gives_the_first_row_of_each_key_whichever_side_is_larger(i
     assert positions_in(pd.Series(ids_, dtype=object), keys).tolist() == expected
 
 
+@given(
+    texts=st.lists(
+        st.one_of(st.none(), st.text(alphabet=" \t\u00a0\u3000\x1faé", max_size=6)), max_size=30
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_trimmed_text_skips_the_copy_only_when_trimming_would_change_nothing(texts):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from workbook.validate import trimmed_text
+
+    full = pc.utf8_trim_whitespace(pa.array(texts, pa.large_string())).to_pylist()
+    expected = [None if t is None or t == "" else t for t in full]
+    got = trimmed_text(pd.Series(texts, dtype=object)).tolist()
+    assert [None if pd.isna(g) else g for g in got] == expected
+
+
+@given(
+    emails=st.lists(
+        st.one_of(st.none(), st.text(alphabet="aAéÉ .@\t", max_size=5)), min_size=1, max_size=30
+    ),
+    data=st.data(),
+)
+@settings(max_examples=200, deadline=None)
+def test_email_duplicates_agree_with_a_python_reading_whatever_rewrites_are_skipped(emails, data):
+    from workbook.validate import _email_duplicates
+
+    usable = np.array(
+        data.draw(st.lists(st.booleans(), min_size=len(emails), max_size=len(emails)))
+    )
+    seen: set[str] = set()
+    expected = []
+    for email, use in zip(emails, usable, strict=True):
+        key = None if email is None else email.lower().replace(" ", "").strip()
+        expected.append(bool(use and key and key in seen))
+        if use and key:
+            seen.add(key)
+    leads = pd.DataFrame({"email": pd.Series(emails, dtype=object)})
+    assert _email_duplicates(leads, usable).tolist() == expected
+
+
 DAY = st.one_of(st.none(), st.integers(0, 40))
 
 

@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbook import textkeys
 from workbook.config import EngagementConfig
 from workbook.io import RawTable
 from workbook.problems import Audit, EngagementError, Problem, RowCount, rows_from_mask
@@ -63,19 +64,43 @@ def per_unique(series: pd.Series, func) -> pd.Series:
 
     ``func`` maps a str to a str or None; missing values stay missing.
     """
-    encoded = pc.dictionary_encode(_arrow_text(series))
-    distinct = encoded.dictionary.to_pylist()
-    results = [func(u) for u in distinct]
-    if results == distinct:  # already clean (the usual case): nothing to rewrite
+    text = _arrow_text(series)
+    distinct = pc.unique(text).drop_null().to_pylist()
+    if [func(u) for u in distinct] == distinct:  # already clean (the usual case)
         return as_text(series)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    encoded = pc.dictionary_encode(text)
+    results = [func(u) for u in encoded.dictionary.to_pylist()]
     out = pc.take(pa.array(results, type=pa.string()), encoded.indices)
     return pd.Series(pd.array(out, dtype=TEXT_DTYPE), index=series.index)
 
 
-def _arrow_text(series: pd.Series) -> pa.Array:
-    """A column as one contiguous Arrow string array (zero-copy when it already is one)."""
-    array = pa.array(as_text(series))
-    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+def _arrow_text(series: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """A column as Arrow text, zero-copy: in chunks as read (combining would copy it)."""
+    return pa.array(as_text(series))
+
+
+#: Bytes that may start or end a text needing a trim: ASCII controls and space, any non-ASCII
+#: byte (Unicode spaces such as U+00A0 are multi-byte); other texts are left as they are.
+_MAY_TRIM = np.zeros(256, bool)
+_MAY_TRIM[:33] = True  # control characters and the space
+_MAY_TRIM[0x80:] = True
+
+
+def _needs_trim(text: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether any text may have surrounding white space or be blank (a cheap, safe test)."""
+    for chunk in text.chunks if isinstance(text, pa.ChunkedArray) else [text]:
+        offsets, data = textkeys.text_buffers(chunk)
+        starts, ends = offsets[:-1], offsets[1:]
+        filled = ends > starts
+        if not filled.all():
+            if (~filled & chunk.is_valid().to_numpy(zero_copy_only=False)).any():  # blank
+                return True
+            starts, ends = starts[filled], ends[filled]
+        if _MAY_TRIM[data[starts]].any() or _MAY_TRIM[data[ends - 1]].any():
+            return True
+    return False
 
 
 def trimmed_text(series: pd.Series) -> pd.Series:
@@ -86,7 +111,10 @@ def trimmed_text(series: pd.Series) -> pd.Series:
     >>> trimmed_text(pd.Series([" L1 ", "", "  ", None, "L2"])).tolist()
     ['L1', nan, nan, nan, 'L2']
     """
-    trimmed = pc.utf8_trim_whitespace(pa.array(as_text(series)))
+    array = _arrow_text(series)
+    if not _needs_trim(array):  # the usual export: nothing to copy
+        return as_text(series)
+    trimmed = pc.utf8_trim_whitespace(array)
     blank = pc.equal(pc.binary_length(trimmed), 0)
     if pc.any(blank).as_py():  # rare: only then pay for a masked copy
         trimmed = pc.if_else(blank, pa.scalar(None, trimmed.type), trimmed)
@@ -107,8 +135,8 @@ def to_key(series: pd.Series) -> pd.Series:
 def positions_in(ids, keys) -> np.ndarray:
     """Row of each of ``keys`` in ``ids`` (its first row), -1 where absent or missing.
 
-    A hash join in Arrow that builds its table on the smaller side: the few won deals'
-    lead ids are hashed and a million leads probe them, rather than the other way round.
+    Short ids are matched as 64-bit words (:func:`workbook.textkeys.positions`), others as
+    text; either way a hash join that builds its table on the smaller side.
 
     Examples
     --------
@@ -116,20 +144,9 @@ def positions_in(ids, keys) -> np.ndarray:
     [1, -1, -1, 0]
     """
     values = _arrow_text(pd.Series(ids))
-    wanted = pa.array(as_text(pd.Series(keys)))  # chunked as read: no copy
-    if 2 * len(wanted) >= len(values):
-        found = pc.index_in(wanted, value_set=values, skip_nulls=True)
-        return np.asarray(found.fill_null(-1), dtype=np.int64)
-    if isinstance(wanted, pa.ChunkedArray):
-        wanted = wanted.combine_chunks()
-    encoded = pc.dictionary_encode(wanted)  # missing keys stay missing
-    code = np.asarray(
-        pc.index_in(values, value_set=encoded.dictionary).fill_null(-1), dtype=np.int64
-    )
-    rows = np.flatnonzero(code >= 0)[::-1]  # written last to first: the first row wins
-    row_of_code = np.full(len(encoded.dictionary) + 1, -1, dtype=np.int64)  # last: missing
-    row_of_code[code[rows]] = rows
-    return row_of_code[np.asarray(encoded.indices.fill_null(-1), dtype=np.int64)]
+    wanted = _arrow_text(pd.Series(keys))
+    found = textkeys.positions(values, wanted)
+    return found if found is not None else textkeys.index_positions(values, wanted)
 
 
 def is_in(series: pd.Series, values) -> np.ndarray:
@@ -487,7 +504,7 @@ def parse_table(
     for rule in rules:
         if rule.unique:
             ids = frame[rule.name]
-            dup = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
+            dup = textkeys.repeats(_arrow_text(ids))
             if dup.any():
                 first_row = (
                     pd.Series(np.arange(1, check.n + 1)).groupby(ids.to_numpy()).transform("min")
@@ -600,10 +617,7 @@ def link_opportunities(leads: pd.DataFrame, opportunities: pd.DataFrame) -> pd.D
     )
     agg["lost_at"] = agg["lost_at"].where(~agg["any_not_lost"])
     # a left join on lead_id, hashing the few linked ids and probing the many leads
-    position = pc.index_in(
-        pa.array(as_text(leads["lead_id"])), value_set=pa.array(as_text(agg.index.to_series()))
-    )
-    position = np.asarray(position.fill_null(-1), dtype=np.int64)
+    position = positions_in(agg.index.to_series(), leads["lead_id"])
     linked_row = position >= 0
     out = leads.copy(deep=False)
     for col in ("opportunity_at", "won_at", "lost_at"):
@@ -618,17 +632,32 @@ def link_opportunities(leads: pd.DataFrame, opportunities: pd.DataFrame) -> pd.D
     return out
 
 
+# what an e-mail's bytes say about the rewrites it needs (see _email_duplicates)
+_UPPER, _SPACE, _NON_ASCII = 1, 2, 4
+_EMAIL_BYTES = np.zeros(256, np.uint8)
+_EMAIL_BYTES[ord("A") : ord("Z") + 1] = _UPPER
+_EMAIL_BYTES[ord(" ")] = _SPACE
+_EMAIL_BYTES[0x80:] = _UPPER | _NON_ASCII  # non-ASCII letters may have a lower case
+
+
 def _email_duplicates(leads: pd.DataFrame, usable: np.ndarray) -> np.ndarray:
-    """Leads whose e-mail (case- and space-insensitive) was seen on an earlier row."""
+    """Leads whose e-mail (case- and space-insensitive) was seen on an earlier row.
+
+    Each rewrite (lower case, spaces out, trim, blanks and quarantined rows out) is skipped
+    when it would change nothing: a clean export is hashed as read, without copies.
+    """
     email = _arrow_text(leads["email"])
-    ascii_only = pc.all(pc.string_is_ascii(email)).as_py() is not False
-    email = pc.ascii_lower(email) if ascii_only else pc.utf8_lower(email)
-    email = pc.replace_substring(email, " ", "")
-    email = pc.utf8_trim_whitespace(email)
+    flags = textkeys.byte_flags(email, _EMAIL_BYTES)
+    if flags & _UPPER:
+        email = pc.utf8_lower(email) if flags & _NON_ASCII else pc.ascii_lower(email)
+    if flags & _SPACE:
+        email = pc.replace_substring(email, " ", "")
+    if _needs_trim(email):
+        email = pc.utf8_trim_whitespace(email)
     keep = pc.and_(pa.array(usable, type=pa.bool_()), pc.not_equal(email, ""))
-    email = pc.if_else(keep, email, None)
-    email = pd.Series(pd.array(email, dtype=TEXT_DTYPE))
-    return (email.duplicated(keep="first") & email.notna()).to_numpy(bool)
+    if not pc.all(pc.or_kleene(keep, pc.is_null(email))).as_py():
+        email = pc.if_else(keep, email, None)
+    return textkeys.repeats(email)
 
 
 def latest_date(frames: Mapping[str, pd.DataFrame]) -> dt.date | None:
@@ -669,10 +698,7 @@ def _touch_links(
     touches: pd.DataFrame, lead_ids: pd.Series, asset_ids: pd.Series
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each touch's position in ``lead_ids`` (-1: unknown lead) and the unknown-asset mask."""
-    position = pc.index_in(
-        pa.array(as_text(touches["lead_id"])), value_set=_arrow_text(lead_ids), skip_nulls=True
-    )
-    lead_position = np.asarray(position.fill_null(-1), dtype=np.int64)
+    lead_position = positions_in(lead_ids, touches["lead_id"])
     asset = touches["asset_id"]
     no_asset = asset.notna().to_numpy(bool) & ~is_in(asset, asset_ids)
     return lead_position, no_asset
@@ -798,7 +824,10 @@ def _validate_tables(
     parsed["leads"] = leads
 
     spend, scheck = parsed["spend"], checks["spend"]
-    lead_channels = set(leads.loc[usable_leads, "source_channel"].dropna().tolist())
+    channels = (
+        leads["source_channel"] if usable_leads.all() else leads["source_channel"][usable_leads]
+    )
+    lead_channels = set(pc.unique(_arrow_text(channels)).drop_null().to_pylist())
     no_leads = (~spend["channel"].isin(lead_channels) & spend["channel"].notna()).to_numpy(bool)
     scheck.warn(
         "channel",

@@ -1,0 +1,91 @@
+"""Matching text ids through 64-bit words: always the same answer as matching the texts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workbook import textkeys
+from workbook.textkeys import MAX_BYTES, PackedText, pack_texts, positions
+
+# short and long, ASCII and not, blanks, a NUL, prefixes of each other: what breaks packing
+TEXTS = st.one_of(
+    st.none(),
+    st.sampled_from(["", "a", "a\0", "ab", "L0000001", "L00000012", "00Q5e00000AbCdEfGh", "é"]),
+    st.text(alphabet="aZ09 é-\u00a0", max_size=20),
+    st.text(alphabet="x", min_size=MAX_BYTES - 1, max_size=MAX_BYTES + 2),
+)
+
+
+def first_row_reference(values, wanted):
+    first: dict[str, int] = {}
+    for row, value in enumerate(values):
+        if value is not None:
+            first.setdefault(value, row)
+    return [-1 if w is None else first.get(w, -1) for w in wanted]
+
+
+@given(values=st.lists(TEXTS, max_size=40), wanted=st.lists(TEXTS, max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_positions_agree_with_a_python_dict_or_decline(values, wanted):
+    found = positions(values, wanted, min_table_rows=0)
+    if found is not None:  # declined (None) only for texts that cannot be packed
+        assert found.tolist() == first_row_reference(values, wanted)
+    else:
+        assert any(
+            v is not None and ("\0" in v or len(v.encode()) > MAX_BYTES or not v.isascii())
+            for v in [*values, *wanted]
+        )
+
+
+@pytest.mark.parametrize("dtype", [pa.string(), pa.large_string()])
+def test_positions_match_a_million_style_id_column_whatever_its_arrow_type(dtype):
+    rng = np.random.default_rng(3)
+    ids = np.array([f"00Q{n:015d}" for n in rng.permutation(200_000)], dtype=object)
+    ids[::97] = None
+    probe = rng.integers(0, len(ids) + 5_000, 300_000)
+    wanted = np.array([ids[p] if p < len(ids) else f"X{p}" for p in probe], dtype=object)
+    found = positions(pa.array(ids, dtype), pa.array(wanted, dtype))
+    assert found is not None
+    assert found.tolist() == first_row_reference(ids.tolist(), wanted.tolist())
+
+
+def test_a_hash_collision_is_caught_and_declined(monkeypatch):
+    # every multi-word text hashes alike: the word-by-word check must notice
+    monkeypatch.setattr(
+        PackedText, "keys", lambda self, width: np.zeros(len(self.valid), np.uint64)
+    )
+    values = ["customer-0001", "customer-0002"]
+    assert positions(values, ["customer-0002"], min_table_rows=0) is None
+    # single words are the keys themselves: nothing to confirm, nothing to decline
+    monkeypatch.undo()
+    assert positions(["a", "b"], ["b", "c"], min_table_rows=0).tolist() == [1, -1]
+
+
+def test_small_tables_are_left_to_text_hashing():
+    assert positions(["a", "b"], ["b"]) is None  # below MIN_TABLE_ROWS: not worth packing
+
+
+def test_packing_keeps_texts_that_differ_only_in_padding_apart():
+    packed = pack_texts(pa.array(["ab", "ab\0"]))
+    assert packed is None  # a NUL byte would read as padding: declined
+    packed = pack_texts(pa.array(["ab", "abc", None]))
+    assert [int(w) for w in packed.words[0]][:2] != [0, 0]
+    assert packed.valid.tolist() == [True, True, False]
+    assert textkeys.pack_texts(pa.array([1, 2])) is None  # not text
+
+
+@given(values=st.lists(TEXTS, max_size=40), min_table_rows=st.sampled_from([0, 10**9]))
+@settings(max_examples=300, deadline=None)
+def test_repeats_flag_each_text_seen_on_an_earlier_row_packed_or_not(values, min_table_rows):
+    seen: set[str] = set()
+    expected = []
+    for value in values:
+        expected.append(value is not None and value in seen)
+        if value is not None:
+            seen.add(value)
+    got = textkeys.repeats(pa.array(values, pa.large_string()), min_table_rows=min_table_rows)
+    assert got.tolist() == expected

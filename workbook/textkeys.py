@@ -1,0 +1,309 @@
+"""Exact matching of text ids at integer-hashing speed.
+
+Arrow hashes a column of text at roughly 100 to 200 ns a row on a million distinct ids: each
+row is a cache miss plus a byte comparison. The same hash table on 64-bit integers is two to
+three times faster. CRM ids are short (``L0000001``, 18-character Salesforce ids, numeric
+HubSpot ids), so a text of at most :data:`MAX_BYTES` bytes is packed, zero-padded, into
+``ceil(bytes / 8)`` little-endian 64-bit words:
+
+- one word (up to 8 bytes) is the key itself: equal keys are equal texts;
+- several words are mixed into one 64-bit hash (splitmix64), and every match found through a
+  hash is confirmed word by word. A collision, however unlikely, makes the function return
+  None so that the caller matches the texts themselves.
+
+Results are therefore always exact. Texts that cannot be packed (longer than
+:data:`MAX_BYTES`, containing a NUL byte, or of uneven length with non-ASCII characters) also
+give None.
+
+See Also
+--------
+workbook.validate.positions_in : the text matching every check and analysis calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+#: Longest text (in UTF-8 bytes) packed into words (18-character Salesforce ids fit); longer
+#: ones, e-mails for instance, are matched as text.
+MAX_BYTES = 24
+#: Below this many distinct candidates a text hash table stays in the CPU cache: packing
+#: would cost more than it saves.
+MIN_TABLE_ROWS = 1 << 16
+
+_MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX_2 = np.uint64(0x94D049BB133111EB)
+_SEED = np.uint64(0x9E3779B97F4A7C15)
+
+
+@dataclass(frozen=True)
+class PackedText:
+    """Texts packed into 64-bit words (zero-padded), one contiguous array per word.
+
+    Attributes
+    ----------
+    words : tuple of ndarray of uint64
+        ``words[j][i]`` holds bytes ``8j`` to ``8j + 7`` of text ``i``.
+    valid : ndarray of bool
+        False where the text is missing (its words are zero).
+    """
+
+    words: tuple[np.ndarray, ...]
+    valid: np.ndarray
+
+    def word(self, j: int) -> np.ndarray:
+        """Word ``j`` of every text; zero beyond the longest text."""
+        return self.words[j] if j < len(self.words) else np.zeros(len(self.valid), np.uint64)
+
+    def keys(self, width: int) -> np.ndarray:
+        """One uint64 per text over ``width`` words: the word itself, or their hash."""
+        if width == 1:
+            return self.word(0)
+        with np.errstate(over="ignore"):  # multiplications wrap modulo 2**64 on purpose
+            key = _mix(self.word(0) ^ _SEED)
+            for j in range(1, width):
+                key ^= self.word(j)
+                key = _mix(key)
+        return key
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser, in place on a fresh array."""
+    h ^= h >> np.uint64(30)
+    h *= _MIX_1
+    h ^= h >> np.uint64(27)
+    h *= _MIX_2
+    h ^= h >> np.uint64(31)
+    return h
+
+
+def _text_array(values) -> pa.Array | pa.ChunkedArray:
+    """Texts as Arrow, chunks kept as they are (combining millions of texts copies them)."""
+    if isinstance(values, pa.Array | pa.ChunkedArray):
+        return values
+    try:
+        return pa.array(values, pa.large_string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not texts
+        return pa.array([], pa.null())
+
+
+def _chunks(array: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
+    return array.chunks if isinstance(array, pa.ChunkedArray) else [array]
+
+
+def _is_text(array: pa.Array | pa.ChunkedArray) -> bool:
+    return pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
+
+
+def pack_texts(values) -> PackedText | None:
+    """Pack texts of at most :data:`MAX_BYTES` bytes into 64-bit words.
+
+    Works chunk by chunk: the only large allocation is the words themselves.
+
+    Parameters
+    ----------
+    values : Arrow array or chunked array, Series or list of str
+        Missing values allowed.
+
+    Returns
+    -------
+    PackedText or None
+        None when a text is too long, contains a NUL byte, or the values are not text.
+
+    Examples
+    --------
+    >>> packed = pack_texts(["ab", None, "abcdefghij"])
+    >>> len(packed.words), packed.valid.tolist()
+    (2, [True, False, True])
+    """
+    array = _text_array(values)
+    if not _is_text(array):
+        return None
+    chunks = [chunk for chunk in _chunks(array) if len(chunk)]
+    width = 0
+    for chunk in chunks:
+        offsets, _ = text_buffers(chunk)
+        width = max(width, int(np.diff(offsets).max()))
+    if width > MAX_BYTES:
+        return None
+    n_words = max(1, -(-width // 8))
+    matrix = np.zeros((len(array), n_words), np.uint64)
+    as_bytes = matrix.view(np.uint8)  # row i: the 8 * n_words bytes of text i
+    valid = np.ones(len(array), bool)
+    row = 0
+    for chunk in chunks:
+        rows = slice(row, row + len(chunk))
+        row += len(chunk)
+        if chunk.null_count:
+            valid[rows] = chunk.is_valid().to_numpy(zero_copy_only=False)
+            chunk = chunk.fill_null("")
+        offsets, data = text_buffers(chunk)
+        text_bytes = data[offsets[0] : offsets[-1]]
+        if len(text_bytes) == 0:
+            continue
+        if text_bytes.min() == 0:  # a NUL byte inside a text would look like padding
+            return None
+        if len(text_bytes) != width * len(chunk):  # uneven lengths: pad with NUL bytes
+            chunk = pc.utf8_rpad(chunk, width, "\0")
+            offsets, data = text_buffers(chunk)
+            text_bytes = data[offsets[0] : offsets[-1]]
+            if len(text_bytes) != width * len(chunk):  # multi-byte characters
+                return None
+        as_bytes[rows, :width] = text_bytes.reshape(len(chunk), width)
+    # byte order is irrelevant: words are only compared and hashed
+    return PackedText(tuple(matrix[:, j] for j in range(n_words)), valid)
+
+
+def text_buffers(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets and UTF-8 bytes of a string array, zero-copy (text ``i`` is
+    ``data[offsets[i]:offsets[i + 1]]``)."""
+    offset_type = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    size = np.dtype(offset_type).itemsize
+    buffers = array.buffers()
+    offsets = np.frombuffer(buffers[1], offset_type, len(array) + 1, array.offset * size)
+    data = np.frombuffer(buffers[2], np.uint8) if buffers[2] is not None else np.zeros(0, np.uint8)
+    return offsets, data
+
+
+def byte_flags(values, table: np.ndarray) -> int:
+    """The bitwise OR of ``table[b]`` over every byte ``b`` of every text.
+
+    A one-pass, copy-free test of what a column contains: with a 256-entry table giving 1 to
+    upper-case ASCII letters and 2 to the space, the result says whether lowering or removing
+    spaces would change anything.
+
+    Examples
+    --------
+    >>> table = np.zeros(256, np.uint8); table[ord(" ")] = 2
+    >>> byte_flags(["ab", None, "a b"], table), byte_flags(["ab"], table)
+    (2, 0)
+    """
+    flags = 0
+    for chunk in _chunks(_text_array(values)):
+        offsets, data = text_buffers(chunk)
+        if offsets[-1] > offsets[0]:
+            flags |= int(np.bitwise_or.reduce(table[data[offsets[0] : offsets[-1]]]))
+    return flags
+
+
+def _arrow_keys(packed: PackedText, width: int) -> pa.Array:
+    keys = packed.keys(width)
+    return pa.array(keys, mask=None if packed.valid.all() else ~packed.valid)
+
+
+def index_positions(values: pa.Array, wanted: pa.Array) -> np.ndarray:
+    """Row of each of ``wanted`` in ``values`` (first row), -1 where absent or missing.
+
+    A hash join in Arrow that builds its table on the smaller side: a few won deals' ids are
+    hashed and a million leads probe them, rather than the other way round. Works on any
+    hashable Arrow type (text or the 64-bit keys of :func:`positions`).
+    """
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(wanted, pa.ChunkedArray) and 2 * len(wanted) < len(values):
+        wanted = wanted.combine_chunks()
+    if 2 * len(wanted) >= len(values):
+        found = pc.index_in(wanted, value_set=values, skip_nulls=True)
+        return np.asarray(found.fill_null(-1), dtype=np.int64)
+    encoded = pc.dictionary_encode(wanted)  # missing keys stay missing
+    code = np.asarray(
+        pc.index_in(values, value_set=encoded.dictionary).fill_null(-1), dtype=np.int64
+    )
+    rows = np.flatnonzero(code >= 0)[::-1]  # written last to first: the first row wins
+    row_of_code = np.full(len(encoded.dictionary) + 1, -1, dtype=np.int64)  # last: missing
+    row_of_code[code[rows]] = rows
+    return row_of_code[np.asarray(encoded.indices.fill_null(-1), dtype=np.int64)]
+
+
+def positions(values, wanted, *, min_table_rows: int = MIN_TABLE_ROWS) -> np.ndarray | None:
+    """Row of each of ``wanted`` in ``values`` (its first row), -1 where absent or missing.
+
+    Parameters
+    ----------
+    values, wanted : Arrow array or chunked array, Series or list of str
+
+    Returns
+    -------
+    ndarray of int64 or None
+        None when the texts cannot be packed, two different texts share a hash, or the
+        smaller side has fewer than :data:`MIN_TABLE_ROWS` rows: match the texts themselves
+        then (:func:`index_positions`).
+
+    Examples
+    --------
+    >>> positions(["a", "b", "a"], ["b", None, "z", "a"], min_table_rows=0).tolist()
+    [1, -1, -1, 0]
+    """
+    if min(len(values), len(wanted)) < min_table_rows:
+        return None
+    packed_values, packed_wanted = pack_texts(values), pack_texts(wanted)
+    if packed_values is None or packed_wanted is None:
+        return None
+    width = max(len(packed_values.words), len(packed_wanted.words))
+    found = index_positions(_arrow_keys(packed_values, width), _arrow_keys(packed_wanted, width))
+    if width > 1:  # hashed: confirm every match word by word
+        matched = np.flatnonzero(found >= 0)
+        rows = found[matched]
+        for j in range(width):
+            if not np.array_equal(packed_values.word(j)[rows], packed_wanted.word(j)[matched]):
+                return None
+    return found
+
+
+def repeats(values, *, min_table_rows: int = MIN_TABLE_ROWS) -> np.ndarray:
+    """Whether each text already appeared on an earlier row (missing: False).
+
+    Packed into words when that is worth it and possible; otherwise Arrow's dictionary
+    encoding, which numbers the distinct texts in order of first appearance: a row repeats
+    when its number is not above every number before it.
+
+    Parameters
+    ----------
+    values : Arrow array or chunked array, Series or list of str
+    min_table_rows : int
+        Below this many rows, texts are hashed as they are.
+
+    Returns
+    -------
+    ndarray of bool
+
+    Examples
+    --------
+    >>> repeats(["a", "b", "a", None, None], min_table_rows=0).tolist()
+    [False, False, True, False, False]
+    >>> repeats(["a", "b", "a", None, None]).tolist()
+    [False, False, True, False, False]
+    """
+    array = _text_array(values)
+    packed = pack_texts(array) if len(array) >= min_table_rows else None
+    if packed is not None:
+        found = _packed_repeats(packed)
+        if found is not None:
+            return found
+    if len(array) == 0:
+        return np.zeros(0, bool)
+    # the chunks of a dictionary-encoded chunked array share one numbering
+    encoded = _chunks(pc.dictionary_encode(array))
+    codes = np.concatenate([np.asarray(c.indices.fill_null(-1), np.int64) for c in encoded])
+    seen = np.maximum.accumulate(codes)
+    return (codes >= 0) & (codes <= np.concatenate([[-1], seen[:-1]]))
+
+
+def _packed_repeats(packed: PackedText) -> np.ndarray | None:
+    keys = _arrow_keys(packed, len(packed.words))
+    first = np.asarray(
+        pc.index_in(keys, value_set=keys, skip_nulls=True).fill_null(-1), dtype=np.int64
+    )
+    rows = np.flatnonzero(first != np.arange(len(first)))
+    rows = rows[first[rows] >= 0]
+    if len(packed.words) > 1:  # hashed: confirm every repeat word by word
+        for word in packed.words:
+            if not np.array_equal(word[first[rows]], word[rows]):
+                return None
+    repeated = np.zeros(len(first), bool)
+    repeated[rows] = True
+    return repeated
