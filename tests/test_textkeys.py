@@ -89,3 +89,32 @@ def test_repeats_flag_each_text_seen_on_an_earlier_row_packed_or_not(values, min
             seen.add(value)
     got = textkeys.repeats(pa.array(values, pa.large_string()), min_table_rows=min_table_rows)
     assert got.tolist() == expected
+
+
+def test_texts_sharing_a_hash_are_still_told_apart_by_their_bytes(monkeypatch):
+    # every long text hashes alike: only the comparison of the texts separates them
+    monkeypatch.setattr(
+        textkeys,
+        "text_hashes",
+        lambda values: (np.zeros(len(values), np.uint64), np.ones(len(values), bool)),
+    )
+    a, b = "x" * 10 + "a" + "y" * 29, "x" * 10 + "b" + "y" * 29
+    assert textkeys.repeats([a, b, a, b, "z" * 40], min_table_rows=0).tolist() == [
+        False,
+        False,
+        True,
+        True,
+        False,
+    ]
+
+
+@given(texts=st.lists(st.text(alphabet="ab\u00e9", max_size=30), min_size=2, max_size=12))
+@settings(max_examples=200, deadline=None)
+def test_text_hashes_are_equal_exactly_for_equal_texts(texts):
+    hashes, _ = textkeys.text_hashes(pa.chunked_array([texts[:3], texts[3:]], pa.string()))
+    for i, a in enumerate(texts):
+        for j, b in enumerate(texts):
+            if a == b:
+                assert hashes[i] == hashes[j]
+            else:  # a 64-bit collision among a dozen texts would be a broken hash
+                assert hashes[i] != hashes[j]

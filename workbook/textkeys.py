@@ -257,9 +257,12 @@ def positions(values, wanted, *, min_table_rows: int = MIN_TABLE_ROWS) -> np.nda
 def repeats(values, *, min_table_rows: int = MIN_TABLE_ROWS) -> np.ndarray:
     """Whether each text already appeared on an earlier row (missing: False).
 
-    Packed into words when that is worth it and possible; otherwise Arrow's dictionary
-    encoding, which numbers the distinct texts in order of first appearance: a row repeats
-    when its number is not above every number before it.
+    Short texts are packed into words (:func:`pack_texts`). Longer ones (e-mails) are first
+    told apart by a 64-bit hash (:func:`text_hashes`): only the rows whose hash repeats are
+    compared as texts. Small
+    columns, and anything else, go through Arrow's dictionary encoding, which numbers the
+    distinct texts in order of first appearance: a row repeats when its number is not above
+    every number before it.
 
     Parameters
     ----------
@@ -275,15 +278,19 @@ def repeats(values, *, min_table_rows: int = MIN_TABLE_ROWS) -> np.ndarray:
     --------
     >>> repeats(["a", "b", "a", None, None], min_table_rows=0).tolist()
     [False, False, True, False, False]
-    >>> repeats(["a", "b", "a", None, None]).tolist()
-    [False, False, True, False, False]
+    >>> repeats(["ann@alpha.example", "bob@beta.example", "ann@alpha.example"]).tolist()
+    [False, False, True]
     """
     array = _text_array(values)
-    packed = pack_texts(array) if len(array) >= min_table_rows else None
-    if packed is not None:
-        found = _packed_repeats(packed)
+    if len(array) >= min_table_rows and _is_text(array):
+        packed = pack_texts(array)
+        found = _packed_repeats(packed) if packed is not None else _hashed_repeats(array)
         if found is not None:
             return found
+    return _dictionary_repeats(array)
+
+
+def _dictionary_repeats(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
     if len(array) == 0:
         return np.zeros(0, bool)
     # the chunks of a dictionary-encoded chunked array share one numbering
@@ -293,11 +300,15 @@ def repeats(values, *, min_table_rows: int = MIN_TABLE_ROWS) -> np.ndarray:
     return (codes >= 0) & (codes <= np.concatenate([[-1], seen[:-1]]))
 
 
-def _packed_repeats(packed: PackedText) -> np.ndarray | None:
-    keys = _arrow_keys(packed, len(packed.words))
-    first = np.asarray(
+def _first_rows(keys: pa.Array) -> np.ndarray:
+    """Row of the first occurrence of each key (-1 where missing)."""
+    return np.asarray(
         pc.index_in(keys, value_set=keys, skip_nulls=True).fill_null(-1), dtype=np.int64
     )
+
+
+def _packed_repeats(packed: PackedText) -> np.ndarray | None:
+    first = _first_rows(_arrow_keys(packed, len(packed.words)))
     rows = np.flatnonzero(first != np.arange(len(first)))
     rows = rows[first[rows] >= 0]
     if len(packed.words) > 1:  # hashed: confirm every repeat word by word
@@ -306,4 +317,72 @@ def _packed_repeats(packed: PackedText) -> np.ndarray | None:
                 return None
     repeated = np.zeros(len(first), bool)
     repeated[rows] = True
+    return repeated
+
+
+def text_hashes(values) -> tuple[np.ndarray, np.ndarray]:
+    """A 64-bit hash of each text, over all its bytes read 8 at a time.
+
+    Equal texts have equal hashes; different texts almost always differ (a collision is
+    caught by whoever compares the texts afterwards).
+
+    Returns
+    -------
+    hashes : ndarray of uint64
+    valid : ndarray of bool
+        False where the text is missing.
+
+    Examples
+    --------
+    >>> hashes, valid = text_hashes(["ann@alpha.example", "ann@alpha.example", "a", None])
+    >>> bool(hashes[0] == hashes[1]), bool(hashes[0] == hashes[2]), valid.tolist()
+    (True, False, [True, True, True, False])
+    """
+    array = _text_array(values)
+    hashes = np.zeros(len(array), np.uint64)
+    valid = np.ones(len(array), bool)
+    row = 0
+    with np.errstate(over="ignore"):
+        for chunk in _chunks(array):
+            rows = slice(row, row + len(chunk))
+            row += len(chunk)
+            if chunk.null_count:
+                valid[rows] = chunk.is_valid().to_numpy(zero_copy_only=False)
+            hashes[rows] = _chunk_hashes(chunk)
+    return hashes, valid
+
+
+def _chunk_hashes(chunk: pa.Array) -> np.ndarray:
+    offsets, data = text_buffers(chunk)
+    body = np.zeros(int(offsets[-1] - offsets[0]) + 8, np.uint8)
+    body[:-8] = data[offsets[0] : offsets[-1]]
+    # windows[i]: the 8 bytes from byte i on (unaligned reads of the same memory, no copy)
+    windows = np.ndarray((len(body) - 7,), np.uint64, body, 0, (1,))
+    lengths = np.diff(offsets).astype(np.int64)
+    ends = offsets[1:] - offsets[0]
+    key = _mix(lengths.astype(np.uint64) ^ _SEED)
+    longest = int(lengths.max()) if len(lengths) else 0
+    for start in range(0, longest, 8):  # word after word; texts already done keep their key
+        left = lengths - start
+        position = np.minimum(ends - left, len(windows) - 1)
+        word = windows[position]
+        if start + 8 > lengths.min():  # some texts end within this word: keep their bytes
+            bits = np.clip(left, 0, 7).astype(np.uint64) * np.uint64(8)
+            word &= np.where(left >= 8, ~np.uint64(0), (np.uint64(1) << bits) - np.uint64(1))
+            key = np.where(left > 0, _mix(key ^ word), key)
+        else:
+            key = _mix(key ^ word)
+    return key
+
+
+def _hashed_repeats(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    keys, valid = text_hashes(array)
+    first = _first_rows(pa.array(keys, mask=None if valid.all() else ~valid))
+    rows = np.flatnonzero((first != np.arange(len(first))) & (first >= 0))
+    # every row whose hash was seen before, and those earlier rows: compared as texts
+    candidates = np.unique(np.concatenate([rows, first[rows]]))
+    repeated = np.zeros(len(first), bool)
+    if len(candidates):
+        subset = pc.take(array, pa.array(candidates))
+        repeated[candidates[_dictionary_repeats(subset)]] = True
     return repeated
