@@ -118,3 +118,41 @@ def test_text_hashes_are_equal_exactly_for_equal_texts(texts):
                 assert hashes[i] == hashes[j]
             else:  # a 64-bit collision among a dozen texts would be a broken hash
                 assert hashes[i] != hashes[j]
+
+
+# ids of fixed characters and digits: matched through their numbers, not hashed
+@st.composite
+def decimal_ids(draw):
+    prefix = draw(st.sampled_from(["L", "AC", "", "00Q", "L-"]))
+    width = draw(st.integers(1, 8 - len(prefix)))
+    numbers = st.integers(0, min(10**width - 1, 60_000))  # dense enough for a table
+    return [f"{prefix}{n:0{width}d}" for n in draw(st.lists(numbers, min_size=1, max_size=30))]
+
+
+@given(
+    values=decimal_ids(),
+    others=st.lists(st.one_of(st.none(), st.text("LAC0x19-", max_size=9)), max_size=30),
+    data=st.data(),
+)
+@settings(max_examples=300, deadline=None)
+def test_decimal_ids_are_matched_by_number_exactly_like_texts(values, others, data):
+    assert textkeys._number_table(pack_texts(values)) is not None  # the path under test
+    wanted = data.draw(st.permutations(values + others))
+    found = positions(values, wanted, min_table_rows=0)
+    assert found is not None and found.tolist() == first_row_reference(values, wanted)
+    expected_repeats = [v in values[:i] for i, v in enumerate(values)]
+    assert textkeys.repeats(values, min_table_rows=0).tolist() == expected_repeats
+
+
+def test_dense_decimal_ids_take_the_numbered_path_and_read_their_digits():
+    ids = [f"L{n:07d}" for n in range(1, 5001)]
+    packed = pack_texts(ids)
+    layout = textkeys.DecimalLayout.of(packed.word(0))
+    assert layout is not None
+    assert layout.numbers(packed.word(0)).tolist() == list(range(1, 5001))
+    odd = pack_texts(["L000000x", "X0000001", "L0000001"])
+    assert layout.numbers(odd.word(0)).tolist() == [-1, -1, 1]
+    assert textkeys._number_table(packed) is not None
+    sparse = pack_texts([f"{n:08d}" for n in (1, 99_999_999)] * 10)
+    assert textkeys._number_table(sparse) is None  # too spread out: hashed instead
+    assert textkeys.DecimalLayout.of(pack_texts(["a1", "b2"]).word(0)) is None

@@ -165,8 +165,8 @@ def load_engagement(directory: str | Path, *, as_of: dt.date | str | None = None
             continue
         paths[stem] = path
     files = {stem: path.name for stem, path in paths.items()}
-    with ThreadPoolExecutor(1, thread_name_prefix="workbook-load") as background:
-        # the touches (the largest file) are read, then parsed, in a second thread while
+    with ThreadPoolExecutor(2, thread_name_prefix="workbook-load") as background:
+        # the touches (the largest file) are read, then parsed, on a worker thread while
         # this one reads and parses the other files; validate_tables collects its errors
         raws: dict[str, RawTable | Future] = {}
         if "touches" in paths:

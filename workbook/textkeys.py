@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -34,6 +35,8 @@ MAX_BYTES = 24
 #: Below this many distinct candidates a text hash table stays in the CPU cache: packing
 #: would cost more than it saves.
 MIN_TABLE_ROWS = 1 << 16
+#: Rows a vectorised step takes at a time, so that its temporaries stay in the CPU cache.
+_BLOCK = 1 << 16
 
 _MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX_2 = np.uint64(0x94D049BB133111EB)
@@ -183,10 +186,14 @@ def byte_flags(values, table: np.ndarray) -> int:
     (2, 0)
     """
     flags = 0
+    looked_up = np.empty(_BLOCK * 16, table.dtype)
     for chunk in _chunks(_text_array(values)):
         offsets, data = text_buffers(chunk)
-        if offsets[-1] > offsets[0]:
-            flags |= int(np.bitwise_or.reduce(table[data[offsets[0] : offsets[-1]]]))
+        text_bytes = data[offsets[0] : offsets[-1]]
+        for start in range(0, len(text_bytes), len(looked_up)):
+            block = text_bytes[start : start + len(looked_up)]
+            np.take(table, block, out=looked_up[: len(block)])
+            flags |= int(looked_up[: len(block)].max())
     return flags
 
 
@@ -219,6 +226,111 @@ def index_positions(values: pa.Array, wanted: pa.Array) -> np.ndarray:
     return row_of_code[np.asarray(encoded.indices.fill_null(-1), dtype=np.int64)]
 
 
+# --- ids made of fixed characters and decimal digits (``L0000057``, ``ACC00024``) ---------
+# Such ids map to integers one to one, and a million of them usually fill a range not much
+# wider than a million: a plain array indexed by that integer then finds each id's row
+# without hashing. Eight bytes are decoded at once (SWAR), in blocks that stay in cache.
+_ASCII_ZERO = np.uint64(0x3030303030303030)
+_HIGH_NIBBLES = np.uint64(0xF0F0F0F0F0F0F0F0)
+_LOW_NIBBLES = np.uint64(0x0F0F0F0F0F0F0F0F)
+_SIXES = np.uint64(0x0606060606060606)
+#: A table indexed by id number may be this many times wider than the ids are many.
+MAX_SPREAD = 4
+
+
+@dataclass(frozen=True)
+class DecimalLayout:
+    """Which bytes of one-word ids are the same in all of them, and which are digits."""
+
+    fixed_mask: np.uint64
+    fixed_bits: np.uint64
+    digit_mask: np.uint64
+    scale: np.uint64  # 10 to the number of fixed bytes after the last digit (padding)
+
+    @classmethod
+    def of(cls, words: np.ndarray) -> DecimalLayout | None:
+        """The layout every id follows, or None (a byte neither fixed nor always a digit)."""
+        if len(words) == 0:
+            return None
+        by_position = np.ascontiguousarray(words).view(np.uint8).reshape(-1, 8).T.copy()
+        low, high = by_position.min(axis=1), by_position.max(axis=1)
+        fixed = low == high
+        digit = ~fixed & (low >= ord("0")) & (high <= ord("9"))
+        if not (fixed | digit).all():
+            return None
+
+        def word(byte_values) -> np.uint64:
+            return np.asarray(byte_values, np.uint8).view(np.uint64)[0]
+
+        digits_at = np.flatnonzero(digit)
+        trailing = 7 - int(digits_at[-1]) if len(digits_at) else 0
+        return cls(
+            fixed_mask=word(np.where(fixed, 0xFF, 0)),
+            fixed_bits=word(np.where(fixed, low, 0)),
+            digit_mask=word(np.where(digit, 0xFF, 0)),
+            scale=np.uint64(10**trailing),
+        )
+
+    def numbers(self, words: np.ndarray) -> np.ndarray:
+        """The number each id reads as (its digits in order), -1 where it does not fit."""
+        out = np.empty(len(words), np.int64)
+        with np.errstate(over="ignore"):
+            for start in range(0, len(words), _BLOCK):
+                block = words[start : start + _BLOCK]
+                fits = (block & self.fixed_mask) == self.fixed_bits
+                # fixed bytes read as '0'; every byte must then be an ASCII digit
+                text = (block & self.digit_mask) | (_ASCII_ZERO & ~self.digit_mask)
+                fits &= (text & _HIGH_NIBBLES) == (_ASCII_ZERO & _HIGH_NIBBLES)
+                fits &= ((text + _SIXES) & _HIGH_NIBBLES) == (_ASCII_ZERO & _HIGH_NIBBLES)
+                # eight digits to a number, first character most significant
+                value = ((text & _LOW_NIBBLES) * np.uint64(2561)) >> np.uint64(8)
+                value = ((value & np.uint64(0x00FF00FF00FF00FF)) * np.uint64(6553601)) >> np.uint64(
+                    16
+                )
+                value = (
+                    (value & np.uint64(0x0000FFFF0000FFFF)) * np.uint64(42949672960001)
+                ) >> np.uint64(32)
+                value //= self.scale
+                out[start : start + len(block)] = np.where(fits, value.astype(np.int64), -1)
+        return out
+
+
+def _number_table(packed: PackedText) -> tuple[DecimalLayout, np.ndarray, int] | None:
+    """Layout, first row of each id number (-1: none) and the smallest number; or None."""
+    words = packed.word(0)
+    valid_words = words if packed.valid.all() else words[packed.valid]
+    layout = DecimalLayout.of(valid_words)
+    if layout is None:
+        return None
+    numbers = layout.numbers(words)
+    numbers[~packed.valid] = -1
+    present = numbers[numbers >= 0]
+    low, high = int(present.min()), int(present.max())
+    if high - low + 1 > MAX_SPREAD * len(words) + _BLOCK:
+        return None
+    table = np.full(high - low + 1, len(words), np.int64)
+    rows = np.flatnonzero(numbers >= 0)
+    np.minimum.at(table, numbers[rows] - low, rows)  # the first row of each number
+    table[table == len(words)] = -1
+    return layout, table, low
+
+
+def _numbered_positions(table_of_values, packed_wanted: PackedText) -> np.ndarray:
+    layout, table, low = table_of_values
+    numbers = layout.numbers(packed_wanted.word(0))
+    numbers[~packed_wanted.valid] = -1
+    # numbers outside the table (or -1) read its last cell, kept at -1
+    table = np.append(table, -1)
+    last = np.uint64(len(table) - 1)
+    out = np.empty(len(numbers), np.int64)
+    with np.errstate(over="ignore"):
+        for start in range(0, len(numbers), _BLOCK):
+            cell = (numbers[start : start + _BLOCK] - low).astype(np.uint64)  # below: huge
+            np.minimum(cell, last, out=cell)
+            np.take(table, cell, out=out[start : start + len(cell)])
+    return out
+
+
 def positions(values, wanted, *, min_table_rows: int = MIN_TABLE_ROWS) -> np.ndarray | None:
     """Row of each of ``wanted`` in ``values`` (its first row), -1 where absent or missing.
 
@@ -244,6 +356,10 @@ def positions(values, wanted, *, min_table_rows: int = MIN_TABLE_ROWS) -> np.nda
     if packed_values is None or packed_wanted is None:
         return None
     width = max(len(packed_values.words), len(packed_wanted.words))
+    if width == 1:
+        numbered = _number_table(packed_values)
+        if numbered is not None:
+            return _numbered_positions(numbered, packed_wanted)
     found = index_positions(_arrow_keys(packed_values, width), _arrow_keys(packed_wanted, width))
     if width > 1:  # hashed: confirm every match word by word
         matched = np.flatnonzero(found >= 0)
@@ -284,9 +400,8 @@ def repeats(values, *, min_table_rows: int = MIN_TABLE_ROWS) -> np.ndarray:
     array = _text_array(values)
     if len(array) >= min_table_rows and _is_text(array):
         packed = pack_texts(array)
-        found = _packed_repeats(packed) if packed is not None else _hashed_repeats(array)
-        if found is not None:
-            return found
+        found = _packed_repeats(packed) if packed is not None else None
+        return found if found is not None else _hashed_repeats(array)
     return _dictionary_repeats(array)
 
 
@@ -300,23 +415,22 @@ def _dictionary_repeats(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return (codes >= 0) & (codes <= np.concatenate([[-1], seen[:-1]]))
 
 
-def _first_rows(keys: pa.Array) -> np.ndarray:
-    """Row of the first occurrence of each key (-1 where missing)."""
-    return np.asarray(
-        pc.index_in(keys, value_set=keys, skip_nulls=True).fill_null(-1), dtype=np.int64
-    )
-
-
 def _packed_repeats(packed: PackedText) -> np.ndarray | None:
-    first = _first_rows(_arrow_keys(packed, len(packed.words)))
-    rows = np.flatnonzero(first != np.arange(len(first)))
-    rows = rows[first[rows] >= 0]
-    if len(packed.words) > 1:  # hashed: confirm every repeat word by word
-        for word in packed.words:
-            if not np.array_equal(word[first[rows]], word[rows]):
-                return None
-    repeated = np.zeros(len(first), bool)
-    repeated[rows] = True
+    numbered = _number_table(packed) if len(packed.words) == 1 else None
+    if numbered is not None:
+        first = _numbered_positions(numbered, packed)
+        return (first >= 0) & (first != np.arange(len(first)))
+    if len(packed.words) == 1:  # the word is the text: repeated words are repeated texts
+        return _repeated_keys(packed.word(0), packed.valid, keep="first")
+    return None  # hashed words: let the caller compare the texts the hash groups
+
+
+def _repeated_keys(keys: np.ndarray, valid: np.ndarray, *, keep) -> np.ndarray:
+    """pandas' duplicated on 64-bit keys (its integer hash table), missing rows left out."""
+    repeated = np.zeros(len(keys), bool)
+    if valid.all():
+        return pd.Series(keys).duplicated(keep=keep).to_numpy()
+    repeated[valid] = pd.Series(keys[valid]).duplicated(keep=keep).to_numpy()
     return repeated
 
 
@@ -377,11 +491,9 @@ def _chunk_hashes(chunk: pa.Array) -> np.ndarray:
 
 def _hashed_repeats(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
     keys, valid = text_hashes(array)
-    first = _first_rows(pa.array(keys, mask=None if valid.all() else ~valid))
-    rows = np.flatnonzero((first != np.arange(len(first))) & (first >= 0))
-    # every row whose hash was seen before, and those earlier rows: compared as texts
-    candidates = np.unique(np.concatenate([rows, first[rows]]))
-    repeated = np.zeros(len(first), bool)
+    # every row whose hash another row shares: compared as texts
+    candidates = np.flatnonzero(_repeated_keys(keys, valid, keep=False))
+    repeated = np.zeros(len(keys), bool)
     if len(candidates):
         subset = pc.take(array, pa.array(candidates))
         repeated[candidates[_dictionary_repeats(subset)]] = True

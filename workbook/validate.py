@@ -81,24 +81,31 @@ def _arrow_text(series: pd.Series) -> pa.Array | pa.ChunkedArray:
     return pa.array(as_text(series))
 
 
-#: Bytes that may start or end a text needing a trim: ASCII controls and space, any non-ASCII
-#: byte (Unicode spaces such as U+00A0 are multi-byte); other texts are left as they are.
-_MAY_TRIM = np.zeros(256, bool)
-_MAY_TRIM[:33] = True  # control characters and the space
-_MAY_TRIM[0x80:] = True
-
-
 def _needs_trim(text: pa.Array | pa.ChunkedArray) -> bool:
-    """Whether any text may have surrounding white space or be blank (a cheap, safe test)."""
+    """Whether any text may have surrounding white space or be blank (a cheap, safe test).
+
+    Looks at the first and last byte of each text: a control character or space (byte 32 or
+    below), or any non-ASCII byte (Unicode spaces such as U+00A0 are multi-byte), says "maybe".
+    """
     for chunk in text.chunks if isinstance(text, pa.ChunkedArray) else [text]:
+        if len(chunk) == 0:
+            continue
         offsets, data = textkeys.text_buffers(chunk)
-        starts, ends = offsets[:-1], offsets[1:]
-        filled = ends > starts
-        if not filled.all():
-            if (~filled & chunk.is_valid().to_numpy(zero_copy_only=False)).any():  # blank
-                return True
-            starts, ends = starts[filled], ends[filled]
-        if _MAY_TRIM[data[starts]].any() or _MAY_TRIM[data[ends - 1]].any():
+        lengths = np.diff(offsets)
+        empty = lengths == 0
+        if empty.any() and (empty & chunk.is_valid().to_numpy(zero_copy_only=False)).any():
+            return True  # present but blank
+        width = int(lengths.max())
+        text_bytes = data[offsets[0] : offsets[-1]]
+        if width == 0:
+            continue
+        if len(text_bytes) == width * int(np.count_nonzero(~empty)):  # ids of one width
+            table = text_bytes.reshape(-1, width)
+            edges = (table[:, 0], table[:, -1])
+        else:
+            starts, ends = offsets[:-1][~empty], offsets[1:][~empty]
+            edges = (data[starts], data[ends - 1])
+        if any(edge.min() <= 32 or edge.max() >= 0x80 for edge in edges):
             return True
     return False
 
@@ -722,7 +729,8 @@ def validate_tables(
     prior_problems : tuple of Problem
         Fatal problems already found while reading (missing or unreadable files).
     background : ThreadPoolExecutor, optional
-        A one-thread executor for the touches (made here when not given).
+        An executor of two threads or more, for the touches and the e-mail check (made here
+        when not given).
 
     Returns
     -------
@@ -736,7 +744,7 @@ def validate_tables(
         ``prior_problems`` is not empty. Its ``audit`` reports every file all the same.
     """
     if background is None:
-        with ThreadPoolExecutor(1, thread_name_prefix="workbook-validate") as background:
+        with ThreadPoolExecutor(2, thread_name_prefix="workbook-validate") as background:
             return _validate_tables(raws, config, prior_problems, background)
     return _validate_tables(raws, config, prior_problems, background)
 
@@ -796,6 +804,10 @@ def _validate_tables(
         if "touches" in parsed
         else None
     )
+    # repeated e-mails need only the parsed leads: found beside the touches' links
+    email_repeats = background.submit(
+        _email_duplicates, parsed["leads"], ~checks["leads"].quarantine
+    )
     opps, ocheck = parsed["opportunities"], checks["opportunities"]
     closed_status = opps["status"].isin(["won", "lost"]).to_numpy(bool)
     no_close = closed_status & opps["closed_at"].isna().to_numpy()
@@ -819,7 +831,7 @@ def _validate_tables(
     usable_leads = ~leads_check.quarantine
     leads = link_opportunities(parsed["leads"], opps.loc[~ocheck.quarantine])
     leads = _lead_stage_checks(leads, leads_check, config)
-    dup_email = _email_duplicates(leads, usable_leads)
+    dup_email = email_repeats.result()
     leads_check.warn("email", dup_email, "duplicate_email")
     parsed["leads"] = leads
 
