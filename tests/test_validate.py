@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import (
@@ -480,19 +480,24 @@ def test_trimmed_text_skips_the_copy_only_when_trimming_would_change_nothing(tex
     assert [None if pd.isna(g) else g for g in got] == expected
 
 
-@given(
-    emails=st.lists(
-        st.one_of(st.none(), st.text(alphabet="aAéÉ .@\t", max_size=5)), min_size=1, max_size=30
-    ),
-    data=st.data(),
-)
-@settings(max_examples=200, deadline=None)
-def test_email_duplicates_agree_with_a_python_reading_whatever_rewrites_are_skipped(emails, data):
+@st.composite
+def emails_and_usable(draw):
+    emails = draw(
+        st.lists(
+            st.one_of(st.none(), st.text(alphabet="aAéÉ .@\t", max_size=5)), min_size=1, max_size=30
+        )
+    )
+    usable = draw(st.lists(st.booleans(), min_size=len(emails), max_size=len(emails)))
+    return emails, np.array(usable)
+
+
+@given(case=emails_and_usable())
+@example(case=(["Ann@x", "ann@x", "b c"], np.array([True, True, True])))  # upper case, a space
+@settings(max_examples=300, deadline=None)
+def test_email_duplicates_agree_with_a_python_reading_whatever_rewrites_are_skipped(case):
     from workbook.validate import _email_duplicates
 
-    usable = np.array(
-        data.draw(st.lists(st.booleans(), min_size=len(emails), max_size=len(emails)))
-    )
+    emails, usable = case
     seen: set[str] = set()
     expected = []
     for email, use in zip(emails, usable, strict=True):

@@ -181,9 +181,9 @@ def byte_flags(values, table: np.ndarray) -> int:
 
     Examples
     --------
-    >>> table = np.zeros(256, np.uint8); table[ord(" ")] = 2
-    >>> byte_flags(["ab", None, "a b"], table), byte_flags(["ab"], table)
-    (2, 0)
+    >>> table = np.zeros(256, np.uint8); table[ord("A")] = 1; table[ord(" ")] = 2
+    >>> byte_flags(["ab", None, "a b"], table), byte_flags(["A", "a b"], table)
+    (2, 3)
     """
     flags = 0
     looked_up = np.empty(_BLOCK * 16, table.dtype)
@@ -193,7 +193,7 @@ def byte_flags(values, table: np.ndarray) -> int:
         for start in range(0, len(text_bytes), len(looked_up)):
             block = text_bytes[start : start + len(looked_up)]
             np.take(table, block, out=looked_up[: len(block)])
-            flags |= int(looked_up[: len(block)].max())
+            flags |= int(np.bitwise_or.reduce(looked_up[: len(block)]))
     return flags
 
 
