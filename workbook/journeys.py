@@ -117,7 +117,8 @@ def journeys_from_leads(
     """
     as_of = pd.Timestamp(as_of)
     in_snapshot = leads["created_at"] <= as_of
-    src = leads.loc[in_snapshot].reset_index(drop=True)
+    src = leads.reset_index(drop=True) if in_snapshot.all() else leads.loc[in_snapshot]
+    src = src.reset_index(drop=True)
     out = pd.DataFrame({"lead_id": src["lead_id"]})
     for col in ATTRIBUTES:
         out[col] = src[col] if col in src else pd.Series(pd.NA, index=src.index, dtype="string")
@@ -136,8 +137,7 @@ def journeys_from_leads(
         dates[:, k] = np.where(values > limit, np.datetime64("NaT"), values)
     # a later stage reached implies the earlier ones (validation backfilled; as_of may cut)
     reached = ~np.isnat(dates)
-    reached_any_later = np.flip(np.logical_or.accumulate(np.flip(reached, axis=1), axis=1), axis=1)
-    if (reached_any_later & ~reached).any():
+    if (reached[:, 1:] & ~reached[:, :-1]).any():  # a stage set after an empty one: a gap
         dates = backfill_rows(dates)
         reached = ~np.isnat(dates)
     for k, stage in enumerate(stages):
@@ -189,7 +189,13 @@ def _steps(
     stages: tuple[str, ...],
     as_of: np.datetime64,
 ) -> pd.DataFrame:
-    parts = []
+    parts: dict[str, list[np.ndarray]] = {
+        "lead_index": [],
+        "stage_index": [],
+        "entered_at": [],
+        "event": [],
+        "duration_days": [],
+    }
     exit_at = leads["exit_at"].to_numpy("datetime64[ns]")
     day = np.timedelta64(1, "D")
     for k in range(len(stages) - 1):
@@ -200,20 +206,12 @@ def _steps(
         advanced = ~np.isnat(t1)
         exited = ~advanced & exits[idx] & (last_index[idx] == k)
         end = np.where(advanced, t1, np.where(exited, exit_at[idx], as_of))
-        duration = np.maximum((end - t0) / day, 0.0)
-        event = np.where(advanced, 1, np.where(exited, 2, 0)).astype("int8")
-        parts.append(
-            pd.DataFrame(
-                {
-                    "lead_index": idx,
-                    "stage_index": np.full(len(idx), k, dtype="int8"),
-                    "entered_at": t0,
-                    "event": event,
-                    "duration_days": duration,
-                }
-            )
-        )
-    steps = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+        parts["lead_index"].append(idx)
+        parts["stage_index"].append(np.full(len(idx), k, dtype="int8"))
+        parts["entered_at"].append(t0)
+        parts["event"].append(np.where(advanced, 1, np.where(exited, 2, 0)).astype("int8"))
+        parts["duration_days"].append(np.maximum((end - t0) / day, 0.0))
+    steps = pd.DataFrame({name: np.concatenate(arrays) for name, arrays in parts.items()})
     lead_ids = leads["lead_id"].array.take(steps["lead_index"].to_numpy())  # no text copies
     steps.insert(1, "lead_id", pd.Series(lead_ids, index=steps.index))
     steps.insert(2, "stage", pd.Categorical.from_codes(steps["stage_index"], list(stages)))

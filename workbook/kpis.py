@@ -35,12 +35,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from workbook import textkeys
 from workbook.attribution import ATTRIBUTION_MODELS, attribute
 from workbook.baseline import stage_counts
 from workbook.engagement import Engagement
 from workbook.journeys import Journeys, build_journeys
 from workbook.survival import CumulativeIncidence, cumulative_incidence, proportion_intervals
-from workbook.validate import positions_in
+from workbook.validate import as_text, positions_in
 
 __all__ = [
     "SOURCE_ORDER",
@@ -915,7 +916,10 @@ def touch_attribution(
     start64 = pd.Timestamp(start).to_datetime64()
     in_play = outcome >= start64
     converted = ~np.isnat(won_at) & (won_at >= start64)
-    valid = touches[["lead_id", "touched_at", "channel"]].notna().all(axis=1).to_numpy(bool)
+    valid = np.ones(len(touches), dtype=bool)
+    for column in ("lead_id", "touched_at", "channel"):
+        if touches[column].hasnans:  # validated touches have none: no 5M-row frame of flags
+            valid &= touches[column].notna().to_numpy(bool)
     position = _touch_positions(touches, journeys, lead_rows)
     found = valid & (position >= 0)
     safe = np.maximum(position, 0)
@@ -924,7 +928,7 @@ def touch_attribution(
     if not keep.any():
         return None
     # leads and channels as integer codes: hashing or copying 5M texts is the slow part
-    channel_codes, channel_names = pd.factorize(touches["channel"])
+    channel_codes, channel_names = textkeys.dictionary_codes(as_text(touches["channel"]))
     kept = pd.DataFrame(
         {
             "lead_id": position[keep],

@@ -405,12 +405,29 @@ def repeats(values, *, min_table_rows: int = MIN_TABLE_ROWS) -> np.ndarray:
     return _dictionary_repeats(array)
 
 
+def dictionary_codes(values) -> tuple[np.ndarray, np.ndarray]:
+    """Codes 0..k-1 numbering the distinct texts in order of first appearance, and the texts.
+
+    Arrow's dictionary encoding, chunk by chunk as read (its chunks share one numbering): no
+    copy of millions of texts. Missing values get -1.
+
+    Examples
+    --------
+    >>> codes, texts = dictionary_codes(["b", None, "a", "b"])
+    >>> codes.tolist(), texts.tolist()
+    ([0, -1, 1, 0], ['b', 'a'])
+    """
+    encoded = _chunks(pc.dictionary_encode(_text_array(values)))
+    if not encoded:
+        return np.zeros(0, np.int64), np.array([], dtype=object)
+    codes = np.concatenate([np.asarray(c.indices.fill_null(-1), np.int64) for c in encoded])
+    return codes, np.asarray(encoded[-1].dictionary.to_pylist(), dtype=object)
+
+
 def _dictionary_repeats(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
     if len(array) == 0:
         return np.zeros(0, bool)
-    # the chunks of a dictionary-encoded chunked array share one numbering
-    encoded = _chunks(pc.dictionary_encode(array))
-    codes = np.concatenate([np.asarray(c.indices.fill_null(-1), np.int64) for c in encoded])
+    codes, _ = dictionary_codes(array)
     seen = np.maximum.accumulate(codes)
     return (codes >= 0) & (codes <= np.concatenate([[-1], seen[:-1]]))
 
