@@ -7,13 +7,14 @@ Run on demand (never part of `make test`):
 
 Generates each synthetic engagement (seeded; leads, opportunities, spend, content, touches)
 under bench/_data/ once, runs the read and the whole computation once untimed (a process's
-first run pays for fresh memory pages, both sides alike), then times, best of ``--repeat``
-runs: (a) ``pd.read_csv`` of every
-data file with pandas' defaults; (b) ``load_engagement`` (read + validate); (c)
-``build_journeys``; (d) ``compute_kpis``, every KPI including multi-touch attribution; and
-(b + c + d), what `workbook kpis` does. Peak memory is the maximum resident set size of a
-fresh child process running (b + c + d) once (its ``VmHWM``). Ends with the 1M / 100k scaling of each step
-(10.0 = linear in leads).
+first run pays for fresh memory pages, both sides alike), then times ``--repeat`` rounds,
+each running in turn: (a) ``pd.read_csv`` of every data file with pandas' defaults (the
+same baseline as bench_validate.py); (b) ``load_engagement`` (read +
+validate); (c) ``build_journeys``; (d) ``compute_kpis``, every KPI including multi-touch
+attribution; and (b + c + d), what `workbook kpis` does. Prints the best of each step and
+the median over the rounds of (b + c + d) / (a). Peak memory is the maximum resident set
+size of a fresh child process running (b + c + d) once (its ``VmHWM``). Ends with the
+1M / 100k scaling of each step's median (10.0 = linear in leads).
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -48,13 +51,26 @@ def ensure_data(n_leads: int, seed: int) -> Path:
     return directory
 
 
-def best_of(repeat: int, func) -> tuple[float, object]:
-    times, result = [], None
+def rounds(repeat: int, directory: Path, files: list[Path]) -> list[dict[str, float]]:
+    """Seconds of each step in each of ``repeat`` rounds, the steps run in turn."""
+    out = []
     for _ in range(repeat):
+        times = {}
         started = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - started)
-    return min(times), result
+        [pd.read_csv(f) for f in files]
+        times["read_csv"] = time.perf_counter() - started
+        started = time.perf_counter()
+        engagement = load_engagement(directory)
+        times["load_engagement"] = time.perf_counter() - started
+        started = time.perf_counter()
+        journeys = build_journeys(engagement)
+        times["build_journeys"] = time.perf_counter() - started
+        started = time.perf_counter()
+        compute_kpis(engagement, journeys)
+        times["compute_kpis"] = time.perf_counter() - started
+        times["total"] = times["load_engagement"] + times["build_journeys"] + times["compute_kpis"]
+        out.append(times)
+    return out
 
 
 def end_to_end(directory: Path) -> dict:
@@ -90,53 +106,56 @@ def child_peak_rss_gb(directory: Path) -> float:
 
 def measure(directory: Path, repeat: int) -> dict[str, float]:
     files = sorted((directory / "data").glob("*.csv"))
-    [pd.read_csv(f, low_memory=False) for f in files]  # warm-up, untimed: the first run of a
+    [pd.read_csv(f) for f in files]  # warm-up, untimed: the first run of a
     end_to_end(directory)  # process pays for fresh memory pages, both sides alike
-    read, _ = best_of(repeat, lambda: [pd.read_csv(f, low_memory=False) for f in files])
-    load, engagement = best_of(repeat, lambda: load_engagement(directory))
-    journeys_s, journeys = best_of(repeat, lambda: build_journeys(engagement))
-    kpis, _ = best_of(repeat, lambda: compute_kpis(engagement, journeys))
-    return {
+    times = rounds(repeat, directory, files)
+    engagement = load_engagement(directory)
+    result: dict[str, float] = {
         "leads": len(engagement.leads),
         "touches": 0 if engagement.touches is None else len(engagement.touches),
-        "read_csv": read,
-        "load_engagement": load,
-        "build_journeys": journeys_s,
-        "compute_kpis": kpis,
-        "total": load + journeys_s + kpis,
-        "peak_rss_gb": child_peak_rss_gb(directory),
     }
+    for step in STEPS:
+        result[step] = min(t[step] for t in times)
+        result[f"{step}_median"] = statistics.median(t[step] for t in times)
+    result["median_ratio"] = statistics.median(t["total"] / t["read_csv"] for t in times)
+    result["peak_rss_gb"] = child_peak_rss_gb(directory)
+    return result
+
+
+STEPS = ("read_csv", "load_engagement", "build_journeys", "compute_kpis", "total")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--leads", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    warnings.simplefilter("ignore", pd.errors.DtypeWarning)  # pandas guessing mixed columns
     if args.child:
         json.dumps(end_to_end(args.child), allow_nan=False)
         print(peak_rss_gb())
         return
 
     results = {n: measure(ensure_data(n, args.seed), args.repeat) for n in args.leads}
-    steps = ["read_csv", "load_engagement", "build_journeys", "compute_kpis", "total"]
-    header = f"{'leads':>10s} {'touches':>10s} " + " ".join(f"{s:>15s}" for s in steps)
-    print(header + f" {'total/read':>10s} {'peak GB':>8s}")
+    header = f"{'leads':>10s} {'touches':>10s} " + " ".join(f"{s:>15s}" for s in STEPS)
+    print("best of the rounds, seconds:")
+    print(header + f" {'total/read':>10s} {'median':>7s} {'peak GB':>8s}")
     for r in results.values():
-        cells = " ".join(f"{r[s]:15.2f}" for s in steps)
+        cells = " ".join(f"{r[s]:15.2f}" for s in STEPS)
         print(
             f"{r['leads']:>10,} {r['touches']:>10,} {cells} "
-            f"{r['total'] / r['read_csv']:10.2f} {r['peak_rss_gb']:8.2f}"
+            f"{r['total'] / r['read_csv']:10.2f} {r['median_ratio']:7.2f} {r['peak_rss_gb']:8.2f}"
         )
+    print("(median: the median over the rounds of total / read_csv)")
     sizes = sorted(results)
     if len(sizes) >= 2:
         small, large = results[sizes[0]], results[sizes[-1]]
         factor = sizes[-1] / sizes[0]
-        print(f"\nscaling {sizes[-1]:,} / {sizes[0]:,} leads (linear = {factor:.1f}):")
-        for s in steps:
-            print(f"  {s:16s} x{large[s] / small[s]:.1f}")
+        print(f"\nscaling {sizes[-1]:,} / {sizes[0]:,} leads (linear = {factor:.1f}), medians:")
+        for s in STEPS:
+            print(f"  {s:16s} x{large[s + '_median'] / small[s + '_median']:.1f}")
 
 
 if __name__ == "__main__":
