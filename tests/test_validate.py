@@ -509,6 +509,23 @@ def test_email_duplicates_agree_with_a_python_reading_whatever_rewrites_are_skip
     assert _email_duplicates(leads, usable).tolist() == expected
 
 
+@pytest.mark.parametrize(
+    ("texts", "keep_time", "expected"),
+    [
+        (["2026-03-01", None], False, ["2026-03-01T00:00", "NaT"]),  # read as dates
+        (["2026-03-01 13:45", "2026-03-02"], False, ["2026-03-01T00:00", "2026-03-02T00:00"]),
+        (["2026-03-01 13:45", "2026-03-02"], True, ["2026-03-01T13:45", "2026-03-02T00:00"]),
+        ([" 2026-03-01 ", "01/03/2026"], False, ["2026-03-01T00:00", "2026-03-01T00:00"]),
+    ],
+)
+def test_parse_dates_floors_dates_and_keeps_times_only_when_asked(texts, keep_time, expected):
+    from workbook.validate import parse_dates
+
+    parsed = parse_dates(pd.Series(texts, dtype=object), keep_time=keep_time)
+    assert parsed.values.to_numpy("datetime64[m]").astype(str).tolist() == expected
+    assert not parsed.unreadable.any()
+
+
 DAY = st.one_of(st.none(), st.integers(0, 40))
 
 

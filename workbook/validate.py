@@ -172,21 +172,28 @@ def _floor_days(values: np.ndarray) -> np.ndarray:
     return values.astype("datetime64[D]").astype("datetime64[ns]")
 
 
-def _iso_timestamps(raw: pd.Series) -> np.ndarray | None:
+def _iso_timestamps(raw: pd.Series, *, keep_time: bool) -> np.ndarray | None:
     """datetime64[ns] when every present cell is an ISO 8601 date (or date and time), else None.
 
     Arrow's C++ parser reads the column as it is; only when that fails is it read again with
     surrounding spaces trimmed. Blank cells are missing already (:data:`workbook.io.NA_TEXTS`).
+    Without ``keep_time``, plain dates are read as dates (no time to floor) and date-times
+    are floored to midnight.
     """
     text = pa.array(as_text(raw))
+    targets = (pa.timestamp("ns"),) if keep_time else (pa.date32(), pa.timestamp("ns"))
     for attempt in (text, None):
-        try:
-            if attempt is None:
-                attempt = pc.utf8_trim_whitespace(text)
-            cast = pc.cast(attempt, pa.timestamp("ns"))
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
-            continue
-        return np.asarray(cast.to_numpy(zero_copy_only=False), dtype="datetime64[ns]")
+        if attempt is None:
+            attempt = pc.utf8_trim_whitespace(text)
+        for target in targets:
+            try:
+                cast = pc.cast(attempt, target)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+                continue
+            values = np.asarray(cast.to_numpy(zero_copy_only=False))
+            if target == pa.date32() or keep_time:
+                return values.astype("datetime64[ns]", copy=False)
+            return _floor_days(values)
     return None
 
 
@@ -226,11 +233,10 @@ def parse_dates(raw: pd.Series, *, keep_time: bool = False) -> DateParse:
             iso,
             np.zeros(n, bool),
         )
-    fast = _iso_timestamps(raw)
+    fast = _iso_timestamps(raw, keep_time=keep_time)
     if fast is not None:  # every value is ISO 8601 (Arrow's C++ parser): no masks needed
-        values = fast if keep_time else _floor_days(fast)
         none = np.zeros(n, bool)
-        return DateParse(pd.Series(values, index=raw.index), none, ~np.isnat(fast), none)
+        return DateParse(pd.Series(fast, index=raw.index), none, ~np.isnat(fast), none)
     text = as_text(raw).str.strip()
     text = text.mask(text == "")
     present = text.notna().to_numpy()
