@@ -119,13 +119,15 @@ def journeys_from_leads(
     in_snapshot = leads["created_at"] <= as_of
     src = leads.reset_index(drop=True) if in_snapshot.all() else leads.loc[in_snapshot]
     src = src.reset_index(drop=True)
-    out = pd.DataFrame({"lead_id": src["lead_id"]})
+    # the columns are gathered first, then made a frame once, without copies
+    out: dict[str, object] = {"lead_id": src["lead_id"]}
     for col in ATTRIBUTES:
         out[col] = src[col] if col in src else pd.Series(pd.NA, index=src.index, dtype="string")
 
     stage_sources = {stages[0]: "created_at"}
     stage_sources |= {s: f"{s}_at" for s in stages[1:]}
-    dates = np.empty((len(src), len(stages)), dtype="datetime64[ns]")
+    # column-major: each stage's dates are one contiguous column of the frame
+    dates = np.empty((len(src), len(stages)), dtype="datetime64[ns]", order="F")
     limit = as_of.to_datetime64()
     for k, stage in enumerate(stages):
         col = stage_sources[stage]
@@ -138,7 +140,7 @@ def journeys_from_leads(
     # a later stage reached implies the earlier ones (validation backfilled; as_of may cut)
     reached = ~np.isnat(dates)
     if (reached[:, 1:] & ~reached[:, :-1]).any():  # a stage set after an empty one: a gap
-        dates = backfill_rows(dates)
+        dates = np.asfortranarray(backfill_rows(dates))
         reached = ~np.isnat(dates)
     for k, stage in enumerate(stages):
         out[f"{stage}_at"] = dates[:, k]
@@ -165,16 +167,21 @@ def journeys_from_leads(
     out["exit_at"] = np.where(exits, exit_source, np.datetime64("NaT"))
     out["recycled"] = (~np.isnat(disqualified)) & (disqualified < last_date) & ~in_opportunity
     out["last_stage"] = pd.Categorical.from_codes(last_index, categories=list(stages))
-    out["won_amount"] = src["won_amount"].to_numpy(float) if "won_amount" in src else 0.0
-    out["opportunity_id"] = (
-        src["opportunity_id"] if "opportunity_id" in src else pd.Series(pd.NA, dtype="string")
+    out["won_amount"] = (
+        src["won_amount"].to_numpy(float) if "won_amount" in src else np.zeros(len(src))
     )
+    out["opportunity_id"] = (
+        src["opportunity_id"]
+        if "opportunity_id" in src
+        else pd.Series(pd.NA, index=src.index, dtype="string")
+    )
+    frame = pd.DataFrame(out, index=src.index, copy=False)
 
-    steps = _steps(out, dates, last_index, exits, stages=stages, as_of=limit)
+    steps = _steps(frame, dates, last_index, exits, stages=stages, as_of=limit)
     return Journeys(
         stages=tuple(stages),
         as_of=as_of,
-        leads=out,
+        leads=frame,
         steps=steps,
         source_rows=np.flatnonzero(in_snapshot.to_numpy(bool)),
     )
@@ -211,7 +218,9 @@ def _steps(
         parts["entered_at"].append(t0)
         parts["event"].append(np.where(advanced, 1, np.where(exited, 2, 0)).astype("int8"))
         parts["duration_days"].append(np.maximum((end - t0) / day, 0.0))
-    steps = pd.DataFrame({name: np.concatenate(arrays) for name, arrays in parts.items()})
+    steps = pd.DataFrame(
+        {name: np.concatenate(arrays) for name, arrays in parts.items()}, copy=False
+    )
     lead_ids = leads["lead_id"].array.take(steps["lead_index"].to_numpy())  # no text copies
     steps.insert(1, "lead_id", pd.Series(lead_ids, index=steps.index))
     steps.insert(2, "stage", pd.Categorical.from_codes(steps["stage_index"], list(stages)))

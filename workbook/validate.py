@@ -37,6 +37,26 @@ KEY_COLUMNS = frozenset(
 DAY_FIRST_FORMATS = ("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d.%m.%Y", "%d-%m-%Y")
 
 
+def with_columns(frame: pd.DataFrame, columns: Mapping[str, object]) -> pd.DataFrame:
+    """``frame`` with ``columns`` added or replaced, without copying any of them.
+
+    pandas copies every array set into a frame (``frame[col] = values``); for the fresh
+    arrays of a million rows built here that copy, and the memory it maps, is pure cost.
+    The arrays must not be changed afterwards.
+
+    Examples
+    --------
+    >>> with_columns(pd.DataFrame({"a": [1, 2]}), {"b": np.array([3, 4])}).to_dict("list")
+    {'a': [1, 2], 'b': [3, 4]}
+    """
+    merged = {name: frame[name] for name in frame.columns}
+    merged |= {
+        name: values if isinstance(values, pd.Series) else pd.Series(values, index=frame.index)
+        for name, values in columns.items()
+    }
+    return pd.DataFrame(merged, index=frame.index, copy=False)
+
+
 def normalise_header(name: str) -> str:
     """Header to contract form: ``" Lead ID "`` -> ``lead_id``.
 
@@ -513,7 +533,8 @@ def parse_table(
         if rule.non_empty:
             check.error(name, blank, "empty_required", column=name)
         out[name] = col
-    frame = pd.DataFrame(out)
+    out["source_row"] = pd.Series(np.arange(1, check.n + 1), index=index)
+    frame = with_columns(pd.DataFrame(index=index), out)
     for rule in rules:
         if rule.unique:
             ids = frame[rule.name]
@@ -531,7 +552,6 @@ def parse_table(
                     examples=", ".join(f"'{i}'" for i, _ in shown),
                     first_rows=", ".join(str(int(r)) for _, r in shown),
                 )
-    frame["source_row"] = np.arange(1, check.n + 1)
     return frame, check
 
 
@@ -578,25 +598,27 @@ def _lead_stage_checks(
     # backfill: an empty stage takes the next set date to its right
     filled = list(raw)
     for j in range(len(cols) - 2, -1, -1):
-        filled[j] = np.where(raw[j] == nat, filled[j + 1], raw[j])
-    out = leads.copy(deep=False)
+        gap = (raw[j] == nat) & (filled[j + 1] != nat)
+        if gap.any():  # only then a new column
+            filled[j] = np.where(gap, filled[j + 1], raw[j])
+    changed: dict[str, np.ndarray] = {}
     running = np.full(len(leads), nat)
     for j, col in enumerate(cols):
         skipped = (raw[j] == nat) & (filled[j] != nat)
         check.warn(col, skipped, "skipped_stage", column=col, stage=col.removesuffix("_at"))
         backwards = (filled[j] < running) & (filled[j] != nat)
         check.warn(col, backwards, "stage_backwards", column=col)
-        running = np.maximum(running, filled[j])
+        np.maximum(running, filled[j], out=running)
         fixed = np.where(filled[j] == nat, nat, running) if backwards.any() else filled[j]
         if fixed is not raw[j]:
-            out[col] = fixed.view("datetime64[ns]")
-    disq = out["disqualified_at"].to_numpy("datetime64[ns]")
-    created = out["created_at"].to_numpy("datetime64[ns]")
+            changed[col] = fixed.view("datetime64[ns]")
+    disq = leads["disqualified_at"].to_numpy("datetime64[ns]")
+    created = changed.get("created_at", leads["created_at"].to_numpy("datetime64[ns]"))
     early = disq < created  # NaT compares False
     check.warn("disqualified_at", early, "disqualified_before_created")
     if early.any():
-        out["disqualified_at"] = np.where(early, created, disq)
-    return out
+        changed["disqualified_at"] = np.where(early, created, disq)
+    return with_columns(leads, changed) if changed else leads
 
 
 def link_opportunities(leads: pd.DataFrame, opportunities: pd.DataFrame) -> pd.DataFrame:
@@ -632,17 +654,17 @@ def link_opportunities(leads: pd.DataFrame, opportunities: pd.DataFrame) -> pd.D
     # a left join on lead_id, hashing the few linked ids and probing the many leads
     position = positions_in(agg.index.to_series(), leads["lead_id"])
     linked_row = position >= 0
-    out = leads.copy(deep=False)
+    columns: dict[str, object] = {}
     for col in ("opportunity_at", "won_at", "lost_at"):
         values = np.full(len(leads), np.datetime64("NaT"), "datetime64[ns]")
         values[linked_row] = agg[col].to_numpy("datetime64[ns]")[position[linked_row]]
-        out[col] = values
+        columns[col] = values
     amount = np.zeros(len(leads))
     amount[linked_row] = agg["won_amount"].to_numpy("float64")[position[linked_row]]
-    out["won_amount"] = amount
+    columns["won_amount"] = amount
     ids = pc.take(pa.array(as_text(agg["opportunity_id"])), pa.array(position, mask=~linked_row))
-    out["opportunity_id"] = pd.Series(pd.array(ids, dtype=TEXT_DTYPE), index=leads.index)
-    return out
+    columns["opportunity_id"] = pd.Series(pd.array(ids, dtype=TEXT_DTYPE), index=leads.index)
+    return with_columns(leads, columns)
 
 
 # what an e-mail's bytes say about the rewrites it needs (see _email_duplicates)
