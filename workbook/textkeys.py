@@ -1,23 +1,32 @@
-"""Exact matching of text ids at integer-hashing speed.
+"""Exact matching of text ids without hashing texts.
 
 Arrow hashes a column of text at roughly 100 to 200 ns a row on a million distinct ids: each
-row is a cache miss plus a byte comparison. The same hash table on 64-bit integers is two to
-three times faster. CRM ids are short (``L0000001``, 18-character Salesforce ids, numeric
-HubSpot ids), so a text of at most :data:`MAX_BYTES` bytes is packed, zero-padded, into
-``ceil(bytes / 8)`` little-endian 64-bit words:
+row is a cache miss plus a byte comparison. CRM ids are short (``L0000001``, 18-character
+Salesforce ids, numeric HubSpot ids), and this module matches them through integers instead:
 
-- one word (up to 8 bytes) is the key itself: equal keys are equal texts;
-- several words are mixed into one 64-bit hash (splitmix64), and every match found through a
-  hash is confirmed word by word. A collision, however unlikely, makes the function return
-  None so that the caller matches the texts themselves.
+- **Words.** A text of at most :data:`MAX_BYTES` bytes is packed, zero-padded, into
+  ``ceil(bytes / 8)`` 64-bit words (:func:`pack_texts`). One word is the key itself; several
+  are mixed into one 64-bit hash, and every match found through a hash is confirmed word by
+  word. Hashing words is two to three times faster than hashing texts.
+- **Numbers.** One-word ids made of fixed characters and decimal digits (``L0000057``,
+  ``ACC00024``) are read as numbers, eight bytes at a time (:class:`DecimalLayout`). When the
+  numbers are dense, a plain array indexed by number gives each id's row, with no hashing.
+- **Hashes of long texts.** Longer texts (e-mails) get a 64-bit hash of all their bytes
+  (:func:`text_hashes`); only the rows whose hash repeats are compared as texts.
 
-Results are therefore always exact. Texts that cannot be packed (longer than
-:data:`MAX_BYTES`, containing a NUL byte, or of uneven length with non-ASCII characters) also
-give None.
+Results are always exact, and the same as matching the texts: a collision, however unlikely,
+makes :func:`positions` return None (the caller then matches the texts themselves), and
+:func:`repeats` compares as texts every row its hash cannot tell apart. Texts that cannot be
+packed (longer than :data:`MAX_BYTES`, containing a NUL byte, or of uneven length with
+non-ASCII characters) are matched as texts too.
+
+Large temporaries are avoided: the work goes chunk by chunk as Arrow read the column, or in
+blocks of :data:`_BLOCK` rows, because on small machines mapping fresh memory costs as much
+as computing with it.
 
 See Also
 --------
-workbook.validate.positions_in : the text matching every check and analysis calls.
+workbook.validate.positions_in : the id matching every check and analysis calls.
 """
 
 from __future__ import annotations
@@ -41,11 +50,12 @@ _BLOCK = 1 << 16
 _MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX_2 = np.uint64(0x94D049BB133111EB)
 _SEED = np.uint64(0x9E3779B97F4A7C15)
+_WORD_PRIME = np.uint64(0x9E3779B97F4A7C15 | 1)  # odd: multiplying by it loses nothing
 
 
 @dataclass(frozen=True)
 class PackedText:
-    """Texts packed into 64-bit words (zero-padded), one contiguous array per word.
+    """Texts packed into 64-bit words (zero-padded), one array per word.
 
     Attributes
     ----------
@@ -482,9 +492,6 @@ def text_hashes(values) -> tuple[np.ndarray, np.ndarray]:
                 valid[rows] = chunk.is_valid().to_numpy(zero_copy_only=False)
             hashes[rows] = _chunk_hashes(chunk)
     return hashes, valid
-
-
-_WORD_PRIME = np.uint64(0x9E3779B97F4A7C15 | 1)
 
 
 def _chunk_hashes(chunk: pa.Array) -> np.ndarray:
