@@ -8,10 +8,10 @@ Run on demand (never part of `make test`):
 Generates each synthetic engagement (seeded; leads, opportunities, spend, content, touches)
 under bench/_data/ once, runs the read and the whole computation once untimed (a process's
 first run pays for fresh memory pages, both sides alike), then times ``--repeat`` rounds,
-each running in turn: (a) ``pd.read_csv`` of every data file with pandas' defaults (the
-same baseline as bench_validate.py); (b) ``load_engagement`` (read +
-validate); (c) ``build_journeys``; (d) ``compute_kpis``, every KPI including multi-touch
-attribution; and (b + c + d), what `workbook kpis` does. Prints the best of each step and
+the read and the computation taking turns to go first: (a) ``pd.read_csv`` of every data
+file with pandas' defaults (the same baseline as bench_validate.py); (b) ``load_engagement``
+(read + validate); (c) ``build_journeys``; (d) ``compute_kpis``, every KPI including
+multi-touch attribution; and (b + c + d), what `workbook kpis` does. Prints the best of each step and
 the median over the rounds of (b + c + d) / (a). Peak memory is the maximum resident set
 size of a fresh child process running (b + c + d) once (its ``VmHWM``). Ends with the
 1M / 100k scaling of each step's median (10.0 = linear in leads).
@@ -51,23 +51,39 @@ def ensure_data(n_leads: int, seed: int) -> Path:
     return directory
 
 
+def _read(files: list[Path], times: dict[str, float]) -> None:
+    started = time.perf_counter()
+    [pd.read_csv(f) for f in files]
+    times["read_csv"] = time.perf_counter() - started
+
+
+def _compute(directory: Path, times: dict[str, float]) -> None:
+    started = time.perf_counter()
+    engagement = load_engagement(directory)
+    times["load_engagement"] = time.perf_counter() - started
+    started = time.perf_counter()
+    journeys = build_journeys(engagement)
+    times["build_journeys"] = time.perf_counter() - started
+    started = time.perf_counter()
+    compute_kpis(engagement, journeys)
+    times["compute_kpis"] = time.perf_counter() - started
+
+
 def rounds(repeat: int, directory: Path, files: list[Path]) -> list[dict[str, float]]:
-    """Seconds of each step in each of ``repeat`` rounds, the steps run in turn."""
+    """Seconds of each step in each of ``repeat`` rounds.
+
+    The read and the computation take turns to go first, so that neither always follows the
+    other: a step that frees a lot of memory slows the step after it.
+    """
     out = []
-    for _ in range(repeat):
-        times = {}
-        started = time.perf_counter()
-        [pd.read_csv(f) for f in files]
-        times["read_csv"] = time.perf_counter() - started
-        started = time.perf_counter()
-        engagement = load_engagement(directory)
-        times["load_engagement"] = time.perf_counter() - started
-        started = time.perf_counter()
-        journeys = build_journeys(engagement)
-        times["build_journeys"] = time.perf_counter() - started
-        started = time.perf_counter()
-        compute_kpis(engagement, journeys)
-        times["compute_kpis"] = time.perf_counter() - started
+    for round_ in range(repeat):
+        times: dict[str, float] = {}
+        if round_ % 2 == 0:
+            _read(files, times)
+            _compute(directory, times)
+        else:
+            _compute(directory, times)
+            _read(files, times)
         times["total"] = times["load_engagement"] + times["build_journeys"] + times["compute_kpis"]
         out.append(times)
     return out
@@ -129,7 +145,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--leads", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=6)
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     warnings.simplefilter("ignore", pd.errors.DtypeWarning)  # pandas guessing mixed columns

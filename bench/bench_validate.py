@@ -10,14 +10,19 @@ times ``--repeat`` rounds, each running in turn: (a) ``pd.read_csv`` of every da
 pandas' defaults, (b) the full validation (`workbook.engagement.audit_engagement`, what
 `workbook validate` runs), and (c) validation plus building the journeys table. Taking the
 steps in turn within a round exposes them alike to the machine's drift (a shared 2-core
-machine varies by about 20 % from minute to minute). Prints the best and the median of each
-step, and the ratio (b)/(a) of the bests and the median of the rounds' ratios.
+machine varies by about 20 % from minute to minute); each round starts one step later, so
+that no step always follows the same one. Prints the best and the median of each
+step, and the ratio (b)/(a) of the bests and the median of the rounds' ratios. With
+``--fresh``, also times new processes as a user runs them: Python reading the files with
+pandas, against the ``workbook validate`` command.
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
+import sys
 import time
 import tracemalloc
 import warnings
@@ -45,21 +50,69 @@ def ensure_data(n_leads: int, seed: int) -> Path:
 
 
 def rounds(repeat: int, steps: dict) -> dict[str, list[float]]:
-    """Seconds of each step in each of ``repeat`` rounds, the steps run in turn."""
+    """Seconds of each step in each of ``repeat`` rounds, the steps run in turn.
+
+    Each round starts one step later than the one before, so that no step always follows the
+    same one: a step that frees a lot of memory slows the step after it.
+    """
     times: dict[str, list[float]] = {name: [] for name in steps}
-    for _ in range(repeat):
-        for name, func in steps.items():
+    names = list(steps)
+    for round_ in range(repeat):
+        for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
+            func = steps[name]
             started = time.perf_counter()
             func()
             times[name].append(time.perf_counter() - started)
     return times
 
 
+READ_ONLY = """
+import sys, warnings
+from pathlib import Path
+import pandas as pd
+warnings.simplefilter("ignore")
+[pd.read_csv(f) for f in sorted(Path(sys.argv[1], "data").glob("*.csv"))]
+"""
+
+
+def fresh_processes(directory: Path, repeat: int) -> None:
+    """What a user waits for: a new process reading with pandas, or running the command.
+
+    Both include starting Python and importing pandas; the command also imports pyarrow and
+    workbook. Every page of memory is fresh, which costs more here than in a warm process.
+    """
+    commands = {
+        "python: import pandas, read_csv of every file": [
+            sys.executable,
+            "-c",
+            READ_ONLY,
+            str(directory),
+        ],
+        "workbook validate DIR": [str(Path(sys.executable).with_name("workbook")), "validate"]
+        + [str(directory)],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, command in commands.items():
+            started = time.perf_counter()
+            subprocess.run(command, check=False, capture_output=True)
+            times[name].append(time.perf_counter() - started)
+    print(f"\nfresh processes, median of {repeat}:")
+    medians = {name: statistics.median(t) for name, t in times.items()}
+    for name, seconds in medians.items():
+        print(f"  {name:48s} {seconds:6.2f} s")
+    read, command = medians.values()
+    print(f"  ratio {command / read:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--leads", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument(
+        "--fresh", action="store_true", help="also time new processes, as a user runs them"
+    )
     args = parser.parse_args()
     warnings.simplefilter("ignore", pd.errors.DtypeWarning)  # pandas guessing mixed columns
     directory = ensure_data(args.leads, args.seed)
@@ -98,6 +151,8 @@ def main() -> None:
         print(f"{label:40s} {best[name]:7.2f} {median[name]:7.2f} {best[name] / best['read']:7.2f}")
     print(f"\nvalidate / read, median of the {args.repeat} rounds: {statistics.median(ratios):.2f}")
     print(f"peak traced memory of validate: {peak / 1e9:.2f} GB")
+    if args.fresh:
+        fresh_processes(directory, max(3, args.repeat // 3))
 
 
 if __name__ == "__main__":
