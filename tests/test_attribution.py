@@ -188,6 +188,15 @@ def test_attribute_puts_every_model_side_by_side() -> None:
     )
 
 
+def test_attribute_gives_the_same_credit_when_its_models_run_on_two_threads(monkeypatch):
+    import workbook.attribution as attribution
+
+    serial = attribute(HAND_TOUCHES, HAND_OUTCOMES)
+    monkeypatch.setattr(attribution, "PARALLEL_TOUCHES", 0)  # the millions-of-touches path
+    pd.testing.assert_frame_equal(attribute(HAND_TOUCHES, HAND_OUTCOMES), serial)
+    assert serial["linear_converted"].tolist() == pytest.approx([0.25, 0.75, 0.25, 1.0, 0.75])
+
+
 def test_attribute_with_chosen_models_and_no_revenue() -> None:
     outcomes = HAND_OUTCOMES.drop(columns="revenue")
     result = attribute(HAND_TOUCHES, outcomes, models=("last_touch", "first_touch"))

@@ -19,6 +19,7 @@ attribute : all models side by side, one row per channel.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +43,9 @@ ATTRIBUTION_MODELS: tuple[str, ...] = (
     "position_based",
     "markov",
 )
+
+#: From this many touches, :func:`attribute` computes its models on two threads.
+PARALLEL_TOUCHES = 1_000_000
 
 Outcomes = pd.DataFrame | pd.Series
 
@@ -758,12 +762,18 @@ def attribute(
             p, first_share=first_share, last_share=last_share
         ),
     }
-    frames = {
-        model: _markov_frame(paths)
-        if model == "markov"
-        else _credit_frame(paths, weights[model](paths))
-        for model in chosen
-    }
+
+    def frame_of(model: str) -> pd.DataFrame:
+        if model == "markov":
+            return _markov_frame(paths)
+        return _credit_frame(paths, weights[model](paths))
+
+    if paths.lead.size >= PARALLEL_TOUCHES and len(chosen) > 1:
+        # each model is a few passes over millions of touches (numpy releases the GIL)
+        with ThreadPoolExecutor(2, thread_name_prefix="workbook-attribution") as pool:
+            frames = dict(zip(chosen, pool.map(frame_of, chosen), strict=True))
+    else:
+        frames = {model: frame_of(model) for model in chosen}
     result = pd.DataFrame(index=pd.Index(paths.channel_names, name="channel", dtype=str))
     for model in chosen:
         result[f"{model}_converted"] = frames[model]["converted"]
