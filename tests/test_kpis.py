@@ -616,3 +616,15 @@ def test_kpi_report_is_frozen(tiny):
     with pytest.raises(dataclasses.FrozenInstanceError):
         report.client = "x"  # type: ignore[misc]
     assert isinstance(report.as_of, dt.date)
+
+
+def test_kpis_are_the_same_whether_ids_are_matched_as_words_or_as_texts(monkeypatch):
+    # the bundled sample (20,000 leads) is below textkeys' threshold: force the packed paths
+    from workbook import textkeys
+
+    sample = Path(__file__).resolve().parents[1] / "data_samples" / "acme_industrial"
+    as_texts = compute_kpis(load_engagement(sample)).to_dict()
+    monkeypatch.setattr(textkeys, "MIN_TABLE_ROWS", 0)
+    as_words = compute_kpis(load_engagement(sample)).to_dict()
+    assert as_words == as_texts
+    assert as_words["levers"]["attribution"]  # touches were matched to their leads

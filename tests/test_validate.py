@@ -435,6 +435,29 @@ def test_validate_reports_bad_plan_and_lead_management_sections_up_front(tmp_pat
     assert any(k and k.startswith("lead_management") for k in keys), keys
 
 
+def test_validation_reads_the_same_whether_ids_are_matched_as_words_or_as_texts(
+    tmp_path, monkeypatch
+):
+    # million-row files take textkeys' packed paths; forcing them on a small, messy export
+    # checks that validate wires them in exactly like Arrow's text matching
+    from workbook import textkeys
+
+    leads = TINY_LEADS + "L2,2026-02-02,,,,,webinar,marketing,,,,,BOB@beta.example\n"
+    touches = TINY_TOUCHES + "L77,2026-01-01,email,A1\n L3 ,2026-03-01,webinar,A9\n"
+    opps = TINY_OPPS + "O5,L99,ACC5,2026-03-01,,open,1000,marketing,Core\n"
+    d = write_engagement(
+        tmp_path / "e",
+        {"data/leads.csv": leads, "data/touches.csv": touches, "data/opportunities.csv": opps},
+    )
+    as_texts = audit_engagement(d).to_dict()
+    monkeypatch.setattr(textkeys, "MIN_TABLE_ROWS", 0)
+    as_words = audit_engagement(d).to_dict()
+    assert as_words == as_texts
+    assert as_words["rows"]["touches"]["quarantined"] == 1  # L77 has no lead
+    assert as_words["rows"]["leads"]["quarantined"] == 1  # the second L2
+    assert as_words["duplicates"] == {"leads": 1}  # " Ann@Alpha.example" repeats L1's
+
+
 # --- the vectorised kernels against plain-Python references ---------------------------------
 ids = st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c", " d", "é", ""])), max_size=30)
 

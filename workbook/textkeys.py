@@ -76,21 +76,26 @@ class PackedText:
         """One uint64 per text over ``width`` words: the word itself, or their hash."""
         if width == 1:
             return self.word(0)
-        with np.errstate(over="ignore"):  # multiplications wrap modulo 2**64 on purpose
-            key = _mix(self.word(0) ^ _SEED)
-            for j in range(1, width):
-                key ^= self.word(j)
-                key = _mix(key)
-        return key
+        key = self.word(0) ^ _SEED
+        for j in range(1, width):
+            key = _fold(key, self.word(j))
+        return _mix(key)
+
+
+def _fold(key: np.ndarray, word: np.ndarray) -> np.ndarray:
+    """One more 64-bit word into a running hash: xor, then multiply (wrapping)."""
+    with np.errstate(over="ignore"):
+        return (key ^ word) * _WORD_PRIME
 
 
 def _mix(h: np.ndarray) -> np.ndarray:
     """splitmix64's finaliser, in place on a fresh array."""
-    h ^= h >> np.uint64(30)
-    h *= _MIX_1
-    h ^= h >> np.uint64(27)
-    h *= _MIX_2
-    h ^= h >> np.uint64(31)
+    with np.errstate(over="ignore"):  # multiplications wrap modulo 2**64 on purpose
+        h ^= h >> np.uint64(30)
+        h *= _MIX_1
+        h ^= h >> np.uint64(27)
+        h *= _MIX_2
+        h ^= h >> np.uint64(31)
     return h
 
 
@@ -230,9 +235,10 @@ def index_positions(values: pa.Array, wanted: pa.Array) -> np.ndarray:
     code = np.asarray(
         pc.index_in(values, value_set=encoded.dictionary).fill_null(-1), dtype=np.int64
     )
-    rows = np.flatnonzero(code >= 0)[::-1]  # written last to first: the first row wins
-    row_of_code = np.full(len(encoded.dictionary) + 1, -1, dtype=np.int64)  # last: missing
-    row_of_code[code[rows]] = rows
+    rows = np.flatnonzero(code >= 0)
+    row_of_code = np.full(len(encoded.dictionary) + 1, len(values), dtype=np.int64)
+    np.minimum.at(row_of_code, code[rows], rows)  # the first row of each code
+    row_of_code[row_of_code == len(values)] = -1  # the last cell answers missing keys
     return row_of_code[np.asarray(encoded.indices.fill_null(-1), dtype=np.int64)]
 
 
@@ -342,12 +348,14 @@ def _numbered_positions(table_of_values, packed_wanted: PackedText) -> np.ndarra
     return out
 
 
-def positions(values, wanted, *, min_table_rows: int = MIN_TABLE_ROWS) -> np.ndarray | None:
+def positions(values, wanted, *, min_table_rows: int | None = None) -> np.ndarray | None:
     """Row of each of ``wanted`` in ``values`` (its first row), -1 where absent or missing.
 
     Parameters
     ----------
     values, wanted : Arrow array or chunked array, Series or list of str
+    min_table_rows : int, optional
+        Smallest side worth packing (default :data:`MIN_TABLE_ROWS`).
 
     Returns
     -------
@@ -361,6 +369,8 @@ def positions(values, wanted, *, min_table_rows: int = MIN_TABLE_ROWS) -> np.nda
     >>> positions(["a", "b", "a"], ["b", None, "z", "a"], min_table_rows=0).tolist()
     [1, -1, -1, 0]
     """
+    if min_table_rows is None:
+        min_table_rows = MIN_TABLE_ROWS
     if min(len(values), len(wanted)) < min_table_rows:
         return None
     packed_values, packed_wanted = pack_texts(values), pack_texts(wanted)
@@ -381,21 +391,20 @@ def positions(values, wanted, *, min_table_rows: int = MIN_TABLE_ROWS) -> np.nda
     return found
 
 
-def repeats(values, *, min_table_rows: int = MIN_TABLE_ROWS) -> np.ndarray:
+def repeats(values, *, min_table_rows: int | None = None) -> np.ndarray:
     """Whether each text already appeared on an earlier row (missing: False).
 
     Short texts are packed into words (:func:`pack_texts`). Longer ones (e-mails) are first
     told apart by a 64-bit hash (:func:`text_hashes`): only the rows whose hash repeats are
-    compared as texts. Small
-    columns, and anything else, go through Arrow's dictionary encoding, which numbers the
-    distinct texts in order of first appearance: a row repeats when its number is not above
-    every number before it.
+    compared as texts. Small columns, and anything else, go through Arrow's dictionary
+    encoding, which numbers the distinct texts in order of first appearance: a row repeats
+    when its number is not above every number before it.
 
     Parameters
     ----------
     values : Arrow array or chunked array, Series or list of str
-    min_table_rows : int
-        Below this many rows, texts are hashed as they are.
+    min_table_rows : int, optional
+        Below this many rows, texts are hashed as they are (default :data:`MIN_TABLE_ROWS`).
 
     Returns
     -------
@@ -408,6 +417,8 @@ def repeats(values, *, min_table_rows: int = MIN_TABLE_ROWS) -> np.ndarray:
     >>> repeats(["ann@alpha.example", "bob@beta.example", "ann@alpha.example"]).tolist()
     [False, False, True]
     """
+    if min_table_rows is None:
+        min_table_rows = MIN_TABLE_ROWS
     array = _text_array(values)
     if len(array) >= min_table_rows and _is_text(array):
         packed = pack_texts(array)
@@ -455,9 +466,9 @@ def _packed_repeats(packed: PackedText) -> np.ndarray | None:
 
 def _repeated_keys(keys: np.ndarray, valid: np.ndarray, *, keep) -> np.ndarray:
     """pandas' duplicated on 64-bit keys (its integer hash table), missing rows left out."""
-    repeated = np.zeros(len(keys), bool)
     if valid.all():
         return pd.Series(keys).duplicated(keep=keep).to_numpy()
+    repeated = np.zeros(len(keys), bool)
     repeated[valid] = pd.Series(keys[valid]).duplicated(keep=keep).to_numpy()
     return repeated
 
@@ -484,13 +495,12 @@ def text_hashes(values) -> tuple[np.ndarray, np.ndarray]:
     hashes = np.zeros(len(array), np.uint64)
     valid = np.ones(len(array), bool)
     row = 0
-    with np.errstate(over="ignore"):
-        for chunk in _chunks(array):
-            rows = slice(row, row + len(chunk))
-            row += len(chunk)
-            if chunk.null_count:
-                valid[rows] = chunk.is_valid().to_numpy(zero_copy_only=False)
-            hashes[rows] = _chunk_hashes(chunk)
+    for chunk in _chunks(array):
+        rows = slice(row, row + len(chunk))
+        row += len(chunk)
+        if chunk.null_count:
+            valid[rows] = chunk.is_valid().to_numpy(zero_copy_only=False)
+        hashes[rows] = _chunk_hashes(chunk)
     return hashes, valid
 
 
@@ -505,18 +515,16 @@ def _chunk_hashes(chunk: pa.Array) -> np.ndarray:
     key = lengths.astype(np.uint64) ^ _SEED
     shortest = int(lengths.min()) if len(lengths) else 0
     longest = int(lengths.max()) if len(lengths) else 0
-    with np.errstate(over="ignore"):
-        for start in range(0, longest, 8):  # word after word: xor, then multiply
-            if start + 8 <= shortest:  # every text has the whole word
-                key ^= windows[starts + start]
-                key *= _WORD_PRIME
-                continue
-            left = lengths - start  # some texts end within (or before) this word
-            word = windows[np.minimum(starts + start, len(windows) - 1)]
-            bits = np.clip(left, 0, 7).astype(np.uint64) * np.uint64(8)
-            word &= np.where(left >= 8, ~np.uint64(0), (np.uint64(1) << bits) - np.uint64(1))
-            key = np.where(left > 0, (key ^ word) * _WORD_PRIME, key)
-        return _mix(key)  # spread every bit over the whole key
+    for start in range(0, longest, 8):  # word after word
+        if start + 8 <= shortest:  # every text has the whole word
+            key = _fold(key, windows[starts + start])
+            continue
+        left = lengths - start  # some texts end within (or before) this word
+        word = windows[np.minimum(starts + start, len(windows) - 1)]
+        bits = np.clip(left, 0, 7).astype(np.uint64) * np.uint64(8)
+        word &= np.where(left >= 8, ~np.uint64(0), (np.uint64(1) << bits) - np.uint64(1))
+        key = np.where(left > 0, _fold(key, word), key)
+    return _mix(key)  # spread every bit over the whole key
 
 
 def _hashed_repeats(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
