@@ -117,8 +117,7 @@ def journeys_from_leads(
     """
     as_of = pd.Timestamp(as_of)
     in_snapshot = leads["created_at"] <= as_of
-    src = leads.reset_index(drop=True) if in_snapshot.all() else leads.loc[in_snapshot]
-    src = src.reset_index(drop=True)
+    src = (leads if in_snapshot.all() else leads.loc[in_snapshot]).reset_index(drop=True)
     # the columns are gathered first, then made a frame once, without copies
     out: dict[str, object] = {"lead_id": src["lead_id"]}
     for col in ATTRIBUTES:

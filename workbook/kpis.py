@@ -1241,29 +1241,32 @@ def compute_kpis(
     workbook.midpoint.build_midpoint : the mid-point report built on it.
     """
     journeys = journeys if journeys is not None else build_journeys(engagement)
-    start, _ = kpi_window(engagement)
+    window = kpi_window(engagement)
     with ThreadPoolExecutor(1, thread_name_prefix="workbook-kpis") as background:
         # attribution sorts millions of touches (numpy releases the GIL): in parallel
         attribution = background.submit(
             touch_attribution,
             engagement.touches,
             journeys,
-            start=start,
+            start=window[0],
             lead_rows=engagement.touch_lead_rows,
         )
-        return _kpi_report(engagement, journeys, attribution, confidence_level=confidence_level)
+        return _kpi_report(
+            engagement, journeys, window, attribution, confidence_level=confidence_level
+        )
 
 
 def _kpi_report(
     engagement: Engagement,
     journeys: Journeys,
+    window: tuple[pd.Timestamp, pd.Timestamp],
     attribution: Future,
     *,
     confidence_level: float,
 ) -> KpiReport:
     config = engagement.config
     horizon = int(config.horizon_days)
-    start, end = kpi_window(engagement)
+    start, end = window
     curves: dict[tuple[str, str], CumulativeIncidence] = dict(
         stage_curves(journeys, confidence_level=confidence_level)
     )

@@ -86,13 +86,12 @@ def per_unique(series: pd.Series, func) -> pd.Series:
     """
     text = _arrow_text(series)
     distinct = pc.unique(text).drop_null().to_pylist()
-    if [func(u) for u in distinct] == distinct:  # already clean (the usual case)
+    cleaned = {value: func(value) for value in distinct}
+    if all(cleaned[value] == value for value in distinct):  # already clean (the usual case)
         return as_text(series)
-    if isinstance(text, pa.ChunkedArray):
-        text = text.combine_chunks()
-    encoded = pc.dictionary_encode(text)
-    results = [func(u) for u in encoded.dictionary.to_pylist()]
-    out = pc.take(pa.array(results, type=pa.string()), encoded.indices)
+    codes, texts = textkeys.dictionary_codes(text)
+    mapped = pa.array([cleaned[value] for value in texts], type=pa.string())
+    out = pc.take(mapped, pa.array(codes, mask=codes < 0))
     return pd.Series(pd.array(out, dtype=TEXT_DTYPE), index=series.index)
 
 
@@ -534,7 +533,7 @@ def parse_table(
             check.error(name, blank, "empty_required", column=name)
         out[name] = col
     out["source_row"] = pd.Series(np.arange(1, check.n + 1), index=index)
-    frame = with_columns(pd.DataFrame(index=index), out)
+    frame = pd.DataFrame(out, index=index, copy=False)  # fresh columns: no copies
     for rule in rules:
         if rule.unique:
             ids = frame[rule.name]
@@ -731,7 +730,7 @@ def _count(check: _FileCheck) -> RowCount:
 
 def _touch_links(
     touches: pd.DataFrame, lead_ids: pd.Series, asset_ids: pd.Series
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray]:
     """Each touch's position in ``lead_ids`` (-1: unknown lead) and the unknown-asset mask."""
     lead_position = positions_in(lead_ids, touches["lead_id"])
     asset = touches["asset_id"]
@@ -791,8 +790,8 @@ def _validate_tables(
     checks: dict[str, _FileCheck] = {}
     fatal: list[Problem] = list(prior_problems)
     unusable: dict[str, int] = {}
-    # the touches (the largest file, checked against the leads) are parsed and linked in a
-    # second thread while this one parses and checks the leads: Arrow releases the GIL
+    # the touches (the largest file, checked against the leads) are parsed and linked on a
+    # worker thread while this one parses and checks the leads: Arrow releases the GIL
     touches_parse = (
         background.submit(_parse_when_read, raws["touches"], "touches", config)
         if "touches" in raws
@@ -823,8 +822,10 @@ def _validate_tables(
         )
         raise EngagementError(fatal, audit=audit)
 
+    leads_check = checks["leads"]
+    usable_leads = ~leads_check.quarantine
     # the used leads' ids, in the order of the leads frame returned (lead_id is never empty)
-    lead_ids = parsed["leads"].loc[~checks["leads"].quarantine, "lead_id"]
+    lead_ids = parsed["leads"].loc[usable_leads, "lead_id"]
     touch_links = (
         background.submit(
             _touch_links, parsed["touches"], lead_ids, parsed["content"]["asset_id"].dropna()
@@ -833,9 +834,7 @@ def _validate_tables(
         else None
     )
     # repeated e-mails need only the parsed leads: found beside the touches' links
-    email_repeats = background.submit(
-        _email_duplicates, parsed["leads"], ~checks["leads"].quarantine
-    )
+    email_repeats = background.submit(_email_duplicates, parsed["leads"], usable_leads)
     opps, ocheck = parsed["opportunities"], checks["opportunities"]
     closed_status = opps["status"].isin(["won", "lost"]).to_numpy(bool)
     no_close = closed_status & opps["closed_at"].isna().to_numpy()
@@ -855,8 +854,6 @@ def _validate_tables(
     )
     ocheck.warn("lead_id", unknown_lead, "opportunity_unknown_lead")
     parsed["opportunities"] = opps
-    leads_check = checks["leads"]
-    usable_leads = ~leads_check.quarantine
     leads = link_opportunities(parsed["leads"], opps.loc[~ocheck.quarantine])
     leads = _lead_stage_checks(leads, leads_check, config)
     dup_email = email_repeats.result()
