@@ -30,25 +30,11 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
+from bench_validate import ensure_data  # the same cached engagements
 
 from workbook.engagement import load_engagement
 from workbook.journeys import build_journeys
 from workbook.kpis import compute_kpis
-from workbook.synthetic import generate_engagement, write_engagement
-
-HERE = Path(__file__).resolve().parent
-
-
-def ensure_data(n_leads: int, seed: int) -> Path:
-    """The cached engagement of ``n_leads`` leads (shared with bench_validate.py)."""
-    directory = HERE / "_data" / f"leads_{n_leads}"
-    if not (directory / "data" / "leads.csv").exists():
-        started = time.perf_counter()
-        write_engagement(generate_engagement(n_leads=n_leads, seed=seed), directory)
-        print(
-            f"generated {n_leads:,} leads in {time.perf_counter() - started:.1f} s -> {directory}"
-        )
-    return directory
 
 
 def _read(files: list[Path], times: dict[str, float]) -> None:

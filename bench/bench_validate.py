@@ -38,6 +38,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def ensure_data(n_leads: int, seed: int) -> Path:
+    """The cached engagement of ``n_leads`` leads (bench_kpis.py uses the same ones)."""
     directory = HERE / "_data" / f"leads_{n_leads}"
     if not (directory / "data" / "leads.csv").exists():
         started = time.perf_counter()
