@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from workbook.attribution import (
     ATTRIBUTION_MODELS,
     attribute,
+    attribute_coded,
     first_touch,
     last_touch,
     linear,
@@ -188,13 +189,31 @@ def test_attribute_puts_every_model_side_by_side() -> None:
     )
 
 
-def test_attribute_gives_the_same_credit_when_its_models_run_on_two_threads(monkeypatch):
-    import workbook.attribution as attribution
+def test_attribute_coded_gives_the_credit_of_attribute() -> None:
+    # the KPIs pass integer codes: leads as rows, channels numbered as first seen
+    lead, lead_ids = pd.factorize(HAND_TOUCHES["lead_id"])
+    channel, names = pd.factorize(HAND_TOUCHES["channel"])
+    outcomes = HAND_OUTCOMES.set_index("lead_id").loc[lead_ids]
+    coded = attribute_coded(
+        lead,
+        HAND_TOUCHES["touched_at"].to_numpy().view(np.int64),
+        channel,
+        list(names),
+        outcomes["converted"].to_numpy(),
+        outcomes["revenue"].to_numpy(),
+    )
+    pd.testing.assert_frame_equal(coded, attribute(HAND_TOUCHES, HAND_OUTCOMES))
+    assert coded["linear_converted"].tolist() == pytest.approx([0.25, 0.75, 0.25, 1.0, 0.75])
+    with pytest.raises(ValueError, match="distinct"):
+        attribute_coded(lead, lead, channel, ["a", "a", "b", "c", "d"], np.ones(4, bool))
 
-    serial = attribute(HAND_TOUCHES, HAND_OUTCOMES)
-    monkeypatch.setattr(attribution, "PARALLEL_TOUCHES", 0)  # the millions-of-touches path
-    pd.testing.assert_frame_equal(attribute(HAND_TOUCHES, HAND_OUTCOMES), serial)
-    assert serial["linear_converted"].tolist() == pytest.approx([0.25, 0.75, 0.25, 1.0, 0.75])
+
+def test_rule_models_alone_give_what_they_give_beside_markov() -> None:
+    # without Markov only the converted leads' touches are sorted
+    rules = [m for m in ATTRIBUTION_MODELS if m != "markov"]
+    alone = attribute(HAND_TOUCHES, HAND_OUTCOMES, models=rules)
+    beside = attribute(HAND_TOUCHES, HAND_OUTCOMES)
+    pd.testing.assert_frame_equal(alone, beside[alone.columns])
 
 
 def test_attribute_with_chosen_models_and_no_revenue() -> None:
@@ -388,17 +407,41 @@ def test_half_a_million_touches_credit_exactly_the_touched_conversions() -> None
         ),
         max_size=60,
     ),
+    st.sampled_from(["no order", "time", "time and channel"]),
+    st.sampled_from([0.0, 1 / 64, 1.0]),
     st.booleans(),
 )
-def test_touch_order_is_lexsort_by_lead_time_and_channel(rows, presorted) -> None:
+def test_touch_order_is_lexsort_by_lead_time_and_channel(
+    rows, presorted, resort_share, radix
+) -> None:
+    # every path: pandas' counting sort or numpy's radix passes; the few misplaced leads
+    # sorted alone (share 1.0) or everything sorted by time first (share 0.0)
+    from workbook import attribution
     from workbook.attribution import touch_order
 
-    if presorted:
+    if presorted == "time":
+        rows = sorted(rows, key=lambda r: r[1])
+    elif presorted == "time and channel":
         rows = sorted(rows, key=lambda r: (r[1], r[2]))
-    lead = np.array([r[0] for r in rows], dtype=np.int64)
-    time = np.array([r[1] for r in rows], dtype=np.int64)
-    channel = np.array([r[2] for r in rows], dtype=np.int64)
-    expected = np.lexsort((channel, time, lead))
-    assert touch_order(lead, time, channel).tolist() == expected.tolist()
-    floats = touch_order(lead, time.astype(float), channel)
-    assert floats.tolist() == np.lexsort((channel, time.astype(float), lead)).tolist()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(attribution, "RESORT_SHARE", resort_share)
+        if radix:
+            patch.setattr(attribution, "_groupsort_indexer", None)
+        lead = np.array([r[0] for r in rows], dtype=np.int64)
+        time = np.array([r[1] for r in rows], dtype=np.int64)
+        channel = np.array([r[2] for r in rows], dtype=np.int64)
+        expected = np.lexsort((channel, time, lead))
+        assert touch_order(lead, time, channel).tolist() == expected.tolist()
+        floats = touch_order(lead, time.astype(float), channel)
+        assert floats.tolist() == np.lexsort((channel, time.astype(float), lead)).tolist()
+
+
+@pytest.mark.parametrize("radix", [False, True])
+def test_group_order_is_a_stable_sort(monkeypatch, radix) -> None:
+    from workbook import attribution
+
+    if radix:
+        monkeypatch.setattr(attribution, "_groupsort_indexer", None)
+    codes = np.random.default_rng(3).integers(0, 70_000, 50_000)
+    assert np.array_equal(attribution.group_order(codes), np.argsort(codes, kind="stable"))
+    assert attribution.group_order(np.zeros(0, dtype=np.int64)).size == 0

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from workbook import survival
 from workbook.survival import (
     CumulativeIncidence,
     cumulative_incidence,
@@ -315,6 +316,21 @@ def test_incidence_properties_hold_for_any_data(rows: list[tuple[int, int]]) -> 
         stats.CensoredData(uncensored=durations[any_event], right=durations[~any_event])
     )
     assert total + other.at(grid) == pytest.approx(all_cause.cdf.evaluate(grid), abs=1e-12)
+
+
+@settings(max_examples=100, deadline=None)
+@given(competing_risks_data, st.sampled_from([0.0, 0.5]))
+def test_whole_day_tally_agrees_with_the_sorted_path(
+    rows: list[tuple[int, int]], offset: float
+) -> None:
+    # whole days are tallied per day; with the tally off (or half days) they are sorted
+    durations = np.array([r[0] for r in rows], dtype=float) + offset
+    events = np.array([r[1] for r in rows])
+    tallied = cumulative_incidence(durations, events).to_dict()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(survival, "MAX_TALLY_DAYS", -1)
+        sorted_ = cumulative_incidence(durations, events).to_dict()
+    assert tallied == sorted_  # exactly: the same counts in the same arithmetic
 
 
 def test_a_million_rows_with_equal_hazards_split_evenly() -> None:

@@ -19,15 +19,20 @@ attribute : all models side by side, one row per channel.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+try:  # pandas' counting sort (private, but stable for years); numpy's radix sort otherwise
+    from pandas._libs.algos import groupsort_indexer as _groupsort_indexer
+except ImportError:  # pragma: no cover - depends on the pandas installed
+    _groupsort_indexer = None
+
 __all__ = [
     "ATTRIBUTION_MODELS",
     "attribute",
+    "attribute_coded",
     "first_touch",
     "last_touch",
     "linear",
@@ -44,32 +49,45 @@ ATTRIBUTION_MODELS: tuple[str, ...] = (
     "markov",
 )
 
-#: From this many touches, :func:`attribute` computes its models on two threads.
-PARALLEL_TOUCHES = 1_000_000
+#: When more touches than this share are out of time order within their lead once grouped
+#: by lead, :func:`touch_order` sorts every touch by time first.
+RESORT_SHARE = 1 / 64
 
 Outcomes = pd.DataFrame | pd.Series
 
 
 @dataclass(frozen=True)
-class _TouchPaths:
-    """Touches sorted by lead, then time, then channel name, as integer codes.
+class _ConvertedTouches:
+    """The touches of converted leads in path order (by lead, then time, then channel name).
 
-    ``channel`` holds codes into ``channel_names`` (sorted); ``lead`` holds lead codes
-    0..n_leads-1, nondecreasing; ``position`` is the 0-based rank of the touch within its
-    lead and ``touch_count`` the lead's number of touches, both per touch.
+    ``channel`` and ``lead`` are codes; ``position`` is the 0-based rank of the touch within
+    its lead and ``touch_count`` the lead's number of touches. The rule-based models need
+    nothing else: a touch of a lead that did not convert earns nothing.
     """
 
-    channel_names: np.ndarray
     channel: np.ndarray
     lead: np.ndarray
     position: np.ndarray
     touch_count: np.ndarray
+
+
+@dataclass(frozen=True)
+class _TouchPaths:
+    """Touches as integer codes, ready for the models.
+
+    ``channel_names`` are sorted and the channel codes index them. ``lead_converted`` and
+    ``lead_revenue`` (0 unless converted) are per lead code, True or non-zero only for
+    touched leads. ``converted`` holds the converted leads' touches in path order; ``lead``
+    and ``channel`` every touch in path order (lead codes nondecreasing), which only the
+    Markov model needs: None when the paths were built without them.
+    """
+
+    channel_names: np.ndarray
     lead_converted: np.ndarray
     lead_revenue: np.ndarray | None
-
-    @property
-    def touch_converted(self) -> np.ndarray:
-        return self.lead_converted[self.lead]
+    converted: _ConvertedTouches
+    lead: np.ndarray | None = None
+    channel: np.ndarray | None = None
 
 
 def _time_key(times: pd.Series) -> np.ndarray:
@@ -86,10 +104,11 @@ def _time_key(times: pd.Series) -> np.ndarray:
 def touch_order(lead: np.ndarray, time: np.ndarray, channel: np.ndarray) -> np.ndarray:
     """The permutation that sorts touches by lead, then time, then channel.
 
-    The same as ``np.lexsort((channel, time, lead))``, in linear passes where it can: time
-    and channel become one integer key (already in order when the export is sorted by
-    time, as CRM exports usually are), then a stable radix sort on the lead codes, 16 bits
-    at a time.
+    The same as ``np.lexsort((channel, time, lead))``, in linear passes where it can: a
+    stable counting sort on the lead codes keeps each lead's touches in file order, which is
+    time order when the export is sorted by time (as CRM exports usually are); the few
+    leads whose touches are then out of order (ties in time, channels not in order) are
+    sorted on their own. An export in no time order is sorted by time first.
 
     Parameters
     ----------
@@ -113,15 +132,45 @@ def touch_order(lead: np.ndarray, time: np.ndarray, channel: np.ndarray) -> np.n
     if span < 0 or lead.min() < 0 or (span + 1) * n_channels >= 2**63:
         return np.lexsort((channel, time, lead))
     key = (time.astype(np.int64) - lowest) * n_channels + channel
-    order = None if np.all(key[1:] >= key[:-1]) else np.argsort(key, kind="stable")
-    codes = lead if order is None else lead[order]
-    passes = max(1, -(-int(lead.max()).bit_length() // 16))
+    order = group_order(lead)
+    sorted_lead, sorted_key = lead[order], key[order]
+    same_lead = sorted_lead[1:] == sorted_lead[:-1]
+    misplaced = np.flatnonzero(same_lead & (sorted_key[1:] < sorted_key[:-1]))
+    if misplaced.size == 0:
+        return order
+    if misplaced.size > RESORT_SHARE * n:  # not in time order: sort by time, then by lead
+        by_key = np.argsort(key, kind="stable")
+        return by_key[group_order(lead[by_key])]
+    # the touches of the leads out of order are contiguous: sort those alone, stably
+    flagged = np.zeros(int(lead.max()) + 1, dtype=bool)
+    flagged[sorted_lead[misplaced]] = True
+    rows = np.flatnonzero(flagged[sorted_lead])
+    order[rows] = order[rows[np.lexsort((sorted_key[rows], sorted_lead[rows]))]]
+    return order
+
+
+def group_order(codes: np.ndarray) -> np.ndarray:
+    """The stable permutation that sorts non-negative integer codes: a counting sort.
+
+    pandas' own counting sort (the one behind its ``groupby``) when it is there, else numpy's
+    radix sort, 16 bits at a time. Both take linear time.
+
+    Examples
+    --------
+    >>> group_order(np.array([2, 0, 2, 1, 0]))
+    array([1, 4, 3, 0, 2])
+    """
+    codes = np.asarray(codes, dtype=np.intp)
+    if codes.size == 0:
+        return np.zeros(0, dtype=np.intp)
+    if _groupsort_indexer is not None:
+        return np.asarray(_groupsort_indexer(codes, int(codes.max()) + 1)[0], dtype=np.intp)
+    order = None
+    passes = max(1, -(-int(codes.max()).bit_length() // 16))
     for k in range(passes):
-        digit = ((codes >> (16 * k)) & 0xFFFF).astype(np.uint16)
-        step = np.argsort(digit, kind="stable")  # numpy radix-sorts 16-bit keys
+        digits = codes if order is None else codes[order]
+        step = np.argsort(((digits >> (16 * k)) & 0xFFFF).astype(np.uint16), kind="stable")
         order = step if order is None else order[step]
-        if k + 1 < passes:
-            codes = codes[step]
     return order
 
 
@@ -148,14 +197,24 @@ def _channel_codes(channels: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(channels.dtype, pd.CategoricalDtype):  # codes already: no texts to hash
         codes = channels.cat.codes.to_numpy().astype(np.int64)
         names = channels.cat.categories.astype(str)
-        used = np.flatnonzero(np.bincount(codes, minlength=len(names)) > 0)
-        if codes.min(initial=0) >= 0 and not names[used].has_duplicates:
-            by_name = used[np.argsort(np.asarray(names[used], dtype=object), kind="stable")]
-            new_code = np.full(len(names), -1, dtype=np.int64)
-            new_code[by_name] = np.arange(len(by_name))
-            return new_code[codes], np.asarray(names[by_name], dtype=object)
+        if codes.min(initial=0) >= 0 and not names.has_duplicates:
+            return _channel_codes_by_name(codes, names)
     codes, names = pd.factorize(channels.astype(str), sort=True)
     return codes, np.asarray(names, dtype=object)
+
+
+def _channel_codes_by_name(
+    codes: np.ndarray, names: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Codes renumbered in order of name, keeping only the names used (distinct, >= 0)."""
+    names = np.asarray(names, dtype=object)
+    if len(set(names.tolist())) != len(names):
+        raise ValueError("channel_names must be distinct")
+    used = np.flatnonzero(np.bincount(codes, minlength=len(names)) > 0)
+    by_name = used[np.argsort(names[used].astype(str), kind="stable")]
+    new_code = np.full(len(names), -1, dtype=np.int64)
+    new_code[by_name] = np.arange(len(by_name))
+    return new_code[codes], names[by_name]
 
 
 def _outcome_arrays(
@@ -204,6 +263,7 @@ def _touch_paths(
     channel_col: str,
     converted_col: str,
     revenue_col: str | None,
+    every_path: bool = True,
 ) -> _TouchPaths:
     missing = [c for c in (lead_id_col, touched_at_col, channel_col) if c not in touches.columns]
     if missing:
@@ -216,13 +276,6 @@ def _touch_paths(
 
     lead_codes, lead_ids = _lead_codes(touches[lead_id_col])
     channel_codes, channel_names = _channel_codes(touches[channel_col])
-    order = touch_order(lead_codes, _time_key(touches[touched_at_col]), channel_codes)
-    lead = lead_codes[order].astype(np.int64)
-    channel = channel_codes[order].astype(np.int64)
-
-    counts = np.bincount(lead, minlength=len(lead_ids))
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    position = np.arange(lead.size) - starts[lead]
     lead_converted, lead_revenue = _outcome_arrays(
         outcomes,
         pd.Index(lead_ids),
@@ -230,55 +283,104 @@ def _touch_paths(
         converted_col=converted_col,
         revenue_col=revenue_col,
     )
+    return _coded_paths(
+        lead_codes,
+        _time_key(touches[touched_at_col]),
+        channel_codes,
+        channel_names,
+        lead_converted,
+        lead_revenue,
+        every_path=every_path,
+    )
+
+
+def _coded_paths(
+    lead: np.ndarray,
+    time: np.ndarray,
+    channel: np.ndarray,
+    channel_names: np.ndarray,
+    lead_converted: np.ndarray,
+    lead_revenue: np.ndarray | None,
+    *,
+    every_path: bool = True,
+) -> _TouchPaths:
+    """Touch paths from integer codes, shared by every model of :func:`attribute_coded`.
+
+    ``lead`` holds codes 0..len(lead_converted)-1; ``time`` integer or float sort keys;
+    ``channel`` codes into ``channel_names`` (sorted by name). Without ``every_path`` only
+    the converted leads' touches are sorted (enough for the rule-based models).
+    """
+    lead = np.asarray(lead, dtype=np.int64)
+    channel = np.asarray(channel, dtype=np.int64)
+    counts = np.bincount(lead, minlength=len(lead_converted))
     touched = counts > 0  # integer ids may leave gaps: leads without touches earn nothing
-    lead_converted &= touched
+    lead_converted = np.asarray(lead_converted, dtype=bool) & touched
     if lead_revenue is not None:
-        lead_revenue = np.where(touched, lead_revenue, 0.0)
+        lead_revenue = np.where(lead_converted, lead_revenue, 0.0)
+    all_lead = all_channel = None
+    if every_path:
+        order = touch_order(lead, time, channel)
+        all_lead, all_channel = lead[order], channel[order]
+        won = np.flatnonzero(lead_converted[all_lead])
+        won_lead, won_channel = all_lead[won], all_channel[won]
+    else:
+        won = np.flatnonzero(lead_converted[lead])
+        won_lead, won_channel = lead[won], channel[won]
+        order = touch_order(won_lead, time[won], won_channel)
+        won_lead, won_channel = won_lead[order], won_channel[order]
+    index = np.arange(won_lead.size)
+    first = np.ones(won_lead.size, dtype=bool)  # first touch of its lead
+    np.not_equal(won_lead[1:], won_lead[:-1], out=first[1:])
+    position = index - np.maximum.accumulate(np.where(first, index, 0))
     return _TouchPaths(
         channel_names=channel_names,
-        channel=channel,
-        lead=lead,
-        position=position,
-        touch_count=counts[lead],
         lead_converted=lead_converted,
         lead_revenue=lead_revenue,
+        converted=_ConvertedTouches(
+            channel=won_channel,
+            lead=won_lead,
+            position=position,
+            touch_count=counts[won_lead],
+        ),
+        lead=all_lead,
+        channel=all_channel,
     )
 
 
 def _credit_frame(paths: _TouchPaths, touch_weight: np.ndarray) -> pd.DataFrame:
-    """Sum per-touch weights (each lead's summing to 1) over converted leads, by channel."""
+    """Sum the converted leads' per-touch weights (each lead's summing to 1) by channel."""
     n_channels = len(paths.channel_names)
-    converted_weight = np.where(paths.touch_converted, touch_weight, 0.0)
-    columns = {"converted": np.bincount(paths.channel, converted_weight, minlength=n_channels)}
+    won = paths.converted
+    columns = {"converted": np.bincount(won.channel, touch_weight, minlength=n_channels)}
     if paths.lead_revenue is not None:
-        revenue_weight = touch_weight * paths.lead_revenue[paths.lead]
-        columns["revenue"] = np.bincount(paths.channel, revenue_weight, minlength=n_channels)
+        revenue_weight = touch_weight * paths.lead_revenue[won.lead]
+        columns["revenue"] = np.bincount(won.channel, revenue_weight, minlength=n_channels)
     return pd.DataFrame(columns, index=pd.Index(paths.channel_names, name="channel", dtype=str))
 
 
-def _first_touch_weight(paths: _TouchPaths) -> np.ndarray:
-    return (paths.position == 0).astype(float)
+def _first_touch_weight(won: _ConvertedTouches) -> np.ndarray:
+    return (won.position == 0).astype(float)
 
 
-def _last_touch_weight(paths: _TouchPaths) -> np.ndarray:
-    return (paths.position == paths.touch_count - 1).astype(float)
+def _last_touch_weight(won: _ConvertedTouches) -> np.ndarray:
+    return (won.position == won.touch_count - 1).astype(float)
 
 
-def _linear_weight(paths: _TouchPaths) -> np.ndarray:
-    return 1.0 / paths.touch_count
+def _linear_weight(won: _ConvertedTouches) -> np.ndarray:
+    return 1.0 / won.touch_count
 
 
 def _position_based_weight(
-    paths: _TouchPaths, *, first_share: float, last_share: float
+    won: _ConvertedTouches, *, first_share: float, last_share: float
 ) -> np.ndarray:
     if not (0.0 <= first_share <= 1.0 and 0.0 <= last_share <= 1.0):
         raise ValueError("first_share and last_share must be in [0, 1]")
     ends_share = first_share + last_share
     if not 0.0 < ends_share <= 1.0 + 1e-12:
         raise ValueError("first_share + last_share must be in (0, 1]")
-    k = paths.touch_count
-    is_first = paths.position == 0
-    is_last = paths.position == k - 1
+    k = won.touch_count
+    is_first = won.position == 0
+    is_last = won.position == k - 1
     with np.errstate(divide="ignore", invalid="ignore"):
         middle = np.maximum(1.0 - ends_share, 0.0) / (k - 2)
     weight = np.where(is_first, first_share, np.where(is_last, last_share, middle))
@@ -359,7 +461,7 @@ def _markov_frame(paths: _TouchPaths) -> pd.DataFrame:
 def _rule_model(
     touches: pd.DataFrame,
     outcomes: Outcomes,
-    weight_of: Callable[[_TouchPaths], np.ndarray],
+    weight_of: Callable[[_ConvertedTouches], np.ndarray],
     *,
     lead_id_col: str,
     touched_at_col: str,
@@ -375,8 +477,9 @@ def _rule_model(
         channel_col=channel_col,
         converted_col=converted_col,
         revenue_col=revenue_col,
+        every_path=False,
     )
-    return _credit_frame(paths, weight_of(paths))
+    return _credit_frame(paths, weight_of(paths.converted))
 
 
 def first_touch(
@@ -582,8 +685,8 @@ def position_based(
     attribute : all models at once.
     """
 
-    def weight_of(paths: _TouchPaths) -> np.ndarray:
-        return _position_based_weight(paths, first_share=first_share, last_share=last_share)
+    def weight_of(won: _ConvertedTouches) -> np.ndarray:
+        return _position_based_weight(won, first_share=first_share, last_share=last_share)
 
     return _rule_model(
         touches,
@@ -741,10 +844,7 @@ def attribute(
     >>> credit.index.tolist(), credit.to_dict("list")
     (['event', 'webinar'], {'first_touch_converted': [0.0, 1.0], 'linear_converted': [0.5, 0.5]})
     """
-    unknown = [m for m in models if m not in ATTRIBUTION_MODELS]
-    if unknown:
-        raise ValueError(f"unknown attribution model(s) {unknown}; use {list(ATTRIBUTION_MODELS)}")
-    chosen = list(dict.fromkeys(models))
+    chosen = _chosen(models)
     paths = _touch_paths(
         touches,
         outcomes,
@@ -753,27 +853,98 @@ def attribute(
         channel_col=channel_col,
         converted_col=converted_col,
         revenue_col=revenue_col,
+        every_path="markov" in chosen,
     )
+    return _model_table(paths, chosen, first_share=first_share, last_share=last_share)
+
+
+def attribute_coded(
+    lead: np.ndarray,
+    time: np.ndarray,
+    channel: np.ndarray,
+    channel_names: Sequence[str],
+    lead_converted: np.ndarray,
+    lead_revenue: np.ndarray | None = None,
+    *,
+    models: Sequence[str] = ATTRIBUTION_MODELS,
+    first_share: float = 0.4,
+    last_share: float = 0.4,
+) -> pd.DataFrame:
+    """:func:`attribute` for touches already coded as integers (what the KPIs pass).
+
+    Spares hashing millions of lead ids and channel names again when the caller has codes.
+
+    Parameters
+    ----------
+    lead : ndarray of int
+        Per touch, the lead's code: 0..len(lead_converted)-1.
+    time : ndarray
+        Per touch, an integer (datetime64 as int64) or float sort key.
+    channel : ndarray of int
+        Per touch, a code into ``channel_names``.
+    channel_names : sequence of str
+        Distinct names; any order (ties in time are broken by name, as in :func:`attribute`).
+    lead_converted : ndarray of bool
+        Per lead code.
+    lead_revenue : ndarray of float, optional
+        Per lead code; revenue is credited only when given.
+    models, first_share, last_share
+        As :func:`attribute`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`attribute`: one row per channel touched, sorted by name.
+
+    Examples
+    --------
+    Lead 0 (converted) touched by webinar then event, lead 1 by event:
+
+    >>> credit = attribute_coded(np.array([0, 0, 1]), np.array([1, 2, 1]), np.array([0, 1, 1]),
+    ...                          ["webinar", "event"], np.array([True, False]),
+    ...                          models=["first_touch", "linear"])
+    >>> credit.index.tolist(), credit.to_dict("list")
+    (['event', 'webinar'], {'first_touch_converted': [0.0, 1.0], 'linear_converted': [0.5, 0.5]})
+    """
+    chosen = _chosen(models)
+    codes, names = _channel_codes_by_name(np.asarray(channel, dtype=np.int64), channel_names)
+    revenue = None if lead_revenue is None else np.asarray(lead_revenue, dtype=float)
+    paths = _coded_paths(
+        lead,
+        time,
+        codes,
+        names,
+        np.asarray(lead_converted, dtype=bool),
+        revenue,
+        every_path="markov" in chosen,
+    )
+    return _model_table(paths, chosen, first_share=first_share, last_share=last_share)
+
+
+def _chosen(models: Sequence[str]) -> list[str]:
+    unknown = [m for m in models if m not in ATTRIBUTION_MODELS]
+    if unknown:
+        raise ValueError(f"unknown attribution model(s) {unknown}; use {list(ATTRIBUTION_MODELS)}")
+    return list(dict.fromkeys(models))
+
+
+def _model_table(
+    paths: _TouchPaths, chosen: list[str], *, first_share: float, last_share: float
+) -> pd.DataFrame:
     weights = {
         "first_touch": _first_touch_weight,
         "last_touch": _last_touch_weight,
         "linear": _linear_weight,
-        "position_based": lambda p: _position_based_weight(
-            p, first_share=first_share, last_share=last_share
+        "position_based": lambda won: _position_based_weight(
+            won, first_share=first_share, last_share=last_share
         ),
     }
-
-    def frame_of(model: str) -> pd.DataFrame:
-        if model == "markov":
-            return _markov_frame(paths)
-        return _credit_frame(paths, weights[model](paths))
-
-    if paths.lead.size >= PARALLEL_TOUCHES and len(chosen) > 1:
-        # each model is a few passes over millions of touches (numpy releases the GIL)
-        with ThreadPoolExecutor(2, thread_name_prefix="workbook-attribution") as pool:
-            frames = dict(zip(chosen, pool.map(frame_of, chosen), strict=True))
-    else:
-        frames = {model: frame_of(model) for model in chosen}
+    frames = {
+        model: _markov_frame(paths)
+        if model == "markov"
+        else _credit_frame(paths, weights[model](paths.converted))
+        for model in chosen
+    }
     result = pd.DataFrame(index=pd.Index(paths.channel_names, name="channel", dtype=str))
     for model in chosen:
         result[f"{model}_converted"] = frames[model]["converted"]

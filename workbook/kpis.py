@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from workbook import textkeys
-from workbook.attribution import ATTRIBUTION_MODELS, attribute
+from workbook.attribution import ATTRIBUTION_MODELS, attribute_coded
 from workbook.baseline import stage_counts
 from workbook.engagement import Engagement
 from workbook.journeys import Journeys, build_journeys
@@ -915,39 +915,32 @@ def touch_attribution(
     outcome = np.where(~np.isnat(won_at), won_at, np.where(~np.isnat(exit_at), exit_at, as_of))
     start64 = pd.Timestamp(start).to_datetime64()
     in_play = outcome >= start64
-    converted = ~np.isnat(won_at) & (won_at >= start64)
-    valid = np.ones(len(touches), dtype=bool)
+    converted = in_play & ~np.isnat(won_at) & (won_at >= start64)
+    # a touch counts before the end of its lead's outcome day; not at all for a lead out of
+    # play, unknown (position -1 reads the last slot) or without a date
+    never = np.iinfo(np.int64).min
+    deadline = np.full(len(leads) + 1, never)
+    deadline[:-1][in_play] = (outcome[in_play] + _DAY).view(np.int64)
+    position = _touch_positions(touches, journeys, lead_rows)
+    touched = touches["touched_at"].to_numpy("datetime64[ns]").view(np.int64)
+    keep = touched < deadline[position]
     for column in ("lead_id", "touched_at", "channel"):
         if touches[column].hasnans:  # validated touches have none: no 5M-row frame of flags
-            valid &= touches[column].notna().to_numpy(bool)
-    position = _touch_positions(touches, journeys, lead_rows)
-    found = valid & (position >= 0)
-    safe = np.maximum(position, 0)
-    touched = touches["touched_at"].to_numpy("datetime64[ns]")
-    keep = found & in_play[safe] & (touched < outcome[safe] + _DAY)
+            keep &= touches[column].notna().to_numpy(bool)
     if not keep.any():
         return None
     # leads and channels as integer codes: hashing or copying 5M texts is the slow part
     channel_codes, channel_names = textkeys.dictionary_codes(as_text(touches["channel"]))
-    kept = pd.DataFrame(
-        {
-            "lead_id": position[keep],
-            "touched_at": touched[keep],
-            "channel": pd.Categorical.from_codes(
-                channel_codes[keep], categories=pd.Index(channel_names).astype(str)
-            ),
-        },
-        copy=False,  # fresh arrays: no second copy of millions of touches
+    amount = leads["won_amount"].to_numpy(float)
+    credit = attribute_coded(
+        position[keep],
+        touched[keep],
+        channel_codes[keep],
+        channel_names,
+        converted,
+        np.where(converted & ~np.isnan(amount), amount, 0.0),
+        models=models,
     )
-    won_rows = np.flatnonzero(in_play & converted)  # touched leads not listed: not converted
-    outcomes = pd.DataFrame(
-        {
-            "lead_id": won_rows,
-            "converted": np.ones(len(won_rows), dtype=bool),
-            "revenue": leads["won_amount"].to_numpy(float)[won_rows],
-        }
-    )
-    credit = attribute(kept, outcomes, models=models)
     renamed = {}
     for model in models:
         renamed[f"{model}_converted"] = f"{model}_won"
@@ -967,10 +960,15 @@ def _touch_positions(
     """
     source = journeys.source_rows
     if lead_rows is not None and source is not None and len(lead_rows) == len(touches):
-        size = int(max(lead_rows.max(initial=-1), source.max(initial=-1))) + 1
-        remap = np.full(size + 1, -1, dtype=np.int64)  # the last slot answers lead_rows == -1
-        remap[source] = np.arange(len(source))
-        position = remap[np.asarray(lead_rows, dtype=np.int64)]
+        lead_rows = np.asarray(lead_rows, dtype=np.int64)
+        highest = int(lead_rows.max(initial=-1))
+        if highest < len(source) and source[-1:].sum() == len(source) - 1:
+            position = lead_rows  # every lead of the frame is in the journeys, in order
+        else:
+            size = max(highest, int(source.max(initial=-1))) + 1
+            remap = np.full(size + 1, -1, dtype=np.int64)  # the last slot answers -1
+            remap[source] = np.arange(len(source))
+            position = remap[lead_rows]
         probe = np.unique(np.linspace(0, len(touches) - 1, min(len(touches), 1024)).astype(int))
         rows = position[probe]
         here = rows >= 0
