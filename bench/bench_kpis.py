@@ -10,10 +10,11 @@ under bench/_data/ once, runs the read and the whole computation once untimed (a
 first run pays for fresh memory pages, both sides alike), then times ``--repeat`` rounds,
 the read and the computation taking turns to go first: (a) ``pd.read_csv`` of every data
 file with pandas' defaults (the same baseline as bench_validate.py); (b) ``load_engagement``
-(read + validate); (c) ``build_journeys``; (d) ``compute_kpis``, every KPI including
-multi-touch attribution; and (b + c + d), what `workbook kpis` does. Prints the best of each step and
-the median over the rounds of (b + c + d) / (a). Peak memory is the maximum resident set
-size of a fresh child process running (b + c + d) once (its ``VmHWM``). Ends with the
+(read + validate); (c) ``compute_kpis(engagement)``, the journeys and every KPI including
+multi-touch attribution, called as the CLI calls it (it groups the touches while it builds
+the journeys); and (b + c), what `workbook kpis` does. Prints the best of each step and the
+median over the rounds of (b + c) / (a). Peak memory is the maximum resident set
+size of a fresh child process running (b + c) once (its ``VmHWM``). Ends with the
 1M / 100k scaling of each step's median (10.0 = linear in leads).
 """
 
@@ -33,7 +34,6 @@ import pandas as pd
 from bench_validate import ensure_data  # the same cached engagements
 
 from workbook.engagement import load_engagement
-from workbook.journeys import build_journeys
 from workbook.kpis import compute_kpis
 
 
@@ -48,10 +48,7 @@ def _compute(directory: Path, times: dict[str, float]) -> None:
     engagement = load_engagement(directory)
     times["load_engagement"] = time.perf_counter() - started
     started = time.perf_counter()
-    journeys = build_journeys(engagement)
-    times["build_journeys"] = time.perf_counter() - started
-    started = time.perf_counter()
-    compute_kpis(engagement, journeys)
+    compute_kpis(engagement)  # as `workbook kpis` calls it: the journeys are built inside
     times["compute_kpis"] = time.perf_counter() - started
 
 
@@ -70,7 +67,7 @@ def rounds(repeat: int, directory: Path, files: list[Path]) -> list[dict[str, fl
         else:
             _compute(directory, times)
             _read(files, times)
-        times["total"] = times["load_engagement"] + times["build_journeys"] + times["compute_kpis"]
+        times["total"] = times["load_engagement"] + times["compute_kpis"]
         out.append(times)
     return out
 
@@ -78,7 +75,7 @@ def rounds(repeat: int, directory: Path, files: list[Path]) -> list[dict[str, fl
 def end_to_end(directory: Path) -> dict:
     """What `workbook kpis DIR --json` computes."""
     engagement = load_engagement(directory)
-    return compute_kpis(engagement, build_journeys(engagement)).to_dict()
+    return compute_kpis(engagement).to_dict()
 
 
 def peak_rss_gb() -> float:
@@ -124,7 +121,7 @@ def measure(directory: Path, repeat: int) -> dict[str, float]:
     return result
 
 
-STEPS = ("read_csv", "load_engagement", "build_journeys", "compute_kpis", "total")
+STEPS = ("read_csv", "load_engagement", "compute_kpis", "total")
 
 
 def main() -> None:

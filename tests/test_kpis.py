@@ -46,6 +46,7 @@ from workbook.kpis import (
     cohort_conversion,
     compute_kpis,
     funnel_rates,
+    group_touches,
     journey_outcomes,
     lift_by_month,
     marketing_lift,
@@ -174,25 +175,37 @@ def test_markov_attribution_matches_the_published_example_and_ignores_later_touc
     assert credit["position_based_won"].round(6).tolist() == [0.4, 0.2, 0.4]
 
 
-def test_touch_attribution_with_validated_lead_rows_matches_matching_by_id(tmp_path):
+@pytest.mark.parametrize("cut", [False, True])
+def test_touch_attribution_with_validated_lead_rows_matches_matching_by_id(tmp_path, cut):
     from workbook.synthetic import generate_engagement
     from workbook.synthetic import write_engagement as write_synthetic
 
-    engagement = load_engagement(
-        write_synthetic(generate_engagement(n_leads=3000, seed=5), tmp_path / "e")
-    )
+    folder = write_synthetic(generate_engagement(n_leads=3000, seed=5), tmp_path / "e")
+    engagement = load_engagement(folder)
+    if cut:  # an earlier snapshot: the journeys leave out the leads created after it
+        engagement = load_engagement(folder, as_of=engagement.as_of - dt.timedelta(days=75))
     journeys = build_journeys(engagement)
+    assert (len(journeys.leads) < len(engagement.leads)) == cut
     rows = engagement.touch_lead_rows
     assert rows is not None and len(rows) == len(engagement.touches)
     assert (engagement.leads["lead_id"].to_numpy()[rows] == engagement.touches["lead_id"]).all()
     start = engagement.window_start
     by_id = touch_attribution(engagement.touches, journeys, start=start)
     by_row = touch_attribution(engagement.touches, journeys, start=start, lead_rows=rows)
-    pd.testing.assert_frame_equal(by_row, by_id, check_exact=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(by_row, by_id, check_exact=True)
+    # grouped before the journeys exist (as compute_kpis does), with or without the hint
+    ids = engagement.leads["lead_id"]
+    for hint in (rows, None):
+        grouped = group_touches(engagement.touches, ids, hint)
+        assert np.all(np.diff(grouped.lead_row) >= 0)
+        by_group = touch_attribution(engagement.touches, journeys, start=start, grouped=grouped)
+        pd.testing.assert_frame_equal(by_group, by_id, check_exact=True)
     # a hint that does not fit these touches is not trusted
     wrong = np.roll(rows, 1)
     by_wrong = touch_attribution(engagement.touches, journeys, start=start, lead_rows=wrong)
-    pd.testing.assert_frame_equal(by_wrong, by_id, check_exact=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(by_wrong, by_id, check_exact=True)
+    grouped_wrong = group_touches(engagement.touches, ids, wrong)
+    assert np.array_equal(grouped_wrong.lead_row, group_touches(engagement.touches, ids).lead_row)
 
 
 def test_touch_attribution_is_none_without_touches(tiny):

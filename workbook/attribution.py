@@ -33,11 +33,14 @@ __all__ = [
     "ATTRIBUTION_MODELS",
     "attribute",
     "attribute_coded",
+    "channel_codes_by_name",
     "first_touch",
     "last_touch",
     "linear",
     "markov_removal_effect",
     "position_based",
+    "sorted_by_path",
+    "touch_order",
 ]
 
 #: Model names accepted by :func:`attribute`, in their default order.
@@ -122,31 +125,59 @@ def touch_order(lead: np.ndarray, time: np.ndarray, channel: np.ndarray) -> np.n
     >>> touch_order(np.array([1, 0, 1, 0]), np.array([5, 9, 2, 9]), np.array([0, 1, 0, 0]))
     array([3, 1, 2, 0])
     """
+    return sorted_by_path(lead, time, channel)[0]
+
+
+def sorted_by_path(
+    lead: np.ndarray, time: np.ndarray, channel: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`touch_order`, and the leads, times and channels in that order.
+
+    Each is gathered once: the sort checks its work on them.
+    """
     lead = np.asarray(lead, dtype=np.int64)
     channel = np.asarray(channel, dtype=np.int64)
+    time = np.asarray(time)
     n = len(lead)
-    n_channels = int(channel.max(initial=0)) + 1
-    integral = n > 0 and time.dtype.kind in "iu"
-    lowest = int(time.min()) if integral else 0
-    span = int(time.max()) - lowest if integral else -1
-    if span < 0 or lead.min() < 0 or (span + 1) * n_channels >= 2**63:
-        return np.lexsort((channel, time, lead))
-    key = (time.astype(np.int64) - lowest) * n_channels + channel
-    order = group_order(lead)
-    sorted_lead, sorted_key = lead[order], key[order]
+    if n == 0 or lead.min() < 0 or channel.min() < 0 or time.dtype.kind not in "iuf":
+        order = np.lexsort((channel, time, lead))
+        return order, lead[order], time[order], channel[order]
+    order, sorted_lead = _grouped(lead)
+    sorted_time, sorted_channel = time[order], channel[order]
+    # within a lead (kept in file order), a touch out of place is earlier than the one
+    # before it, or at the same time with a channel earlier in name
     same_lead = sorted_lead[1:] == sorted_lead[:-1]
-    misplaced = np.flatnonzero(same_lead & (sorted_key[1:] < sorted_key[:-1]))
+    previous_time, this_time = sorted_time[:-1], sorted_time[1:]
+    out_of_place = (this_time < previous_time) | (
+        (this_time == previous_time) & (sorted_channel[1:] < sorted_channel[:-1])
+    )
+    misplaced = np.flatnonzero(same_lead & out_of_place)
     if misplaced.size == 0:
-        return order
+        return order, sorted_lead, sorted_time, sorted_channel
     if misplaced.size > RESORT_SHARE * n:  # not in time order: sort by time, then by lead
-        by_key = np.argsort(key, kind="stable")
-        return by_key[group_order(lead[by_key])]
-    # the touches of the leads out of order are contiguous: sort those alone, stably
+        by_time = _time_then_channel_order(time, channel)
+        order = by_time[_grouped(lead[by_time])[0]]
+        return order, sorted_lead, time[order], channel[order]  # the same leads, sorted
+    # the touches of the leads out of place are contiguous: sort those alone, stably
     flagged = np.zeros(int(lead.max()) + 1, dtype=bool)
     flagged[sorted_lead[misplaced]] = True
     rows = np.flatnonzero(flagged[sorted_lead])
-    order[rows] = order[rows[np.lexsort((sorted_key[rows], sorted_lead[rows]))]]
-    return order
+    moved = rows[np.lexsort((sorted_channel[rows], sorted_time[rows], sorted_lead[rows]))]
+    order[rows] = order[moved]
+    sorted_time[rows] = sorted_time[moved]
+    sorted_channel[rows] = sorted_channel[moved]
+    return order, sorted_lead, sorted_time, sorted_channel
+
+
+def _time_then_channel_order(time: np.ndarray, channel: np.ndarray) -> np.ndarray:
+    """The stable permutation that sorts by time, then channel: one sort of one key if it can."""
+    n_channels = int(channel.max(initial=0)) + 1
+    if time.dtype.kind in "iu":
+        lowest = int(time.min())
+        if (int(time.max()) - lowest + 1) * n_channels < 2**63:
+            key = (time.astype(np.int64) - lowest) * n_channels + channel
+            return np.argsort(key, kind="stable")
+    return np.lexsort((channel, time))
 
 
 def group_order(codes: np.ndarray) -> np.ndarray:
@@ -160,18 +191,27 @@ def group_order(codes: np.ndarray) -> np.ndarray:
     >>> group_order(np.array([2, 0, 2, 1, 0]))
     array([1, 4, 3, 0, 2])
     """
+    return _grouped(codes)[0]
+
+
+def _grouped(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`group_order` and the codes in that order."""
     codes = np.asarray(codes, dtype=np.intp)
     if codes.size == 0:
-        return np.zeros(0, dtype=np.intp)
+        return np.zeros(0, dtype=np.intp), codes
+    n_groups = int(codes.max()) + 1
     if _groupsort_indexer is not None:
-        return np.asarray(_groupsort_indexer(codes, int(codes.max()) + 1)[0], dtype=np.intp)
+        order, counts = _groupsort_indexer(codes, n_groups)
+        # counts[0] counts code -1 (none here); the sorted codes are each code, counts times
+        sorted_codes = np.repeat(np.arange(n_groups, dtype=np.int64), counts[1:])
+        return np.asarray(order, dtype=np.intp), sorted_codes
     order = None
     passes = max(1, -(-int(codes.max()).bit_length() // 16))
     for k in range(passes):
         digits = codes if order is None else codes[order]
         step = np.argsort(((digits >> (16 * k)) & 0xFFFF).astype(np.uint16), kind="stable")
         order = step if order is None else order[step]
-    return order
+    return order, codes[order].astype(np.int64)
 
 
 def _lead_codes(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -198,15 +238,22 @@ def _channel_codes(channels: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         codes = channels.cat.codes.to_numpy().astype(np.int64)
         names = channels.cat.categories.astype(str)
         if codes.min(initial=0) >= 0 and not names.has_duplicates:
-            return _channel_codes_by_name(codes, names)
+            return channel_codes_by_name(codes, names)
     codes, names = pd.factorize(channels.astype(str), sort=True)
     return codes, np.asarray(names, dtype=object)
 
 
-def _channel_codes_by_name(
-    codes: np.ndarray, names: Sequence[str]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Codes renumbered in order of name, keeping only the names used (distinct, >= 0)."""
+def channel_codes_by_name(codes: np.ndarray, names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Codes renumbered in order of name, and the names used, in that order.
+
+    ``codes`` index ``names`` (distinct texts); every code must be >= 0.
+
+    Examples
+    --------
+    >>> codes, names = channel_codes_by_name(np.array([0, 2, 0]), ["seo", "event", "email"])
+    >>> codes.tolist(), names.tolist()
+    ([1, 0, 1], ['email', 'seo'])
+    """
     names = np.asarray(names, dtype=object)
     if len(set(names.tolist())) != len(names):
         raise ValueError("channel_names must be distinct")
@@ -303,12 +350,14 @@ def _coded_paths(
     lead_revenue: np.ndarray | None,
     *,
     every_path: bool = True,
+    ordered: bool = False,
 ) -> _TouchPaths:
     """Touch paths from integer codes, shared by every model of :func:`attribute_coded`.
 
     ``lead`` holds codes 0..len(lead_converted)-1; ``time`` integer or float sort keys;
     ``channel`` codes into ``channel_names`` (sorted by name). Without ``every_path`` only
-    the converted leads' touches are sorted (enough for the rule-based models).
+    the converted leads' touches are sorted (enough for the rule-based models); with
+    ``ordered`` the touches are already in path order and not sorted at all.
     """
     lead = np.asarray(lead, dtype=np.int64)
     channel = np.asarray(channel, dtype=np.int64)
@@ -318,11 +367,15 @@ def _coded_paths(
     if lead_revenue is not None:
         lead_revenue = np.where(lead_converted, lead_revenue, 0.0)
     all_lead = all_channel = None
-    if every_path:
-        order = touch_order(lead, time, channel)
-        all_lead, all_channel = lead[order], channel[order]
+    if ordered or every_path:
+        if ordered:
+            all_lead, all_channel = lead, channel
+        else:
+            _, all_lead, _, all_channel = sorted_by_path(lead, time, channel)
         won = np.flatnonzero(lead_converted[all_lead])
         won_lead, won_channel = all_lead[won], all_channel[won]
+        if not every_path:
+            all_lead = all_channel = None
     else:
         won = np.flatnonzero(lead_converted[lead])
         won_lead, won_channel = lead[won], channel[won]
@@ -869,6 +922,7 @@ def attribute_coded(
     models: Sequence[str] = ATTRIBUTION_MODELS,
     first_share: float = 0.4,
     last_share: float = 0.4,
+    ordered: bool = False,
 ) -> pd.DataFrame:
     """:func:`attribute` for touches already coded as integers (what the KPIs pass).
 
@@ -890,6 +944,9 @@ def attribute_coded(
         Per lead code; revenue is credited only when given.
     models, first_share, last_share
         As :func:`attribute`.
+    ordered : bool, default False
+        The touches are already in path order: by lead, then time, then channel name (as
+        :func:`touch_order` puts them). Spares the sort.
 
     Returns
     -------
@@ -907,7 +964,7 @@ def attribute_coded(
     (['event', 'webinar'], {'first_touch_converted': [0.0, 1.0], 'linear_converted': [0.5, 0.5]})
     """
     chosen = _chosen(models)
-    codes, names = _channel_codes_by_name(np.asarray(channel, dtype=np.int64), channel_names)
+    codes, names = channel_codes_by_name(np.asarray(channel, dtype=np.int64), channel_names)
     revenue = None if lead_revenue is None else np.asarray(lead_revenue, dtype=float)
     paths = _coded_paths(
         lead,
@@ -917,6 +974,7 @@ def attribute_coded(
         np.asarray(lead_converted, dtype=bool),
         revenue,
         every_path="markov" in chosen,
+        ordered=ordered,
     )
     return _model_table(paths, chosen, first_share=first_share, last_share=last_share)
 

@@ -36,7 +36,12 @@ import numpy as np
 import pandas as pd
 
 from workbook import textkeys
-from workbook.attribution import ATTRIBUTION_MODELS, attribute_coded
+from workbook.attribution import (
+    ATTRIBUTION_MODELS,
+    attribute_coded,
+    channel_codes_by_name,
+    sorted_by_path,
+)
 from workbook.baseline import stage_counts
 from workbook.engagement import Engagement
 from workbook.journeys import Journeys, build_journeys
@@ -46,6 +51,7 @@ from workbook.validate import as_text, positions_in
 __all__ = [
     "SOURCE_ORDER",
     "WITHIN_DAYS",
+    "GroupedTouches",
     "KpiReport",
     "Lift",
     "UnitEconomics",
@@ -54,6 +60,7 @@ __all__ = [
     "cohort_conversion",
     "compute_kpis",
     "funnel_rates",
+    "group_touches",
     "journey_curve",
     "journey_outcomes",
     "kpi_window",
@@ -868,6 +875,85 @@ def channel_levers(
     ).reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class GroupedTouches:
+    """An engagement's usable touches in path order (by lead, then time, then channel name).
+
+    The slow part of attribution, a sort of millions of touches, done once and without the
+    journeys: :func:`compute_kpis` groups the touches while the journeys are built.
+
+    Attributes
+    ----------
+    lead_row : ndarray of int64
+        Row of each touch's lead in the leads frame the touches were matched against
+        (``Engagement.leads``); nondecreasing.
+    touched_at : ndarray of int64
+        The touch's date-time, as nanoseconds since 1970.
+    channel : ndarray of int64
+        Codes into ``channel_names``.
+    channel_names : ndarray of str
+        Sorted.
+    """
+
+    lead_row: np.ndarray
+    touched_at: np.ndarray
+    channel: np.ndarray
+    channel_names: np.ndarray
+
+
+def group_touches(
+    touches: pd.DataFrame | None, lead_ids: pd.Series, lead_rows: np.ndarray | None = None
+) -> GroupedTouches | None:
+    """The touches in path order, matched to the leads whose ids are ``lead_ids``.
+
+    Parameters
+    ----------
+    touches : DataFrame or None
+        ``lead_id``, ``touched_at``, ``channel``; None when the engagement has none.
+    lead_ids : Series
+        The leads' ids (``Engagement.leads["lead_id"]``).
+    lead_rows : ndarray of int, optional
+        Each touch's row in ``lead_ids`` (``Engagement.touch_lead_rows``). Spares matching
+        the ids again; a spread of 1,024 touches is checked against the ids before it is
+        trusted, and the ids are matched when it does not fit.
+
+    Returns
+    -------
+    GroupedTouches or None
+        None without touches. Touches with an empty cell or an unknown lead are left out.
+    """
+    if touches is None or len(touches) == 0:
+        return None
+    rows = _lead_rows_of(touches, lead_ids, lead_rows)
+    touched = touches["touched_at"].to_numpy("datetime64[ns]").view(np.int64)
+    # channels as integer codes: hashing or copying 5M texts is the slow part
+    codes, names = textkeys.dictionary_codes(as_text(touches["channel"]))
+    usable = rows >= 0
+    for column in ("lead_id", "touched_at", "channel"):
+        if touches[column].hasnans:  # validated touches have none: no 5M-row frame of flags
+            usable &= touches[column].notna().to_numpy(bool)
+    if not usable.all():
+        rows, touched, codes = rows[usable], touched[usable], codes[usable]
+    codes, names = channel_codes_by_name(codes, names)
+    _, rows, touched, codes = sorted_by_path(rows, touched, codes)
+    return GroupedTouches(lead_row=rows, touched_at=touched, channel=codes, channel_names=names)
+
+
+def _lead_rows_of(
+    touches: pd.DataFrame, lead_ids: pd.Series, lead_rows: np.ndarray | None
+) -> np.ndarray:
+    """Row of each touch's lead in ``lead_ids``, -1 where it is not there."""
+    if lead_rows is not None and len(lead_rows) == len(touches):
+        rows = np.asarray(lead_rows, dtype=np.int64)
+        probe = np.unique(np.linspace(0, len(touches) - 1, min(len(touches), 1024)).astype(int))
+        sample = rows[probe]
+        here = (sample >= 0) & (sample < len(lead_ids))
+        expected = lead_ids.iloc[sample[here]].to_numpy(object)
+        if here.all() and np.array_equal(touches["lead_id"].iloc[probe].to_numpy(object), expected):
+            return rows
+    return positions_in(lead_ids, touches["lead_id"])
+
+
 def touch_attribution(
     touches: pd.DataFrame | None,
     journeys: Journeys,
@@ -875,6 +961,7 @@ def touch_attribution(
     start: pd.Timestamp,
     models: Sequence[str] = ATTRIBUTION_MODELS,
     lead_rows: np.ndarray | None = None,
+    grouped: GroupedTouches | None = None,
 ) -> pd.DataFrame | None:
     """Won deals and revenue credited to touch channels under several attribution models.
 
@@ -898,6 +985,9 @@ def touch_attribution(
         ``Engagement.touch_lead_rows``: each touch's row in the leads frame the journeys were
         built from. Spares matching the touches' lead ids again; without it (or when it does
         not fit these touches) they are matched by id.
+    grouped : GroupedTouches, optional
+        :func:`group_touches` of these touches against the leads frame the journeys were
+        built from: spares the sort (``lead_rows`` is then not read).
 
     Returns
     -------
@@ -908,6 +998,15 @@ def touch_attribution(
     """
     if touches is None or len(touches) == 0:
         return None
+    if grouped is None:
+        grouped = group_touches(
+            touches, journeys.leads["lead_id"], _journey_rows(lead_rows, journeys)
+        )
+        position = grouped.lead_row if grouped is not None else None
+    else:
+        position = _journey_rows(grouped.lead_row, journeys)
+    if grouped is None or position is None:
+        return None
     leads = journeys.leads
     won_at = leads[f"{journeys.stages[-1]}_at"].to_numpy("datetime64[ns]")
     exit_at = leads["exit_at"].to_numpy("datetime64[ns]")
@@ -917,29 +1016,22 @@ def touch_attribution(
     in_play = outcome >= start64
     converted = in_play & ~np.isnat(won_at) & (won_at >= start64)
     # a touch counts before the end of its lead's outcome day; not at all for a lead out of
-    # play, unknown (position -1 reads the last slot) or without a date
-    never = np.iinfo(np.int64).min
-    deadline = np.full(len(leads) + 1, never)
+    # play or not in the journeys (position -1 reads the last slot)
+    deadline = np.full(len(leads) + 1, np.iinfo(np.int64).min)
     deadline[:-1][in_play] = (outcome[in_play] + _DAY).view(np.int64)
-    position = _touch_positions(touches, journeys, lead_rows)
-    touched = touches["touched_at"].to_numpy("datetime64[ns]").view(np.int64)
-    keep = touched < deadline[position]
-    for column in ("lead_id", "touched_at", "channel"):
-        if touches[column].hasnans:  # validated touches have none: no 5M-row frame of flags
-            keep &= touches[column].notna().to_numpy(bool)
+    keep = grouped.touched_at < deadline[position]
     if not keep.any():
         return None
-    # leads and channels as integer codes: hashing or copying 5M texts is the slow part
-    channel_codes, channel_names = textkeys.dictionary_codes(as_text(touches["channel"]))
     amount = leads["won_amount"].to_numpy(float)
     credit = attribute_coded(
         position[keep],
-        touched[keep],
-        channel_codes[keep],
-        channel_names,
+        grouped.touched_at[keep],
+        grouped.channel[keep],
+        grouped.channel_names,
         converted,
         np.where(converted & ~np.isnan(amount), amount, 0.0),
         models=models,
+        ordered=True,  # a subset of grouped touches is still in path order
     )
     renamed = {}
     for model in models:
@@ -950,32 +1042,22 @@ def touch_attribution(
     return credit
 
 
-def _touch_positions(
-    touches: pd.DataFrame, journeys: Journeys, lead_rows: np.ndarray | None
-) -> np.ndarray:
-    """Row of ``journeys.leads`` of each touch's lead, -1 where it is not there.
+def _journey_rows(rows: np.ndarray | None, journeys: Journeys) -> np.ndarray | None:
+    """Rows of the leads frame the journeys came from, as rows of ``journeys.leads`` (-1: none).
 
-    With ``lead_rows`` (rows in the leads frame the journeys came from) this is an array
-    lookup; a spread of 1,024 touches is checked against the ids before it is trusted.
+    Keeps the order: the journeys keep the frame's leads in the frame's order.
     """
     source = journeys.source_rows
-    if lead_rows is not None and source is not None and len(lead_rows) == len(touches):
-        lead_rows = np.asarray(lead_rows, dtype=np.int64)
-        highest = int(lead_rows.max(initial=-1))
-        if highest < len(source) and source[-1:].sum() == len(source) - 1:
-            position = lead_rows  # every lead of the frame is in the journeys, in order
-        else:
-            size = max(highest, int(source.max(initial=-1))) + 1
-            remap = np.full(size + 1, -1, dtype=np.int64)  # the last slot answers -1
-            remap[source] = np.arange(len(source))
-            position = remap[lead_rows]
-        probe = np.unique(np.linspace(0, len(touches) - 1, min(len(touches), 1024)).astype(int))
-        rows = position[probe]
-        here = rows >= 0
-        expected = journeys.leads["lead_id"].iloc[rows[here]].to_numpy(object)
-        if np.array_equal(touches["lead_id"].iloc[probe[here]].to_numpy(object), expected):
-            return position
-    return positions_in(journeys.leads["lead_id"], touches["lead_id"])
+    if rows is None or source is None:
+        return None
+    rows = np.asarray(rows, dtype=np.int64)
+    highest = int(rows.max(initial=-1))
+    if highest < len(source) and source[-1:].sum() == len(source) - 1:
+        return rows  # every lead of the frame is in the journeys, in order
+    size = max(highest, int(source.max(initial=-1))) + 1
+    remap = np.full(size + 1, -1, dtype=np.int64)  # the last slot answers -1
+    remap[source] = np.arange(len(source))
+    return remap[rows]
 
 
 # --- cohorts ----------------------------------------------------------------------------------
@@ -1238,16 +1320,22 @@ def compute_kpis(
     --------
     workbook.midpoint.build_midpoint : the mid-point report built on it.
     """
-    journeys = journeys if journeys is not None else build_journeys(engagement)
     window = kpi_window(engagement)
     with ThreadPoolExecutor(1, thread_name_prefix="workbook-kpis") as background:
-        # attribution sorts millions of touches (numpy releases the GIL): in parallel
-        attribution = background.submit(
-            touch_attribution,
+        # attribution sorts millions of touches (numpy releases the GIL): on a worker, which
+        # groups them while this thread builds the journeys, then credits the channels
+        # while this one computes the other KPIs
+        grouped = background.submit(
+            group_touches,
             engagement.touches,
-            journeys,
-            start=window[0],
-            lead_rows=engagement.touch_lead_rows,
+            engagement.leads["lead_id"],
+            engagement.touch_lead_rows,
+        )
+        journeys = journeys if journeys is not None else build_journeys(engagement)
+        attribution = background.submit(
+            lambda: touch_attribution(
+                engagement.touches, journeys, start=window[0], grouped=grouped.result()
+            )
         )
         return _kpi_report(
             engagement, journeys, window, attribution, confidence_level=confidence_level

@@ -442,7 +442,8 @@ def dictionary_codes(values) -> tuple[np.ndarray, np.ndarray]:
     encoded = _chunks(pc.dictionary_encode(_text_array(values)))
     if not encoded:
         return np.zeros(0, np.int64), np.array([], dtype=object)
-    codes = np.concatenate([np.asarray(c.indices.fill_null(-1), np.int64) for c in encoded])
+    indices = [c.indices if c.null_count == 0 else c.indices.fill_null(-1) for c in encoded]
+    codes = np.concatenate([np.asarray(i) for i in indices], dtype=np.int64, casting="safe")
     return codes, np.asarray(encoded[-1].dictionary.to_pylist(), dtype=object)
 
 
