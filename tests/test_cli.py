@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -133,3 +134,17 @@ def test_score_out_writes_every_lead_score_and_json_keeps_the_contract_keys(tmp_
     leads = pd.read_csv(directory / "data" / "leads.csv", dtype={"lead_id": str})
     assert set(scores["lead_id"]) == set(leads["lead_id"])
     assert scores["score"].between(0, 1).all()
+
+
+def test_the_command_asks_arrow_for_large_pages_unless_told_otherwise() -> None:
+    # set before pyarrow loads, for the command's process and the kernels it starts
+    script = "import os, workbook.cli; print(os.environ['MIMALLOC_ALLOW_LARGE_OS_PAGES'])"
+    env = {k: v for k, v in os.environ.items() if k != "MIMALLOC_ALLOW_LARGE_OS_PAGES"}
+    default = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True)
+    assert default.stdout.decode().strip() == "1"
+    told = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**env, "MIMALLOC_ALLOW_LARGE_OS_PAGES": "0"},
+        capture_output=True,
+    )
+    assert told.stdout.decode().strip() == "0"

@@ -460,26 +460,19 @@ def _markov_removal_effects(paths: _TouchPaths) -> tuple[np.ndarray, float]:
         return np.zeros(0), 0.0
     n_states = n_channels + 3
     conversion, null = n_channels + 1, n_channels + 2
-    # each lead's path with consecutive repeats collapsed: (lead, channel) changes
+    # each lead's path with consecutive repeats collapsed: a step is a change of channel
+    # within a lead; a path starts at a lead's first touch and ends at its last
     lead, channel = paths.lead, paths.channel
-    keep = np.empty(lead.size, dtype=bool)
-    keep[0] = True
-    np.not_equal(channel[1:], channel[:-1], out=keep[1:])
-    keep[1:] |= lead[1:] != lead[:-1]
-    lead, state = lead[keep], (channel[keep] + 1).astype(np.int32)
-    last = np.empty(lead.size, dtype=bool)  # last step of its lead's path
-    np.not_equal(lead[1:], lead[:-1], out=last[:-1])
-    last[-1] = True
-    first = np.concatenate(([True], last[:-1]))
-    # transitions (from * n_states + to): channel -> next channel, last channel -> exit,
-    # and start (state 0) -> first channel
+    same_lead = lead[1:] == lead[:-1]
+    step = same_lead & (channel[1:] != channel[:-1])
+    last = np.append(~same_lead, True)
+    first = np.insert(~same_lead, 0, True)
     size = n_states * n_states
-    inner = ~last[:-1]
-    moves = state[:-1][inner].astype(np.int64) * n_states + state[1:][inner]
+    moves = (channel[:-1][step] + 1) * n_states + channel[1:][step] + 1  # state = channel + 1
     exits = np.where(paths.lead_converted[lead[last]], conversion, null)
     counts = np.bincount(moves, minlength=size)
-    counts += np.bincount(state[last].astype(np.int64) * n_states + exits, minlength=size)
-    counts[:n_states] += np.bincount(state[first], minlength=n_states)
+    counts += np.bincount((channel[last] + 1) * n_states + exits, minlength=size)
+    counts[:n_states] += np.bincount(channel[first] + 1, minlength=n_states)
     counts = counts.reshape(n_states, n_states)[: n_channels + 1].astype(float)
     probabilities = counts / counts.sum(axis=1, keepdims=True)
     transient = probabilities[:, : n_channels + 1]

@@ -59,8 +59,17 @@ from workbook.runner import (
 )
 
 #: Modules the local pool's fork server imports once, so that its workers start warm (the
-#: Excel tables need scipy.stats through the KPIs: 1.5 s a worker otherwise).
-WORKER_PRELOAD = ("workbook.batch", "workbook.excel", "workbook.kpis", "workbook.plan")
+#: Excel tables need the KPIs and the plan, and the plan scipy's optimize and stats, which
+#: the modules import only when first needed: over a second a worker otherwise).
+WORKER_PRELOAD = (
+    "workbook.batch",
+    "workbook.excel",
+    "workbook.kpis",
+    "workbook.plan",
+    "scipy.linalg",
+    "scipy.optimize",
+    "scipy.stats",
+)
 #: Statuses of a :class:`BatchRow`.
 STATUSES = ("succeeded", "failed")
 #: Seconds to wait for a Dask scheduler to answer, and for a first worker to join it.

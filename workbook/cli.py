@@ -15,8 +15,13 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from workbook import __version__
-from workbook.problems import Audit, EngagementError, Problem
+# Arrow's allocator (mimalloc) may back its memory with 2 MB pages. Set before pyarrow
+# loads, so only for the command and the notebook kernels it starts: on machines where
+# first touching memory is slow, reading a large export takes about half as long.
+os.environ.setdefault("MIMALLOC_ALLOW_LARGE_OS_PAGES", "1")
+
+from workbook import __version__  # noqa: E402 - after the allocator's setting
+from workbook.problems import Audit, EngagementError, Problem  # noqa: E402
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 

@@ -82,7 +82,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import linalg, optimize, stats
 
 from workbook.config import (
     CONFIG_FILE,
@@ -454,6 +453,8 @@ def time_phased_requirement(
     lead = lead_time_months(kernels[0]) if lead_months is None else int(lead_months)
     periods = len(y)
     n = lead + periods
+
+    from scipy import linalg, optimize  # when first needed: scipy's import is slow
 
     kernel0 = kernels[0]
     column = np.zeros(n)
@@ -1722,6 +1723,8 @@ def tornado(
     settings = settings or inputs.base
     target, _ = _check_targets(inputs, settings)
     deal, rates, _, _, sources = _resolve_assumptions(inputs, settings)
+    from scipy import stats  # when first needed: its import takes most of a second
+
     z = float(stats.norm.ppf(BAND_QUANTILES[1]))
 
     def first_total(deal_size: float, rate_values: np.ndarray) -> float:
