@@ -136,7 +136,7 @@ def sorted_by_path(
     Each is gathered once: the sort checks its work on them.
     """
     lead = np.asarray(lead, dtype=np.int64)
-    channel = np.asarray(channel, dtype=np.int64)
+    channel = _codes(channel)
     time = np.asarray(time)
     n = len(lead)
     if n == 0 or lead.min() < 0 or channel.min() < 0 or time.dtype.kind not in "iuf":
@@ -259,9 +259,25 @@ def channel_codes_by_name(codes: np.ndarray, names: Sequence[str]) -> tuple[np.n
         raise ValueError("channel_names must be distinct")
     used = np.flatnonzero(np.bincount(codes, minlength=len(names)) > 0)
     by_name = used[np.argsort(names[used].astype(str), kind="stable")]
-    new_code = np.full(len(names), -1, dtype=np.int64)
+    if np.array_equal(by_name, np.arange(len(names))):  # already so: no pass over them
+        return codes, names
+    new_code = np.full(len(names), -1, dtype=_code_dtype(len(by_name)))
     new_code[by_name] = np.arange(len(by_name))
     return new_code[codes], names[by_name]
+
+
+def _code_dtype(n_codes: int) -> np.dtype:
+    """The narrowest signed integer for codes -1..n_codes-1: millions of touches read faster."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if n_codes <= np.iinfo(dtype).max:
+            return np.dtype(dtype)
+    return np.dtype(np.int64)
+
+
+def _codes(values: np.ndarray) -> np.ndarray:
+    """Integer codes as they are (any integer width); anything else as int64."""
+    values = np.asarray(values)
+    return values if values.dtype.kind in "iu" else values.astype(np.int64)
 
 
 def _outcome_arrays(
@@ -360,7 +376,7 @@ def _coded_paths(
     ``ordered`` the touches are already in path order and not sorted at all.
     """
     lead = np.asarray(lead, dtype=np.int64)
-    channel = np.asarray(channel, dtype=np.int64)
+    channel = _codes(channel)
     counts = np.bincount(lead, minlength=len(lead_converted))
     touched = counts > 0  # integer ids may leave gaps: leads without touches earn nothing
     lead_converted = np.asarray(lead_converted, dtype=bool) & touched
@@ -468,11 +484,12 @@ def _markov_removal_effects(paths: _TouchPaths) -> tuple[np.ndarray, float]:
     last = np.append(~same_lead, True)
     first = np.insert(~same_lead, 0, True)
     size = n_states * n_states
-    moves = (channel[:-1][step] + 1) * n_states + channel[1:][step] + 1  # state = channel + 1
+    # state = channel + 1, in full-width integers (the codes may be narrow)
+    moves = (channel[:-1][step] + np.intp(1)) * n_states + channel[1:][step] + 1
     exits = np.where(paths.lead_converted[lead[last]], conversion, null)
     counts = np.bincount(moves, minlength=size)
-    counts += np.bincount((channel[last] + 1) * n_states + exits, minlength=size)
-    counts[:n_states] += np.bincount(channel[first] + 1, minlength=n_states)
+    counts += np.bincount((channel[last] + np.intp(1)) * n_states + exits, minlength=size)
+    counts[:n_states] += np.bincount(channel[first] + np.intp(1), minlength=n_states)
     counts = counts.reshape(n_states, n_states)[: n_channels + 1].astype(float)
     probabilities = counts / counts.sum(axis=1, keepdims=True)
     transient = probabilities[:, : n_channels + 1]
@@ -957,7 +974,7 @@ def attribute_coded(
     (['event', 'webinar'], {'first_touch_converted': [0.0, 1.0], 'linear_converted': [0.5, 0.5]})
     """
     chosen = _chosen(models)
-    codes, names = channel_codes_by_name(np.asarray(channel, dtype=np.int64), channel_names)
+    codes, names = channel_codes_by_name(_codes(channel), channel_names)
     revenue = None if lead_revenue is None else np.asarray(lead_revenue, dtype=float)
     paths = _coded_paths(
         lead,

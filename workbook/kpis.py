@@ -108,15 +108,16 @@ def stage_curves(
     journey_curve : the same for any two stages (e.g. first stage to won).
     """
     curves: dict[tuple[str, str], CumulativeIncidence] = {}
-    for a, b in journeys.pairs:
-        step = journeys.step(a)
-        if len(step) == 0:
+    steps = journeys.steps  # each stage's steps read in place (journeys.step copies them)
+    stage_index = steps["stage_index"].to_numpy()
+    durations = steps["duration_days"].to_numpy(float)
+    events = steps["event"].to_numpy()
+    for k, (a, b) in enumerate(journeys.pairs):
+        rows = stage_index == k
+        if not rows.any():
             continue
         curves[(a, b)] = cumulative_incidence(
-            step["duration_days"].to_numpy(float),
-            step["event"].to_numpy(),
-            event_of_interest=1,
-            confidence_level=confidence_level,
+            durations[rows], events[rows], event_of_interest=1, confidence_level=confidence_level
         )
     return curves
 
@@ -511,17 +512,23 @@ def source_win_curves(
     curves: dict[str, CumulativeIncidence] = {}
     if from_stage not in journeys.stages[:-1]:
         return curves
-    lead_source = journeys.leads["sourced_by"].astype("string").fillna("marketing")
-    for source in _ordered_sources(lead_source.unique().tolist()):
-        cif = journey_curve(
-            journeys,
-            from_stage,
-            journeys.stages[-1],
-            leads_mask=(lead_source == source).to_numpy(bool),
-            confidence_level=confidence_level,
-        )
-        if cif is not None:
-            curves[source] = cif
+    # every lead's outcome once; each source's curve reads its leads' rows, in the same order
+    outcomes = journey_outcomes(journeys, from_stage, journeys.stages[-1])
+    codes, texts = textkeys.dictionary_codes(as_text(journeys.leads["sourced_by"]))
+    names = list(texts) if "marketing" in texts else [*texts, "marketing"]
+    group = np.where(codes >= 0, codes, names.index("marketing"))  # missing: marketing
+    lead_group = group[outcomes["lead_index"].to_numpy()]
+    durations = outcomes["duration_days"].to_numpy(float)
+    events = outcomes["event"].to_numpy()
+    for name in _ordered_sources([names[k] for k in np.unique(group)]):
+        rows = lead_group == names.index(name)
+        if rows.any():
+            curves[name] = cumulative_incidence(
+                durations[rows],
+                events[rows],
+                event_of_interest=1,
+                confidence_level=confidence_level,
+            )
     return curves
 
 
@@ -739,22 +746,20 @@ def stuck_leads(journeys: Journeys, funnel: pd.DataFrame) -> pd.DataFrame:
         open ones, NaN without open leads).
     """
     steps = journeys.steps
-    open_steps = steps.loc[steps["event"].to_numpy() == 0]
+    is_open = steps["event"].to_numpy() == 0
+    stage = steps["stage_index"].to_numpy()[is_open].astype(np.intp)  # codes of the ladder
+    stages = list(journeys.stages[:-1])
     threshold = pd.Series(
         funnel["p90_days"].to_numpy(float), index=funnel["from"].astype(str).to_numpy()
     )
-    stage = open_steps["stage"].astype(str)
-    limit = stage.map(threshold).to_numpy(float)
-    stuck = open_steps["duration_days"].to_numpy(float) > limit  # NaN limit -> False
-    frame = pd.DataFrame({"stage": stage.to_numpy(), "stuck": stuck})
-    grouped = frame.groupby("stage")
-    stages = list(journeys.stages[:-1])
+    limit = threshold.reindex(stages).to_numpy(float)
+    stuck = steps["duration_days"].to_numpy(float)[is_open] > limit[stage]  # NaN -> False
     out = pd.DataFrame(
         {
             "stage": stages,
-            "open_count": grouped.size().reindex(stages, fill_value=0).to_numpy("int64"),
-            "threshold_days": threshold.reindex(stages).to_numpy(float),
-            "stuck_count": grouped["stuck"].sum().reindex(stages, fill_value=0).to_numpy("int64"),
+            "open_count": np.bincount(stage, minlength=len(stages)).astype("int64"),
+            "threshold_days": limit,
+            "stuck_count": np.bincount(stage[stuck], minlength=len(stages)).astype("int64"),
         }
     )
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -857,8 +862,9 @@ def channel_levers(
     won_by = won_frame.groupby("channel")["amount"].agg(["size", "sum"])
     created = leads["created_at"]
     in_window = ((created >= start) & (created <= end)).fillna(False).to_numpy(bool)
-    lead_channel = leads["source_channel"].astype("string")[in_window].dropna()
-    leads_by = lead_channel.value_counts()
+    codes, names = textkeys.dictionary_codes(as_text(leads["source_channel"]))
+    counted = np.bincount(codes[in_window & (codes >= 0)], minlength=len(names))
+    leads_by = pd.Series(counted, index=pd.Index(names, dtype=object))
     channels = sorted(set(spend_by.index) | set(won_by.index))
     out = pd.DataFrame({"channel": channels})
     out["spend"] = spend_by.reindex(channels, fill_value=0.0).to_numpy(float)
