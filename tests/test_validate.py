@@ -608,3 +608,31 @@ def test_an_unreadable_touches_file_is_reported_and_the_other_files_still_counte
     assert [e["file"] for e in audit["errors"]] == ["touches.xlsx"]
     assert "cannot be opened as an Excel workbook" in audit["errors"][0]["message"]
     assert audit["rows"]["leads"] == {"read": 6, "used": 6, "quarantined": 0}
+
+
+def test_coded_columns_clean_each_distinct_value_into_one_category() -> None:
+    from workbook.validate import normalise_key, per_unique
+
+    raw = pd.Series(
+        ["Paid Search", " paid search", None, "  ", "Email", "Paid Search"], dtype="str"
+    )
+    coded = per_unique(raw, normalise_key, coded=True)
+    assert isinstance(coded.dtype, pd.CategoricalDtype)
+    assert coded.cat.categories.tolist() == ["paid_search", "email"]  # merged, in first order
+    assert coded.astype(object).tolist() == [
+        "paid_search",
+        "paid_search",
+        np.nan,
+        np.nan,
+        "email",
+        "paid_search",
+    ]
+    assert per_unique(raw, normalise_key).astype(object).tolist() == coded.astype(object).tolist()
+    empty = per_unique(pd.Series([None, None], dtype="str"), normalise_key, coded=True)
+    assert empty.isna().all() and len(empty.cat.categories) == 0
+
+
+def test_validated_touches_keep_their_channels_as_codes(tiny_dir) -> None:
+    touches = load_engagement(tiny_dir).touches
+    assert isinstance(touches["channel"].dtype, pd.CategoricalDtype)
+    assert touches["channel"].notna().all()

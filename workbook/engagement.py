@@ -37,7 +37,8 @@ class Engagement:
     leads, opportunities, spend, content : DataFrame
         Used rows only, typed, contract columns plus ``source_row`` (1-based row in the file).
     touches : DataFrame or None
-        None when the engagement has no touches file.
+        None when the engagement has no touches file. Its ``channel`` is a Categorical (codes
+        into the distinct channels: millions of touches, a handful of channels).
     audit : Audit
         Errors (quarantined rows), warnings, row accounting and duplicates.
     as_of : datetime.date

@@ -135,7 +135,10 @@ def journeys_from_leads(
             if col in src
             else np.full(len(src), np.datetime64("NaT"), "datetime64[ns]")
         )
-        dates[:, k] = np.where(values > limit, np.datetime64("NaT"), values)
+        dates[:, k] = values
+        later = values > limit  # usually none: as_of defaults to the latest date
+        if later.any():
+            dates[later, k] = np.datetime64("NaT")
     # a later stage reached implies the earlier ones (validation backfilled; as_of may cut)
     reached = ~np.isnat(dates)
     if (reached[:, 1:] & ~reached[:, :-1]).any():  # a stage set after an empty one: a gap
@@ -148,7 +151,8 @@ def journeys_from_leads(
         if col not in src:
             return np.full(len(src), np.datetime64("NaT"), "datetime64[ns]")
         values = src[col].to_numpy("datetime64[ns]")
-        return np.where(values > limit, np.datetime64("NaT"), values)
+        later = values > limit
+        return np.where(later, np.datetime64("NaT"), values) if later.any() else values
 
     disqualified = capped("disqualified_at")
     lost = capped("lost_at")

@@ -932,8 +932,7 @@ def group_touches(
         return None
     rows = _lead_rows_of(touches, lead_ids, lead_rows)
     touched = touches["touched_at"].to_numpy("datetime64[ns]").view(np.int64)
-    # channels as integer codes: hashing or copying 5M texts is the slow part
-    codes, names = textkeys.dictionary_codes(as_text(touches["channel"]))
+    codes, names = _channel_codes(touches["channel"])
     usable = rows >= 0
     for column in ("lead_id", "touched_at", "channel"):
         if touches[column].hasnans:  # validated touches have none: no 5M-row frame of flags
@@ -943,6 +942,17 @@ def group_touches(
     codes, names = channel_codes_by_name(codes, names)
     _, rows, touched, codes = sorted_by_path(rows, touched, codes)
     return GroupedTouches(lead_row=rows, touched_at=touched, channel=codes, channel_names=names)
+
+
+def _channel_codes(channel: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a channel column (-1: missing) and the names they index.
+
+    Validated touches keep their channels as a Categorical: its codes, as they are.
+    Otherwise Arrow's dictionary of the texts: hashing or copying 5M texts is the slow part.
+    """
+    if isinstance(channel.dtype, pd.CategoricalDtype):
+        return channel.cat.codes.to_numpy(), np.asarray(channel.cat.categories, dtype=object)
+    return textkeys.dictionary_codes(as_text(channel))
 
 
 def _lead_rows_of(

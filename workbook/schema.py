@@ -54,6 +54,9 @@ class ColumnRule:
         Value used when the column is absent or the cell is empty.
     minimum : float, optional
         Smallest allowed number.
+    coded : bool
+        A low-cardinality key column kept as a pandas Categorical: integer codes into its
+        distinct values (millions of touches' channels: analyses group by the codes).
     """
 
     name: str
@@ -64,6 +67,7 @@ class ColumnRule:
     allowed: tuple[str, ...] | None = None
     default: str | None = None
     minimum: float | None = None
+    coded: bool = False
 
 
 def lead_stage_columns(stages: tuple[str, ...]) -> tuple[str, ...]:
@@ -156,7 +160,7 @@ def column_rules(file: str, stages: tuple[str, ...] = DEFAULT_STAGES) -> tuple[C
         return (
             ColumnRule("lead_id", "text", required=True, non_empty=True),
             ColumnRule("touched_at", "datetime", required=True, non_empty=True),
-            ColumnRule("channel", "text", required=True, non_empty=True),
+            ColumnRule("channel", "text", required=True, non_empty=True, coded=True),
             ColumnRule("asset_id", "text"),
         )
     raise ValueError(f"unknown data file {file!r}; expected one of {DATA_FILES}")

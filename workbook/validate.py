@@ -79,12 +79,21 @@ def as_text(series: pd.Series) -> pd.Series:
     return series.astype(TEXT_DTYPE).where(series.notna())
 
 
-def per_unique(series: pd.Series, func) -> pd.Series:
+def per_unique(series: pd.Series, func, *, coded: bool = False) -> pd.Series:
     """Apply a Python function to each distinct value only (fast on low-cardinality columns).
 
-    ``func`` maps a str to a str or None; missing values stay missing.
+    ``func`` maps a str to a str or None; missing values stay missing. With ``coded`` the
+    result is a Categorical of the distinct results (as :class:`pandas.Categorical`).
     """
     text = _arrow_text(series)
+    if coded:
+        codes, texts = textkeys.dictionary_codes(text)
+        # distinct texts may clean to the same value, or to None (missing: code -1)
+        new_code, distinct = pd.factorize(pd.Series([func(v) for v in texts], dtype=object))
+        if len(new_code):
+            codes = np.where(codes >= 0, new_code[np.maximum(codes, 0)], -1)
+        categories = pd.Index(distinct, dtype=TEXT_DTYPE)
+        return pd.Series(pd.Categorical.from_codes(codes, categories), index=series.index)
     distinct = pc.unique(text).drop_null().to_pylist()
     cleaned = {value: func(value) for value in distinct}
     if all(cleaned[value] == value for value in distinct):  # already clean (the usual case)
@@ -512,7 +521,7 @@ def parse_table(
                         return text.lower() or None
                     return normalise_key(text) if col in KEY_COLUMNS else (text or None)
 
-                col = per_unique(raw_col, clean)
+                col = per_unique(raw_col, clean, coded=rule.coded)
             else:
                 col = trimmed_text(raw_col)
                 if name in value_maps:
