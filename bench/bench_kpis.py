@@ -13,7 +13,9 @@ file with pandas' defaults (the same baseline as bench_validate.py); (b) ``load_
 (read + validate); (c) ``compute_kpis(engagement)``, the journeys and every KPI including
 multi-touch attribution, called as the CLI calls it (it groups the touches while it builds
 the journeys); and (b + c), what `workbook kpis` does. Prints the best of each step and the
-median over the rounds of (b + c) / (a). Peak memory is the maximum resident set
+median over the rounds of (b + c) / (a). With ``--fresh``, also times new processes as a
+user runs them: Python importing pandas and reading the files, against the
+``workbook kpis DIR --json`` command (which imports more, and tunes its own allocator). Peak memory is the maximum resident set
 size of a fresh child process running (b + c) once (its ``VmHWM``). Ends with the
 1M / 100k scaling of each step's median (10.0 = linear in leads).
 """
@@ -31,7 +33,7 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
-from bench_validate import ensure_data  # the same cached engagements
+from bench_validate import ensure_data, fresh_processes  # the same engagements and baseline
 
 from workbook.engagement import load_engagement
 from workbook.kpis import compute_kpis
@@ -129,6 +131,9 @@ def main() -> None:
     parser.add_argument("--leads", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=6)
+    parser.add_argument(
+        "--fresh", action="store_true", help="also time new processes, as a user runs them"
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     warnings.simplefilter("ignore", pd.errors.DtypeWarning)  # pandas guessing mixed columns
@@ -155,6 +160,10 @@ def main() -> None:
         print(f"\nscaling {sizes[-1]:,} / {sizes[0]:,} leads (linear = {factor:.1f}), medians:")
         for s in STEPS:
             print(f"  {s:16s} x{large[s + '_median'] / small[s + '_median']:.1f}")
+    if args.fresh:
+        for n in args.leads:
+            print(f"\n{n:,} leads:", end="")
+            fresh_processes(ensure_data(n, args.seed), max(3, args.repeat), ("kpis", "--json"))
 
 
 if __name__ == "__main__":

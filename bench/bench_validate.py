@@ -76,12 +76,14 @@ warnings.simplefilter("ignore")
 """
 
 
-def fresh_processes(directory: Path, repeat: int) -> None:
+def fresh_processes(directory: Path, repeat: int, command: tuple[str, ...] = ("validate",)) -> None:
     """What a user waits for: a new process reading with pandas, or running the command.
 
     Both include starting Python and importing pandas; the command also imports pyarrow and
     workbook. Every page of memory is fresh, which costs more here than in a warm process.
+    ``command`` is the workbook subcommand and its options (bench_kpis.py times ``kpis``).
     """
+    workbook = str(Path(sys.executable).with_name("workbook"))
     commands = {
         "python: import pandas, read_csv of every file": [
             sys.executable,
@@ -89,21 +91,21 @@ def fresh_processes(directory: Path, repeat: int) -> None:
             READ_ONLY,
             str(directory),
         ],
-        "workbook validate DIR": [str(Path(sys.executable).with_name("workbook")), "validate"]
-        + [str(directory)],
+        f"workbook {command[0]} DIR {' '.join(command[1:])}": [workbook, command[0]]
+        + [str(directory), *command[1:]],
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(repeat):
-        for name, command in commands.items():
+        for name, argv in commands.items():
             started = time.perf_counter()
-            subprocess.run(command, check=False, capture_output=True)
+            subprocess.run(argv, check=True, capture_output=True)
             times[name].append(time.perf_counter() - started)
     print(f"\nfresh processes, median of {repeat}:")
     medians = {name: statistics.median(t) for name, t in times.items()}
     for name, seconds in medians.items():
         print(f"  {name:48s} {seconds:6.2f} s")
-    read, command = medians.values()
-    print(f"  ratio {command / read:.2f}")
+    read, ran = medians.values()
+    print(f"  ratio {ran / read:.2f}")
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import subprocess
 import sys
 
@@ -148,3 +149,12 @@ def test_the_command_asks_arrow_for_large_pages_unless_told_otherwise() -> None:
         capture_output=True,
     )
     assert told.stdout.decode().strip() == "0"
+
+
+def test_the_command_keeps_freed_memory_on_glibc() -> None:
+    # run in a child: the setting is for the command's own short-lived process
+    script = "from workbook.cli import keep_freed_memory; print(keep_freed_memory())"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.returncode == 0
+    on_glibc = platform.libc_ver()[0] == "glibc"
+    assert out.stdout.strip() == str(on_glibc)

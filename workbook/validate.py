@@ -946,7 +946,7 @@ def _validate_tables(
     )
     if empty_files:
         raise EngagementError(empty_files, audit=audit)
-    if touch_links is not None:
+    if touch_links is not None and checks["touches"].quarantine.any():
         touch_lead_rows = touch_lead_rows[~checks["touches"].quarantine]
     return ValidatedTables(
         frames=frames,
