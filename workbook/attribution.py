@@ -8,8 +8,10 @@ the outcomes counts as not converted.
 Pass only the touches that can have influenced the outcome (for instance, touches before the
 opportunity was created): the models do not know when a lead converted.
 
-All models are vectorised: one sort of the touches by lead, time and channel, then
-``bincount`` passes; only the Markov model loops, once per channel.
+All models are vectorised: the touches are put in path order (by lead, time and channel)
+once, by a counting sort on the leads (:func:`touch_order`), then ``bincount`` passes; the
+rule-based models read only the converted leads' touches, and only the Markov model loops,
+once per channel.
 
 See Also
 --------
