@@ -206,6 +206,20 @@ def test_attribute_coded_gives_the_credit_of_attribute() -> None:
     assert coded["linear_converted"].tolist() == pytest.approx([0.25, 0.75, 0.25, 1.0, 0.75])
     with pytest.raises(ValueError, match="distinct"):
         attribute_coded(lead, lead, channel, ["a", "a", "b", "c", "d"], np.ones(4, bool))
+    # touches already in path order need no times
+    order = np.lexsort((channel, HAND_TOUCHES["touched_at"].to_numpy(), lead))
+    in_order = attribute_coded(
+        lead[order],
+        None,
+        channel[order],
+        list(names),
+        outcomes["converted"].to_numpy(),
+        outcomes["revenue"].to_numpy(),
+        ordered=True,
+    )
+    pd.testing.assert_frame_equal(in_order, coded)
+    with pytest.raises(ValueError, match="path order"):
+        attribute_coded(lead, None, channel, list(names), np.ones(4, bool))
 
 
 def test_rule_models_alone_give_what_they_give_beside_markov() -> None:

@@ -361,7 +361,7 @@ def _touch_paths(
 
 def _coded_paths(
     lead: np.ndarray,
-    time: np.ndarray,
+    time: np.ndarray | None,
     channel: np.ndarray,
     channel_names: np.ndarray,
     lead_converted: np.ndarray,
@@ -483,16 +483,24 @@ def _markov_removal_effects(paths: _TouchPaths) -> tuple[np.ndarray, float]:
     lead, channel = paths.lead, paths.channel
     same_lead = lead[1:] == lead[:-1]
     step = same_lead & (channel[1:] != channel[:-1])
-    last = np.append(~same_lead, True)
-    first = np.insert(~same_lead, 0, True)
-    size = n_states * n_states
-    # state = channel + 1, in full-width integers (the codes may be narrow)
-    moves = (channel[:-1][step] + np.intp(1)) * n_states + channel[1:][step] + 1
+    # channel -> channel: each step's (from, to) pair as one small integer, counted
+    pair = channel[:-1].astype(np.int16 if n_channels**2 < 2**15 else np.int64)
+    pair *= n_channels
+    pair += channel[1:]
+    counts = np.zeros((n_states, n_states), dtype=np.int64)  # state = channel + 1
+    counts[1 : n_channels + 1, 1 : n_channels + 1] = np.bincount(
+        pair[step], minlength=n_channels**2
+    ).reshape(n_channels, n_channels)
+    # start -> each path's first channel; each path's last channel -> conversion or null
+    last = np.flatnonzero(np.append(~same_lead, True))
+    first = np.insert(last[:-1] + 1, 0, 0)
+    counts[0, 1 : n_channels + 1] += np.bincount(channel[first], minlength=n_channels)
     exits = np.where(paths.lead_converted[lead[last]], conversion, null)
-    counts = np.bincount(moves, minlength=size)
-    counts += np.bincount((channel[last] + np.intp(1)) * n_states + exits, minlength=size)
-    counts[:n_states] += np.bincount(channel[first] + np.intp(1), minlength=n_states)
-    counts = counts.reshape(n_states, n_states)[: n_channels + 1].astype(float)
+    from_last = channel[last].astype(np.intp) + 1
+    counts += np.bincount(from_last * n_states + exits, minlength=n_states**2).reshape(
+        n_states, n_states
+    )
+    counts = counts[: n_channels + 1].astype(float)
     probabilities = counts / counts.sum(axis=1, keepdims=True)
     transient = probabilities[:, : n_channels + 1]
     absorbing = probabilities[:, n_channels + 1 :]
@@ -925,7 +933,7 @@ def attribute(
 
 def attribute_coded(
     lead: np.ndarray,
-    time: np.ndarray,
+    time: np.ndarray | None,
     channel: np.ndarray,
     channel_names: Sequence[str],
     lead_converted: np.ndarray,
@@ -944,8 +952,9 @@ def attribute_coded(
     ----------
     lead : ndarray of int
         Per touch, the lead's code: 0..len(lead_converted)-1.
-    time : ndarray
-        Per touch, an integer (datetime64 as int64) or float sort key.
+    time : ndarray or None
+        Per touch, an integer (datetime64 as int64) or float sort key; not read (may be
+        None) when ``ordered``.
     channel : ndarray of int
         Per touch, a code into ``channel_names``.
     channel_names : sequence of str
@@ -976,6 +985,8 @@ def attribute_coded(
     (['event', 'webinar'], {'first_touch_converted': [0.0, 1.0], 'linear_converted': [0.5, 0.5]})
     """
     chosen = _chosen(models)
+    if time is None and not ordered:
+        raise ValueError("time is needed to put touches in path order (or pass ordered=True)")
     codes, names = channel_codes_by_name(_codes(channel), channel_names)
     revenue = None if lead_revenue is None else np.asarray(lead_revenue, dtype=float)
     paths = _coded_paths(

@@ -1041,7 +1041,7 @@ def touch_attribution(
     amount = leads["won_amount"].to_numpy(float)
     credit = attribute_coded(
         position[keep],
-        grouped.touched_at[keep],
+        None,  # in path order already: times are not needed
         grouped.channel[keep],
         grouped.channel_names,
         converted,
