@@ -806,6 +806,7 @@ def _validate_tables(
         if "touches" in raws
         else None
     )
+    email_repeats: Future | None = None
     for file, raw in raws.items():
         if isinstance(raw, Future):
             try:
@@ -818,6 +819,11 @@ def _validate_tables(
                 parsed[file], checks[file] = touches_parse.result()
             else:
                 parsed[file], checks[file] = parse_table(raw, file, config)
+            if file == "leads":  # repeated e-mails need only the parsed leads: start now,
+                # beside the touches' parsing (their quarantine is final once parsed)
+                email_repeats = background.submit(
+                    _email_duplicates, parsed[file], ~checks[file].quarantine
+                )
         except EngagementError as exc:
             fatal.extend(exc.problems)
             unusable[file] = len(raw.frame)
@@ -842,8 +848,6 @@ def _validate_tables(
         if "touches" in parsed
         else None
     )
-    # repeated e-mails need only the parsed leads: found beside the touches' links
-    email_repeats = background.submit(_email_duplicates, parsed["leads"], usable_leads)
     opps, ocheck = parsed["opportunities"], checks["opportunities"]
     closed_status = opps["status"].isin(["won", "lost"]).to_numpy(bool)
     no_close = closed_status & opps["closed_at"].isna().to_numpy()
@@ -865,6 +869,7 @@ def _validate_tables(
     parsed["opportunities"] = opps
     leads = link_opportunities(parsed["leads"], opps.loc[~ocheck.quarantine])
     leads = _lead_stage_checks(leads, leads_check, config)
+    assert email_repeats is not None  # the leads were parsed, or this raised above
     dup_email = email_repeats.result()
     leads_check.warn("email", dup_email, "duplicate_email")
     parsed["leads"] = leads
