@@ -446,6 +446,12 @@ def test_touch_order_is_lexsort_by_lead_time_and_channel(
         channel = np.array([r[2] for r in rows], dtype=np.int64)
         expected = np.lexsort((channel, time, lead))
         assert touch_order(lead, time, channel).tolist() == expected.tolist()
+        # the sort hands back each column in that order too, fix-ups included
+        order, by_lead, by_time, by_channel = attribution.sorted_by_path(lead, time, channel)
+        assert order.tolist() == expected.tolist()
+        assert by_lead.tolist() == lead[expected].tolist()
+        assert by_time.tolist() == time[expected].tolist()
+        assert by_channel.tolist() == channel[expected].tolist()
         floats = touch_order(lead, time.astype(float), channel)
         assert floats.tolist() == np.lexsort((channel, time.astype(float), lead)).tolist()
 
@@ -459,3 +465,56 @@ def test_group_order_is_a_stable_sort(monkeypatch, radix) -> None:
     codes = np.random.default_rng(3).integers(0, 70_000, 50_000)
     assert np.array_equal(attribution.group_order(codes), np.argsort(codes, kind="stable"))
     assert attribution.group_order(np.zeros(0, dtype=np.int64)).size == 0
+
+
+def _markov_by_hand(paths: dict[str, list[str]], converted: set[str]) -> dict[str, float]:
+    """Removal effects from transition counts kept in a dict, path by path."""
+    channels = sorted({c for path in paths.values() for c in path})
+    states = ["start", *channels, "conversion", "null"]
+    at = {s: i for i, s in enumerate(states)}
+    counts = np.zeros((len(states), len(states)))
+    for lead, path in paths.items():
+        steps = [path[0]] + [c for prev, c in zip(path, path[1:], strict=False) if c != prev]
+        walk = ["start", *steps, "conversion" if lead in converted else "null"]
+        for a, b in zip(walk, walk[1:], strict=False):
+            counts[at[a], at[b]] += 1
+    transient = len(channels) + 1
+
+    def conversion_probability(probabilities: np.ndarray) -> float:
+        q, r = probabilities[:transient, :transient], probabilities[:transient, transient:]
+        return float(np.linalg.solve(np.eye(transient) - q, r)[0, 0])
+
+    rows = counts[:transient] / counts[:transient].sum(axis=1, keepdims=True)
+    base = conversion_probability(rows)
+    effects = {}
+    for channel in channels:
+        removed = rows.copy()
+        removed[at[channel]] = 0.0
+        removed[at[channel], at["null"]] = 1.0
+        effects[channel] = 1.0 - conversion_probability(removed) / base
+    return effects
+
+
+def test_markov_with_hundreds_of_channels_matches_counting_by_hand() -> None:
+    # 200 channels: codes wider than a byte, and step pairs beyond 16 bits
+    rng = np.random.default_rng(11)
+    names = [f"ch{i:03d}" for i in range(200)]
+    leads = [f"L{i}" for i in range(400)]
+    n = 3000
+    touches = pd.DataFrame(
+        {
+            "lead_id": rng.choice(leads, n),
+            "touched_at": pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 90, n), "D"),
+            "channel": rng.choice(names[:40] + names, n),  # some channels repeat often
+        }
+    )
+    converted = set(rng.choice(leads, 120, replace=False).tolist())
+    outcomes = pd.Series({lead: lead in converted for lead in leads})
+    result = markov_removal_effect(touches, outcomes)
+    ordered = touches.sort_values(["lead_id", "touched_at", "channel"], kind="stable")
+    paths = ordered.groupby("lead_id")["channel"].apply(list).to_dict()
+    expected = _markov_by_hand(paths, converted)
+    got = result["removal_effect"].to_dict()
+    assert got.keys() == expected.keys()
+    for channel, effect in expected.items():
+        assert got[channel] == pytest.approx(min(max(effect, 0.0), 1.0), abs=1e-9)
