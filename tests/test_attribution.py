@@ -457,14 +457,16 @@ def test_touch_order_is_lexsort_by_lead_time_and_channel(
 
 
 @pytest.mark.parametrize("radix", [False, True])
-def test_group_order_is_a_stable_sort(monkeypatch, radix) -> None:
+def test_grouping_is_a_stable_sort(monkeypatch, radix) -> None:
     from workbook import attribution
 
     if radix:
         monkeypatch.setattr(attribution, "_groupsort_indexer", None)
     codes = np.random.default_rng(3).integers(0, 70_000, 50_000)
-    assert np.array_equal(attribution.group_order(codes), np.argsort(codes, kind="stable"))
-    assert attribution.group_order(np.zeros(0, dtype=np.int64)).size == 0
+    order, sorted_codes = attribution._grouped(codes)
+    assert np.array_equal(order, np.argsort(codes, kind="stable"))
+    assert np.array_equal(sorted_codes, np.sort(codes))
+    assert attribution._grouped(np.zeros(0, dtype=np.int64))[0].size == 0
 
 
 def _markov_by_hand(paths: dict[str, list[str]], converted: set[str]) -> dict[str, float]:

@@ -200,6 +200,10 @@ def test_touch_attribution_with_validated_lead_rows_matches_matching_by_id(tmp_p
         assert np.all(np.diff(grouped.lead_row) >= 0)
         by_group = touch_attribution(engagement.touches, journeys, start=start, grouped=grouped)
         pd.testing.assert_frame_equal(by_group, by_id, check_exact=True)
+    # journeys that do not say where their leads came from: the touches are grouped again
+    unmapped = dataclasses.replace(journeys, source_rows=None)
+    by_unmapped = touch_attribution(engagement.touches, unmapped, start=start, grouped=grouped)
+    pd.testing.assert_frame_equal(by_unmapped, by_id, check_exact=True)
     # a hint that does not fit these touches is not trusted
     wrong = np.roll(rows, 1)
     by_wrong = touch_attribution(engagement.touches, journeys, start=start, lead_rows=wrong)

@@ -182,22 +182,18 @@ def _time_then_channel_order(time: np.ndarray, channel: np.ndarray) -> np.ndarra
     return np.lexsort((channel, time))
 
 
-def group_order(codes: np.ndarray) -> np.ndarray:
-    """The stable permutation that sorts non-negative integer codes: a counting sort.
+def _grouped(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The stable permutation that sorts non-negative integer codes, and the sorted codes.
 
-    pandas' own counting sort (the one behind its ``groupby``) when it is there, else numpy's
-    radix sort, 16 bits at a time. Both take linear time.
+    A counting sort: pandas' own (the one behind its ``groupby``) when it is there, else
+    numpy's radix sort, 16 bits at a time. Both take linear time.
 
     Examples
     --------
-    >>> group_order(np.array([2, 0, 2, 1, 0]))
-    array([1, 4, 3, 0, 2])
+    >>> order, codes = _grouped(np.array([2, 0, 2, 1, 0]))
+    >>> order.tolist(), codes.tolist()
+    ([1, 4, 3, 0, 2], [0, 0, 1, 2, 2])
     """
-    return _grouped(codes)[0]
-
-
-def _grouped(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`group_order` and the codes in that order."""
     codes = np.asarray(codes, dtype=np.intp)
     if codes.size == 0:
         return np.zeros(0, dtype=np.intp), codes
@@ -384,21 +380,15 @@ def _coded_paths(
     lead_converted = np.asarray(lead_converted, dtype=bool) & touched
     if lead_revenue is not None:
         lead_revenue = np.where(lead_converted, lead_revenue, 0.0)
-    all_lead = all_channel = None
-    if ordered or every_path:
-        if ordered:
-            all_lead, all_channel = lead, channel
-        else:
-            _, all_lead, _, all_channel = sorted_by_path(lead, time, channel)
-        won = np.flatnonzero(lead_converted[all_lead])
-        won_lead, won_channel = all_lead[won], all_channel[won]
-        if not every_path:
-            all_lead = all_channel = None
-    else:
+    if ordered:
+        path_lead, path_channel = lead, channel
+    elif every_path:
+        _, path_lead, _, path_channel = sorted_by_path(lead, time, channel)
+    else:  # the rule-based models alone: only the converted leads' touches are sorted
         won = np.flatnonzero(lead_converted[lead])
-        won_lead, won_channel = lead[won], channel[won]
-        order = touch_order(won_lead, time[won], won_channel)
-        won_lead, won_channel = won_lead[order], won_channel[order]
+        _, path_lead, _, path_channel = sorted_by_path(lead[won], time[won], channel[won])
+    won = np.flatnonzero(lead_converted[path_lead])
+    won_lead, won_channel = path_lead[won], path_channel[won]
     index = np.arange(won_lead.size)
     first = np.ones(won_lead.size, dtype=bool)  # first touch of its lead
     np.not_equal(won_lead[1:], won_lead[:-1], out=first[1:])
@@ -413,8 +403,8 @@ def _coded_paths(
             position=position,
             touch_count=counts[won_lead],
         ),
-        lead=all_lead,
-        channel=all_channel,
+        lead=path_lead if every_path else None,
+        channel=path_channel if every_path else None,
     )
 
 

@@ -125,20 +125,20 @@ def journeys_from_leads(
 
     stage_sources = {stages[0]: "created_at"}
     stage_sources |= {s: f"{s}_at" for s in stages[1:]}
+    limit = as_of.to_datetime64()
+
+    def capped(col: str) -> np.ndarray:
+        """A date column with what is after as_of blanked (not yet happened)."""
+        if col not in src:
+            return np.full(len(src), np.datetime64("NaT"), "datetime64[ns]")
+        values = src[col].to_numpy("datetime64[ns]")
+        later = values > limit  # usually none: as_of defaults to the latest date
+        return np.where(later, np.datetime64("NaT"), values) if later.any() else values
+
     # column-major: each stage's dates are one contiguous column of the frame
     dates = np.empty((len(src), len(stages)), dtype="datetime64[ns]", order="F")
-    limit = as_of.to_datetime64()
     for k, stage in enumerate(stages):
-        col = stage_sources[stage]
-        values = (
-            src[col].to_numpy("datetime64[ns]")
-            if col in src
-            else np.full(len(src), np.datetime64("NaT"), "datetime64[ns]")
-        )
-        dates[:, k] = values
-        later = values > limit  # usually none: as_of defaults to the latest date
-        if later.any():
-            dates[later, k] = np.datetime64("NaT")
+        dates[:, k] = capped(stage_sources[stage])
     # a later stage reached implies the earlier ones (validation backfilled; as_of may cut)
     reached = ~np.isnat(dates)
     if (reached[:, 1:] & ~reached[:, :-1]).any():  # a stage set after an empty one: a gap
@@ -146,13 +146,6 @@ def journeys_from_leads(
         reached = ~np.isnat(dates)
     for k, stage in enumerate(stages):
         out[f"{stage}_at"] = dates[:, k]
-
-    def capped(col: str) -> np.ndarray:
-        if col not in src:
-            return np.full(len(src), np.datetime64("NaT"), "datetime64[ns]")
-        values = src[col].to_numpy("datetime64[ns]")
-        later = values > limit
-        return np.where(later, np.datetime64("NaT"), values) if later.any() else values
 
     disqualified = capped("disqualified_at")
     lost = capped("lost_at")

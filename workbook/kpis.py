@@ -895,8 +895,8 @@ class GroupedTouches:
         (``Engagement.leads``); nondecreasing.
     touched_at : ndarray of int64
         The touch's date-time, as nanoseconds since 1970.
-    channel : ndarray of int64
-        Codes into ``channel_names``.
+    channel : ndarray of int
+        Codes into ``channel_names``, in the narrowest integer type that holds them.
     channel_names : ndarray of str
         Sorted.
     """
@@ -1003,7 +1003,8 @@ def touch_attribution(
         not fit these touches) they are matched by id.
     grouped : GroupedTouches, optional
         :func:`group_touches` of these touches against the leads frame the journeys were
-        built from: spares the sort (``lead_rows`` is then not read).
+        built from: spares the sort (``lead_rows`` is then not read). Without the journeys'
+        ``source_rows`` it cannot be mapped, and the touches are grouped again.
 
     Returns
     -------
@@ -1014,15 +1015,12 @@ def touch_attribution(
     """
     if touches is None or len(touches) == 0:
         return None
-    if grouped is None:
+    position = None if grouped is None else _journey_rows(grouped.lead_row, journeys)
+    if grouped is None or position is None:  # grouped here, against the journeys' leads
         grouped = group_touches(
             touches, journeys.leads["lead_id"], _journey_rows(lead_rows, journeys)
         )
-        position = grouped.lead_row if grouped is not None else None
-    else:
-        position = _journey_rows(grouped.lead_row, journeys)
-    if grouped is None or position is None:
-        return None
+        position = grouped.lead_row
     leads = journeys.leads
     won_at = leads[f"{journeys.stages[-1]}_at"].to_numpy("datetime64[ns]")
     exit_at = leads["exit_at"].to_numpy("datetime64[ns]")
