@@ -75,6 +75,25 @@ def test_kpis_json_has_every_key_of_the_contract(tiny_dir, capsys):
     assert [f["from"] for f in data["funnel"]] == ["inquiry", "mql", "sal", "sql", "opportunity"]
 
 
+def test_figure_commands_print_what_a_fully_audited_load_gives(tiny_dir, capsys):
+    # the commands skip the warning-only checks no figure reads; the tiny engagement has a
+    # repeated e-mail and a skipped stage (a warning the health KPIs do read)
+    from workbook.content import build_content_report
+    from workbook.engagement import load_engagement
+    from workbook.kpis import compute_kpis
+    from workbook.plan import build_plan
+
+    full = load_engagement(tiny_dir)
+    assert full.audit.duplicates == {"leads": 1}
+    for command, expected in (
+        ("kpis", compute_kpis(full).to_dict()),
+        ("plan", build_plan(full).to_dict()),
+        ("content", build_content_report(full).to_dict()),
+    ):
+        assert main([command, str(tiny_dir), "--json"]) == 0
+        assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(expected)), command
+
+
 def test_kpis_text_output_reads_as_a_table(tiny_dir, capsys):
     assert main(["kpis", str(tiny_dir)]) == 0
     out = capsys.readouterr().out

@@ -109,6 +109,25 @@ def test_cross_file_warnings_name_the_rows(tmp_path):
     assert audit["ok"] is True
 
 
+def test_a_load_without_the_full_audit_skips_only_the_warnings_no_figure_reads(tmp_path):
+    # L4 repeats L1's e-mail; touch 5 names the unknown asset A9, touch 6 the unknown lead L77
+    touches = TINY_TOUCHES + "L3,2026-03-01,webinar,A9\nL77,2026-01-01,email,A1\n"
+    leads = replace_line(TINY_LEADS, 1, "2026-01-12,2026-01-20", "2026-01-12,2026-01-08")
+    d = write_engagement(tmp_path / "e", {"data/touches.csv": touches, "data/leads.csv": leads})
+    full = load_engagement(d)
+    lean = load_engagement(d, full_audit=False)
+    assert full.audit.complete and not lean.audit.complete
+    skipped = {"duplicate_email", "touch_unknown_asset"}
+    assert {p.code for p in full.audit.warnings} >= skipped
+    assert [p for p in full.audit.warnings if p.code not in skipped] == list(lean.audit.warnings)
+    assert full.audit.duplicates == {"leads": 1} and lean.audit.duplicates == {}
+    assert lean.audit.errors == full.audit.errors and lean.audit.rows == full.audit.rows
+    assert lean.audit.rows["touches"].quarantined == 1  # the unknown lead's touch, either way
+    for name in ("leads", "opportunities", "spend", "content", "touches"):
+        pd.testing.assert_frame_equal(getattr(lean, name), getattr(full, name))
+    np.testing.assert_array_equal(lean.touch_lead_rows, full.touch_lead_rows)
+
+
 # --- the bad-input corpus -------------------------------------------------------------------
 def test_missing_required_column_names_file_and_column(tmp_path):
     leads = TINY_LEADS.replace("source_channel,", "channel_x,", 1)

@@ -124,10 +124,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _load(directory: str):
-    """Load an engagement, telling the user on stderr about quarantined rows."""
+    """Load an engagement, telling the user on stderr about quarantined rows.
+
+    For the commands that print figures, not the audit: the warning-only checks that no
+    figure reads (repeated e-mails, unknown assets) are left to ``workbook validate``.
+    """
     from workbook.engagement import load_engagement
 
-    engagement = load_engagement(directory)
+    engagement = load_engagement(directory, full_audit=False)
     quarantined = engagement.audit.quarantined_count
     if quarantined:
         print(

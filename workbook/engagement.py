@@ -118,7 +118,9 @@ def section_problems(config: EngagementConfig) -> list[Problem]:
     return problems
 
 
-def load_engagement(directory: str | Path, *, as_of: dt.date | str | None = None) -> Engagement:
+def load_engagement(
+    directory: str | Path, *, as_of: dt.date | str | None = None, full_audit: bool = True
+) -> Engagement:
     """Read, parse and validate an engagement folder (CONTRACT section 1).
 
     Parameters
@@ -127,6 +129,10 @@ def load_engagement(directory: str | Path, *, as_of: dt.date | str | None = None
         Folder with ``engagement.yaml`` and ``data/``.
     as_of : date or str, optional
         Overrides the snapshot date of engagement.yaml.
+    full_audit : bool
+        False skips the two costly checks that only warn and that no figure reads (repeated
+        e-mails, touches of unknown assets), for commands that print figures, not the audit:
+        the data and every figure are the same, ``audit.complete`` is False.
 
     Returns
     -------
@@ -181,7 +187,11 @@ def load_engagement(directory: str | Path, *, as_of: dt.date | str | None = None
             except EngagementError as exc:
                 problems.extend(exc.problems)
         validated = validate_tables(
-            raws, config, prior_problems=tuple(problems), background=background
+            raws,
+            config,
+            prior_problems=tuple(problems),
+            background=background,
+            full_audit=full_audit,
         )
     frames = validated.frames
     return Engagement(

@@ -142,12 +142,18 @@ class Audit:
         File stem -> :class:`RowCount`, for every data file read.
     duplicates : dict
         File stem -> number of duplicate records (``leads``: repeated e-mails).
+    complete : bool
+        False when the load skipped the checks that only warn and that no figure reads
+        (``load_engagement(..., full_audit=False)``): repeated e-mails (``duplicates`` is then
+        empty) and touches of unknown assets. Errors, quarantine and row counts are complete
+        either way.
     """
 
     errors: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
     rows: dict[str, RowCount] = field(default_factory=dict)
     duplicates: dict[str, int] = field(default_factory=dict)
+    complete: bool = True
 
     @property
     def ok(self) -> bool:

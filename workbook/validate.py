@@ -359,6 +359,8 @@ def _rows(mask: np.ndarray) -> str:
 
 
 def _sample(series: pd.Series, mask: np.ndarray, n: int = 3) -> str:
+    if not mask.any():  # the usual case: no error to illustrate, no 5M-row selection
+        return ""
     shown = as_text(series[mask]).head(n).tolist()
     return ", ".join(f"'{v}'" for v in shown)
 
@@ -738,10 +740,15 @@ def _count(check: _FileCheck) -> RowCount:
 
 
 def _touch_links(
-    touches: pd.DataFrame, lead_ids: pd.Series, asset_ids: pd.Series
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each touch's position in ``lead_ids`` (-1: unknown lead) and the unknown-asset mask."""
+    touches: pd.DataFrame, lead_ids: pd.Series, asset_ids: pd.Series | None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Each touch's position in ``lead_ids`` (-1: unknown lead) and the unknown-asset mask.
+
+    Without ``asset_ids`` the assets are not checked (the mask is None).
+    """
     lead_position = positions_in(lead_ids, touches["lead_id"])
+    if asset_ids is None:
+        return lead_position, None
     asset = touches["asset_id"]
     no_asset = asset.notna().to_numpy(bool) & ~is_in(asset, asset_ids)
     return lead_position, no_asset
@@ -753,6 +760,7 @@ def validate_tables(
     *,
     prior_problems: tuple[Problem, ...] = (),
     background: ThreadPoolExecutor | None = None,
+    full_audit: bool = True,
 ) -> ValidatedTables:
     """Parse and cross-check every data file of an engagement.
 
@@ -767,6 +775,10 @@ def validate_tables(
     background : ThreadPoolExecutor, optional
         An executor of two threads or more, for the touches and the e-mail check (made here
         when not given).
+    full_audit : bool
+        False skips the two costly checks that only warn and that no figure reads: repeated
+        e-mails and touches of unknown assets (``audit.complete`` is then False). The rows
+        used, the quarantine and the other warnings are the same.
 
     Returns
     -------
@@ -781,8 +793,8 @@ def validate_tables(
     """
     if background is None:
         with ThreadPoolExecutor(2, thread_name_prefix="workbook-validate") as background:
-            return _validate_tables(raws, config, prior_problems, background)
-    return _validate_tables(raws, config, prior_problems, background)
+            return _validate_tables(raws, config, prior_problems, background, full_audit)
+    return _validate_tables(raws, config, prior_problems, background, full_audit)
 
 
 def _parse_when_read(raw: RawTable | Future, file: str, config: EngagementConfig):
@@ -794,6 +806,7 @@ def _validate_tables(
     config: EngagementConfig,
     prior_problems: tuple[Problem, ...],
     background: ThreadPoolExecutor,
+    full_audit: bool,
 ) -> ValidatedTables:
     parsed: dict[str, pd.DataFrame] = {}
     checks: dict[str, _FileCheck] = {}
@@ -819,8 +832,8 @@ def _validate_tables(
                 parsed[file], checks[file] = touches_parse.result()
             else:
                 parsed[file], checks[file] = parse_table(raw, file, config)
-            if file == "leads":  # repeated e-mails need only the parsed leads: start now,
-                # beside the touches' parsing (their quarantine is final once parsed)
+            if file == "leads" and full_audit:  # repeated e-mails need only the parsed leads:
+                # start now, beside the touches' parsing (their quarantine is final once parsed)
                 email_repeats = background.submit(
                     _email_duplicates, parsed[file], ~checks[file].quarantine
                 )
@@ -843,7 +856,10 @@ def _validate_tables(
     lead_ids = parsed["leads"].loc[usable_leads, "lead_id"]
     touch_links = (
         background.submit(
-            _touch_links, parsed["touches"], lead_ids, parsed["content"]["asset_id"].dropna()
+            _touch_links,
+            parsed["touches"],
+            lead_ids,
+            parsed["content"]["asset_id"].dropna() if full_audit else None,
         )
         if "touches" in parsed
         else None
@@ -869,9 +885,11 @@ def _validate_tables(
     parsed["opportunities"] = opps
     leads = link_opportunities(parsed["leads"], opps.loc[~ocheck.quarantine])
     leads = _lead_stage_checks(leads, leads_check, config)
-    assert email_repeats is not None  # the leads were parsed, or this raised above
-    dup_email = email_repeats.result()
-    leads_check.warn("email", dup_email, "duplicate_email")
+    duplicates: dict[str, int] = {}
+    if email_repeats is not None:
+        dup_email = email_repeats.result()
+        leads_check.warn("email", dup_email, "duplicate_email")
+        duplicates["leads"] = int(dup_email.sum())
     parsed["leads"] = leads
 
     spend, scheck = parsed["spend"], checks["spend"]
@@ -917,7 +935,8 @@ def _validate_tables(
         if orphan.any():
             tcheck.warn("lead_id", orphan, "touch_unknown_lead")
             tcheck.quarantine |= orphan
-        tcheck.warn("asset_id", no_asset & ~tcheck.quarantine, "touch_unknown_asset")
+        if no_asset is not None:
+            tcheck.warn("asset_id", no_asset & ~tcheck.quarantine, "touch_unknown_asset")
 
     frames = {
         file: frame.loc[~checks[file].quarantine].reset_index(drop=True)
@@ -947,7 +966,8 @@ def _validate_tables(
         errors=(*(p for c in checks.values() for p in c.errors), *empty_files),
         warnings=tuple(p for c in checks.values() for p in c.warnings),
         rows={file: _count(c) for file, c in checks.items()},
-        duplicates={"leads": int(dup_email.sum())},
+        duplicates=duplicates,
+        complete=full_audit,
     )
     if empty_files:
         raise EngagementError(empty_files, audit=audit)
