@@ -10,14 +10,16 @@ under bench/_data/ once, runs the read and the whole computation once untimed (a
 first run pays for fresh memory pages, both sides alike), then times ``--repeat`` rounds,
 the read and the computation taking turns to go first: (a) ``pd.read_csv`` of every data
 file with pandas' defaults (the same baseline as bench_validate.py); (b) ``load_engagement``
-(read + validate); (c) ``compute_kpis(engagement)``, the journeys and every KPI including
+(read + validate, without the warning-only checks no figure reads, as the command loads);
+(c) ``compute_kpis(engagement)``, the journeys and every KPI including
 multi-touch attribution, called as the CLI calls it (it groups the touches while it builds
 the journeys); and (b + c), what `workbook kpis` does. Prints the best of each step and the
 median over the rounds of (b + c) / (a). With ``--fresh``, also times new processes as a
 user runs them: Python importing pandas and reading the files, against the
 ``workbook kpis DIR --json`` command (which imports more, and tunes its own allocator). Peak memory is the maximum resident set
 size of a fresh child process running (b + c) once (its ``VmHWM``). Ends with the
-1M / 100k scaling of each step's median (10.0 = linear in leads).
+1M / 100k scaling of each step's median (10.0 = linear in leads). The process takes the
+command's memory settings (``workbook.cli``), the read alike.
 """
 
 from __future__ import annotations
@@ -32,9 +34,13 @@ import time
 import warnings
 from pathlib import Path
 
+import workbook.cli  # noqa: F401 - first: the command's memory settings, before numpy loads
+
+# isort: split
 import pandas as pd
 from bench_validate import ensure_data, fresh_processes  # the same engagements and baseline
 
+from workbook.cli import keep_freed_memory
 from workbook.engagement import load_engagement
 from workbook.kpis import compute_kpis
 
@@ -47,7 +53,7 @@ def _read(files: list[Path], times: dict[str, float]) -> None:
 
 def _compute(directory: Path, times: dict[str, float]) -> None:
     started = time.perf_counter()
-    engagement = load_engagement(directory)
+    engagement = load_engagement(directory, full_audit=False)  # as the command loads it
     times["load_engagement"] = time.perf_counter() - started
     started = time.perf_counter()
     compute_kpis(engagement)  # as `workbook kpis` calls it: the journeys are built inside
@@ -76,7 +82,7 @@ def rounds(repeat: int, directory: Path, files: list[Path]) -> list[dict[str, fl
 
 def end_to_end(directory: Path) -> dict:
     """What `workbook kpis DIR --json` computes."""
-    engagement = load_engagement(directory)
+    engagement = load_engagement(directory, full_audit=False)
     return compute_kpis(engagement).to_dict()
 
 
@@ -137,6 +143,7 @@ def main() -> None:
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     warnings.simplefilter("ignore", pd.errors.DtypeWarning)  # pandas guessing mixed columns
+    keep_freed_memory()  # as the command does
     if args.child:
         json.dumps(end_to_end(args.child), allow_nan=False)
         print(peak_rss_gb())

@@ -156,18 +156,29 @@ def test_score_out_writes_every_lead_score_and_json_keeps_the_contract_keys(tmp_
     assert scores["score"].between(0, 1).all()
 
 
-def test_the_command_asks_arrow_for_large_pages_unless_told_otherwise() -> None:
-    # set before pyarrow loads, for the command's process and the kernels it starts
-    script = "import os, workbook.cli; print(os.environ['MIMALLOC_ALLOW_LARGE_OS_PAGES'])"
-    env = {k: v for k, v in os.environ.items() if k != "MIMALLOC_ALLOW_LARGE_OS_PAGES"}
-    default = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True)
-    assert default.stdout.decode().strip() == "1"
-    told = subprocess.run(
-        [sys.executable, "-c", script],
-        env={**env, "MIMALLOC_ALLOW_LARGE_OS_PAGES": "0"},
-        capture_output=True,
+@pytest.mark.parametrize(
+    ("variable", "default"),
+    [("MIMALLOC_ALLOW_LARGE_OS_PAGES", "1"), ("NUMPY_MADVISE_HUGEPAGE", "0")],
+)
+def test_the_command_sets_its_memory_settings_unless_told_otherwise(variable, default) -> None:
+    # set before numpy and pyarrow load, for the command's process and the kernels it starts
+    script = f"import os, workbook.cli; print(os.environ['{variable}'])"
+    env = {k: v for k, v in os.environ.items() if k != variable}
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True)
+    assert result.stdout.decode().strip() == default
+    told = "1" if default == "0" else "0"
+    result = subprocess.run(
+        [sys.executable, "-c", script], env={**env, variable: told}, capture_output=True
     )
-    assert told.stdout.decode().strip() == "0"
+    assert result.stdout.decode().strip() == told
+
+
+def test_numpy_loaded_by_the_command_does_not_ask_for_huge_pages() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    # numpy's switch returns its previous state: off, as numpy read it from the environment
+    script = "import workbook.cli, numpy; print(numpy._core.multiarray._set_madvise_hugepage(True))"
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True)
+    assert result.stdout.decode().strip() == "False", result.stderr.decode()
 
 
 def test_the_command_keeps_freed_memory_on_glibc() -> None:
