@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 import yaml
 
 from workbook.problems import EngagementError, Problem
@@ -152,13 +154,13 @@ def _read_csv(path: Path) -> RawTable:
     encoding = "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
     frame = None
     try:
-        # pyarrow's multithreaded reader is ~10x faster on text columns; it also checks UTF-8
-        frame = _read_csv_with(path, delimiter, encoding, engine="pyarrow")
+        # Arrow's multithreaded reader is ~10x faster on text columns; it checks UTF-8 too
+        frame = _read_csv_arrow(path, delimiter, encoding)
     except Exception:  # noqa: BLE001 - bad UTF-8, ragged rows, quoted newlines: look closer
         encoding = detect_encoding(path)
     if frame is None:
         try:
-            frame = _read_csv_with(path, delimiter, encoding, engine="pyarrow")
+            frame = _read_csv_arrow(path, delimiter, encoding)
         except Exception:  # noqa: BLE001 - the C engine reads more or says why not
             try:
                 frame = _read_csv_with(path, delimiter, encoding, engine="c")
@@ -192,6 +194,41 @@ def _read_xlsx(path: Path, stem: str) -> RawTable:
     frame.columns = [str(c).strip() for c in frame.columns]
     frame = frame.reset_index(drop=True)
     return RawTable(frame, path.name, notes=notes)
+
+
+def is_ascii(path: Path, chunk: int = 1 << 22) -> bool:
+    """Whether every byte of a file is below 128: then it is valid UTF-8, and reads alike in
+    every encoding tried here. Scans 4 MB at a time (about 30 ms for 200 MB).
+    """
+    buffer = bytearray(chunk)
+    with path.open("rb", buffering=0) as fh:
+        while read := fh.readinto(buffer):
+            if not (buffer if read == chunk else buffer[:read]).isascii():
+                return False
+    return True
+
+
+def _read_csv_arrow(path: Path, delimiter: str, encoding: str) -> pd.DataFrame:
+    """Every cell as text (:data:`NA_TEXTS` missing), by Arrow's multithreaded reader.
+
+    What pandas' ``engine="pyarrow"`` gives, less its own passes over the table, and without
+    Arrow's check that each cell is valid UTF-8 when the file is ASCII only (the check takes a
+    third of the reading time; the scan that spares it, a tenth).
+    """
+    table = pa_csv.read_csv(
+        path,
+        read_options=pa_csv.ReadOptions(encoding=encoding),
+        parse_options=pa_csv.ParseOptions(delimiter=delimiter),
+        convert_options=pa_csv.ConvertOptions(
+            check_utf8=not is_ascii(path),
+            default_column_type=pa.large_string(),  # pandas' text dtype holds large strings
+            null_values=list(NA_TEXTS),
+            strings_can_be_null=True,
+        ),
+    )
+    if len(set(table.column_names)) < table.num_columns:  # pandas renames repeats (x, x.1)
+        return _read_csv_with(path, delimiter, encoding, engine="pyarrow")
+    return table.to_pandas()
 
 
 def _read_csv_with(path: Path, delimiter: str, encoding: str, *, engine: str) -> pd.DataFrame:
