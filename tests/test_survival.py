@@ -381,3 +381,11 @@ def test_proportion_interval_rejects_impossible_counts() -> None:
         proportion_interval(5, 4)
     with pytest.raises(ValueError):
         proportion_intervals([5], [4])
+
+
+@given(level=st.floats(min_value=1e-6, max_value=1 - 1e-9))
+@settings(max_examples=200, deadline=None)
+def test_the_interval_quantile_is_scipys_normal_quantile(level: float) -> None:
+    # from the standard library (scipy.special's import costs a fifth of a second)
+    expected = stats.norm.ppf(0.5 + level / 2.0)
+    assert survival._two_sided_z(level) == pytest.approx(expected, rel=1e-14, abs=1e-15)

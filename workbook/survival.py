@@ -20,11 +20,11 @@ scipy.stats.binomtest : the Wilson interval used by :func:`proportion_interval`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 __all__ = [
     "CumulativeIncidence",
@@ -45,9 +45,9 @@ def _readonly(array: np.ndarray) -> np.ndarray:
 def _two_sided_z(confidence_level: float) -> float:
     if not 0.0 < confidence_level < 1.0:
         raise ValueError(f"confidence_level must be in (0, 1), got {confidence_level!r}")
-    # the standard normal quantile (what scipy.stats.norm.ppf computes), without importing
-    # scipy.stats: that import alone takes most of a second, and a KPI run needs no more
-    return float(special.ndtri(0.5 + confidence_level / 2.0))
+    # the standard normal quantile (scipy.stats.norm.ppf's value to within 1e-15), from the
+    # standard library: importing scipy.stats takes most of a second, scipy.special a fifth
+    return NormalDist().inv_cdf(0.5 + confidence_level / 2.0)
 
 
 @dataclass(frozen=True, eq=False)
