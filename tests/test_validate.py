@@ -110,15 +110,37 @@ def test_cross_file_warnings_name_the_rows(tmp_path):
 
 
 def test_a_load_without_the_full_audit_skips_only_the_warnings_no_figure_reads(tmp_path):
-    # L4 repeats L1's e-mail; touch 5 names the unknown asset A9, touch 6 the unknown lead L77
+    # L4 repeats L1's e-mail; touch 5 names the unknown asset A9, touch 6 the unknown lead L77;
+    # O5's lead L99 is unknown; radio has spend but no lead; L1's persona is not in the config
+    # and its channel has no spend
     touches = TINY_TOUCHES + "L3,2026-03-01,webinar,A9\nL77,2026-01-01,email,A1\n"
     leads = replace_line(TINY_LEADS, 1, "2026-01-12,2026-01-20", "2026-01-12,2026-01-08")
-    d = write_engagement(tmp_path / "e", {"data/touches.csv": touches, "data/leads.csv": leads})
+    leads = replace_line(leads, 1, ",economic_buyer,", ",astronaut,")
+    leads = replace_line(leads, 1, ",webinar,", ",trade_show,")  # a channel without spend
+    opps = TINY_OPPS + "O5,L99,ACC5,2026-03-01,,open,1000,marketing,Core\n"
+    spend = TINY_SPEND + "2026-03,radio,700\n"
+    d = write_engagement(
+        tmp_path / "e",
+        {
+            "data/touches.csv": touches,
+            "data/leads.csv": leads,
+            "data/opportunities.csv": opps,
+            "data/spend.csv": spend,
+        },
+    )
     full = load_engagement(d)
     lean = load_engagement(d, full_audit=False)
     assert full.audit.complete and not lean.audit.complete
-    skipped = {"duplicate_email", "touch_unknown_asset"}
+    skipped = {
+        "duplicate_email",
+        "touch_unknown_asset",
+        "opportunity_unknown_lead",
+        "spend_channel_without_leads",
+        "channels_without_spend",
+        "persona_not_in_config",
+    }
     assert {p.code for p in full.audit.warnings} >= skipped
+    assert "skipped_stage" in {p.code for p in lean.audit.warnings}  # the KPIs read it
     assert [p for p in full.audit.warnings if p.code not in skipped] == list(lean.audit.warnings)
     assert full.audit.duplicates == {"leads": 1} and lean.audit.duplicates == {}
     assert lean.audit.errors == full.audit.errors and lean.audit.rows == full.audit.rows

@@ -136,7 +136,7 @@ def _load(directory: str):
     """Load an engagement, telling the user on stderr about quarantined rows.
 
     For the commands that print figures, not the audit: the warning-only checks that no
-    figure reads (repeated e-mails, unknown assets) are left to ``workbook validate``.
+    figure reads (repeated e-mails, unknown assets...) are left to ``workbook validate``.
     """
     from workbook.engagement import load_engagement
 

@@ -130,9 +130,10 @@ def load_engagement(
     as_of : date or str, optional
         Overrides the snapshot date of engagement.yaml.
     full_audit : bool
-        False skips the two costly checks that only warn and that no figure reads (repeated
-        e-mails, touches of unknown assets), for commands that print figures, not the audit:
-        the data and every figure are the same, ``audit.complete`` is False.
+        False skips the checks that only warn, that no figure reads and that scan every lead
+        or touch (repeated e-mails, unknown assets, leads or personas, channels without
+        spend: :func:`workbook.validate.validate_tables`), for commands that print figures,
+        not the audit: the data and every figure are the same, ``audit.complete`` is False.
 
     Returns
     -------

@@ -143,10 +143,10 @@ class Audit:
     duplicates : dict
         File stem -> number of duplicate records (``leads``: repeated e-mails).
     complete : bool
-        False when the load skipped the checks that only warn and that no figure reads
-        (``load_engagement(..., full_audit=False)``): repeated e-mails (``duplicates`` is then
-        empty) and touches of unknown assets. Errors, quarantine and row counts are complete
-        either way.
+        False when the load skipped the checks that only warn, that no figure reads and that
+        scan every lead or touch (``load_engagement(..., full_audit=False)``): repeated
+        e-mails (``duplicates`` is then empty), unknown assets, leads and personas, channels
+        without spend. Errors, quarantine and row counts are complete either way.
     """
 
     errors: tuple[Problem, ...] = ()

@@ -754,6 +754,33 @@ def _touch_links(
     return lead_position, no_asset
 
 
+def _channel_warnings(
+    leads: pd.DataFrame,
+    usable_leads: np.ndarray,
+    leads_check: _FileCheck,
+    spend: pd.DataFrame,
+    spend_check: _FileCheck,
+) -> None:
+    """Spend on channels no lead came from, and lead channels with no spend."""
+    channels = (
+        leads["source_channel"] if usable_leads.all() else leads["source_channel"][usable_leads]
+    )
+    lead_channels = set(pc.unique(_arrow_text(channels)).drop_null().to_pylist())
+    no_leads = (~spend["channel"].isin(lead_channels) & spend["channel"].notna()).to_numpy(bool)
+    spend_check.warn(
+        "channel",
+        no_leads & ~spend_check.quarantine,
+        "spend_channel_without_leads",
+        channels=", ".join(sorted(lead_channels)[:12]),
+    )
+    spend_channels = set(spend["channel"].dropna().tolist())
+    unspent = sorted(lead_channels - spend_channels)
+    if unspent:
+        leads_check.warn(
+            "source_channel", None, "channels_without_spend", channels=", ".join(unspent)
+        )
+
+
 def validate_tables(
     raws: Mapping[str, RawTable | Future],
     config: EngagementConfig,
@@ -776,9 +803,11 @@ def validate_tables(
         An executor of two threads or more, for the touches and the e-mail check (made here
         when not given).
     full_audit : bool
-        False skips the two costly checks that only warn and that no figure reads: repeated
-        e-mails and touches of unknown assets (``audit.complete`` is then False). The rows
-        used, the quarantine and the other warnings are the same.
+        False skips the checks that only warn, that no figure reads, and that scan every
+        lead or touch: repeated e-mails, touches of unknown assets, opportunities of unknown
+        leads, spend channels without leads (and lead channels without spend), personas not
+        in the config (``audit.complete`` is then False). The rows used, the quarantine and
+        the other warnings are the same.
 
     Returns
     -------
@@ -853,7 +882,9 @@ def _validate_tables(
     leads_check = checks["leads"]
     usable_leads = ~leads_check.quarantine
     # the used leads' ids, in the order of the leads frame returned (lead_id is never empty)
-    lead_ids = parsed["leads"].loc[usable_leads, "lead_id"]
+    lead_ids = parsed["leads"]["lead_id"]
+    if not usable_leads.all():  # else no copy of a million ids
+        lead_ids = lead_ids[usable_leads]
     touch_links = (
         background.submit(
             _touch_links,
@@ -876,12 +907,13 @@ def _validate_tables(
     opps.loc[open_closed, "closed_at"] = pd.NaT
     early = (opps["closed_at"] < opps["created_at"]).fillna(False).to_numpy(bool)
     ocheck.warn("closed_at", early, "closed_before_created")
-    unknown_lead = (
-        opps["lead_id"].notna().to_numpy(bool)
-        & ~is_in(opps["lead_id"], lead_ids)
-        & ~ocheck.quarantine
-    )
-    ocheck.warn("lead_id", unknown_lead, "opportunity_unknown_lead")
+    if full_audit:  # a warning that no figure reads, from a scan of every lead id
+        unknown_lead = (
+            opps["lead_id"].notna().to_numpy(bool)
+            & ~is_in(opps["lead_id"], lead_ids)
+            & ~ocheck.quarantine
+        )
+        ocheck.warn("lead_id", unknown_lead, "opportunity_unknown_lead")
     parsed["opportunities"] = opps
     leads = link_opportunities(parsed["leads"], opps.loc[~ocheck.quarantine])
     leads = _lead_stage_checks(leads, leads_check, config)
@@ -892,24 +924,8 @@ def _validate_tables(
         duplicates["leads"] = int(dup_email.sum())
     parsed["leads"] = leads
 
-    spend, scheck = parsed["spend"], checks["spend"]
-    channels = (
-        leads["source_channel"] if usable_leads.all() else leads["source_channel"][usable_leads]
-    )
-    lead_channels = set(pc.unique(_arrow_text(channels)).drop_null().to_pylist())
-    no_leads = (~spend["channel"].isin(lead_channels) & spend["channel"].notna()).to_numpy(bool)
-    scheck.warn(
-        "channel",
-        no_leads & ~scheck.quarantine,
-        "spend_channel_without_leads",
-        channels=", ".join(sorted(lead_channels)[:12]),
-    )
-    spend_channels = set(spend["channel"].dropna().tolist())
-    unspent = sorted(lead_channels - spend_channels)
-    if unspent:
-        leads_check.warn(
-            "source_channel", None, "channels_without_spend", channels=", ".join(unspent)
-        )
+    if full_audit:  # warnings that no figure reads, from a scan of every lead's channel
+        _channel_warnings(leads, usable_leads, leads_check, parsed["spend"], checks["spend"])
 
     content, ccheck = parsed["content"], checks["content"]
     for col, allowed in (("persona", config.personas), ("buying_stage", config.buying_stages)):
@@ -918,15 +934,15 @@ def _validate_tables(
         content[col] = content[col].where(~unknown)
     untagged = (content["persona"].isna() | content["buying_stage"].isna()).to_numpy(bool)
     ccheck.warn(None, untagged & ~ccheck.quarantine, "untagged_asset")
-    unknown_persona = (leads["persona"].notna() & ~leads["persona"].isin(config.personas)).to_numpy(
-        bool
-    )
-    leads_check.warn(
-        "persona",
-        unknown_persona & usable_leads,
-        "persona_not_in_config",
-        allowed=", ".join(config.personas),
-    )
+    if full_audit:  # a warning that no figure reads, from a scan of every lead
+        persona = leads["persona"]
+        unknown_persona = (persona.notna() & ~persona.isin(config.personas)).to_numpy(bool)
+        leads_check.warn(
+            "persona",
+            unknown_persona & usable_leads,
+            "persona_not_in_config",
+            allowed=", ".join(config.personas),
+        )
 
     if touch_links is not None:
         tcheck = checks["touches"]
