@@ -192,3 +192,44 @@ def test_the_command_keeps_freed_memory_on_glibc() -> None:
     assert out.returncode == 0
     on_glibc = platform.libc_ver()[0] == "glibc"
     assert out.stdout.strip() == str(on_glibc)
+
+
+def test_figure_commands_end_at_once_with_their_whole_output(tiny_dir) -> None:
+    # the command skips the interpreter's teardown (exit_now): the output must still be whole
+    result = subprocess.run(
+        [sys.executable, "-m", "workbook", "kpis", str(tiny_dir), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["currency"] == "EUR"
+    assert result.stderr == ""
+
+
+def test_a_reader_that_leaves_early_is_not_an_error(tmp_path) -> None:
+    # `workbook validate DIR --json | head -c 10`: the reader leaves after 10 bytes of an
+    # output larger than the pipe holds (a repeated e-mail on 2,000 leads: 1,000 records)
+    from tests.conftest import TINY_LEADS, write_engagement
+
+    repeats = "".join(
+        f"R{i},2026-01-05,,,,,webinar,marketing,,,,,ann@alpha.example\n" for i in range(2000)
+    )
+    directory = write_engagement(tmp_path / "e", {"data/leads.csv": TINY_LEADS + repeats})
+    command = subprocess.Popen(
+        [sys.executable, "-m", "workbook", "validate", str(directory), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert command.stdout is not None and command.stderr is not None
+    command.stdout.read(10)
+    command.stdout.close()
+    stderr = command.stderr.read().decode()
+    assert command.wait(timeout=60) == 0
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+
+
+def test_exit_now_is_only_for_the_command_not_for_callers(tiny_dir, capsys) -> None:
+    # main(argv) from Python (tests, notebooks) returns; it never ends the caller's process
+    assert main(["validate", str(tiny_dir), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["ok"] is True

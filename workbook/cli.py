@@ -15,6 +15,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 # Memory settings, made before numpy and pyarrow load, so only for the command and the
 # notebook kernels it starts (a user's own setting wins):
@@ -582,6 +583,26 @@ def keep_freed_memory() -> bool:
     )
 
 
+#: Commands whose work is done when they return (no kernels, workers or files to clean up):
+#: the console script ends their process at once (:func:`exit_now`).
+QUICK_EXIT_COMMANDS = frozenset({"validate", "kpis", "plan", "content", "score"})
+
+
+def exit_now(code: int) -> NoReturn:
+    """End the command's process with ``code`` once its output is flushed.
+
+    Skips the interpreter's teardown, which frees every object and buffer one by one: after a
+    million-lead ``workbook kpis`` that took 0.7 s here, while the system takes the process's
+    memory back at once. Only for :data:`QUICK_EXIT_COMMANDS` run as the command.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # the reader left (`| head`), or it was closed
+            pass
+    os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``workbook`` console script."""
     parser = build_parser()
@@ -592,7 +613,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, _on_sigterm)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
-        return func(args)
+        code = func(args)
+        if argv is None and args.command in QUICK_EXIT_COMMANDS:
+            exit_now(code)
+        return code
     except EngagementError as exc:
         print(f"workbook {args.command}: the input has errors:", file=sys.stderr)
         for problem in exc.problems:
