@@ -156,3 +156,26 @@ def test_dense_decimal_ids_take_the_numbered_path_and_read_their_digits():
     sparse = pack_texts([f"{n:08d}" for n in (1, 99_999_999)] * 10)
     assert textkeys._number_table(sparse) is None  # too spread out: hashed instead
     assert textkeys.DecimalLayout.of(pack_texts(["a1", "b2"]).word(0)) is None
+
+
+@given(
+    values=st.lists(st.one_of(st.none(), st.integers(0, 300).map(str)), max_size=400),
+    chunk=st.integers(1, 50),
+)
+@settings(max_examples=150, deadline=None)
+def test_dictionary_codes_number_texts_by_first_appearance_in_any_width(values, chunk):
+    # as read: in chunks; up to 301 distinct texts (narrow codes: int8 or int16)
+    array = pa.chunked_array(
+        [pa.array(values[i : i + chunk], pa.large_string()) for i in range(0, len(values), chunk)],
+        type=pa.large_string(),
+    )
+    first_seen: dict[str, int] = {}
+    expected = [-1 if v is None else first_seen.setdefault(v, len(first_seen)) for v in values]
+    for narrow in (False, True):
+        codes, texts = textkeys.dictionary_codes(array, narrow=narrow)
+        assert codes.tolist() == expected
+        assert texts.tolist() == list(first_seen)
+        if narrow:
+            assert codes.dtype == np.min_scalar_type(-max(len(first_seen), 1))
+        else:
+            assert codes.dtype == np.int64

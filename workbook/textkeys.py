@@ -427,24 +427,34 @@ def repeats(values, *, min_table_rows: int | None = None) -> np.ndarray:
     return _dictionary_repeats(array)
 
 
-def dictionary_codes(values) -> tuple[np.ndarray, np.ndarray]:
+def dictionary_codes(values, *, narrow: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Codes 0..k-1 numbering the distinct texts in order of first appearance, and the texts.
 
     Arrow's dictionary encoding, chunk by chunk as read (its chunks share one numbering): no
-    copy of millions of texts. Missing values get -1.
+    copy of millions of texts. Missing values get -1. The codes are int64, or with ``narrow``
+    the narrowest signed integer type that holds them (one byte a row for a few channels),
+    written chunk by chunk.
 
     Examples
     --------
     >>> codes, texts = dictionary_codes(["b", None, "a", "b"])
     >>> codes.tolist(), texts.tolist()
     ([0, -1, 1, 0], ['b', 'a'])
+    >>> dictionary_codes(["b", None, "a", "b"], narrow=True)[0].dtype
+    dtype('int8')
     """
     encoded = _chunks(pc.dictionary_encode(_text_array(values)))
     if not encoded:
-        return np.zeros(0, np.int64), np.array([], dtype=object)
-    indices = [c.indices if c.null_count == 0 else c.indices.fill_null(-1) for c in encoded]
-    codes = np.concatenate([np.asarray(i) for i in indices], dtype=np.int64, casting="safe")
-    return codes, np.asarray(encoded[-1].dictionary.to_pylist(), dtype=object)
+        return np.zeros(0, np.int8 if narrow else np.int64), np.array([], dtype=object)
+    texts = np.asarray(encoded[-1].dictionary.to_pylist(), dtype=object)
+    dtype = np.min_scalar_type(-max(len(texts), 1)) if narrow else np.dtype(np.int64)  # signed
+    codes = np.empty(sum(len(c) for c in encoded), dtype)
+    row = 0
+    for chunk in encoded:
+        indices = chunk.indices if chunk.null_count == 0 else chunk.indices.fill_null(-1)
+        codes[row : row + len(chunk)] = np.asarray(indices)  # fits: fewer codes than dtype holds
+        row += len(chunk)
+    return codes, texts
 
 
 def _dictionary_repeats(array: pa.Array | pa.ChunkedArray) -> np.ndarray:

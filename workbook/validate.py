@@ -87,11 +87,11 @@ def per_unique(series: pd.Series, func, *, coded: bool = False) -> pd.Series:
     """
     text = _arrow_text(series)
     if coded:
-        codes, texts = textkeys.dictionary_codes(text)
+        codes, texts = textkeys.dictionary_codes(text, narrow=True)
         # distinct texts may clean to the same value, or to None (missing: code -1)
         new_code, distinct = pd.factorize(pd.Series([func(v) for v in texts], dtype=object))
-        if len(new_code):
-            codes = np.where(codes >= 0, new_code[np.maximum(codes, 0)], -1)
+        if not np.array_equal(new_code, np.arange(len(texts))):  # else every code stands
+            codes = np.append(new_code, -1).astype(codes.dtype)[codes]  # code -1 reads -1
         categories = pd.Index(distinct, dtype=TEXT_DTYPE)
         return pd.Series(pd.Categorical.from_codes(codes, categories), index=series.index)
     distinct = pc.unique(text).drop_null().to_pylist()
