@@ -500,6 +500,16 @@ def test_validation_reads_the_same_whether_ids_are_matched_as_words_or_as_texts(
 
 
 # --- the vectorised kernels against plain-Python references ---------------------------------
+def test_with_columns_shares_the_arrays_it_is_given() -> None:
+    # pandas 3 copies an array given to Series() unless told not to: a million-row copy each
+    from workbook.validate import with_columns
+
+    values = np.arange(4)
+    out = with_columns(pd.DataFrame({"a": [1, 2, 3, 4]}), {"b": values})
+    assert np.shares_memory(out["b"].to_numpy(), values)
+    assert out.to_dict("list") == {"a": [1, 2, 3, 4], "b": [0, 1, 2, 3]}
+
+
 ids = st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c", " d", "é", ""])), max_size=30)
 
 

@@ -478,9 +478,9 @@ def _packed_repeats(packed: PackedText) -> np.ndarray | None:
 def _repeated_keys(keys: np.ndarray, valid: np.ndarray, *, keep) -> np.ndarray:
     """pandas' duplicated on 64-bit keys (its integer hash table), missing rows left out."""
     if valid.all():
-        return pd.Series(keys).duplicated(keep=keep).to_numpy()
+        return pd.Series(keys, copy=False).duplicated(keep=keep).to_numpy()
     repeated = np.zeros(len(keys), bool)
-    repeated[valid] = pd.Series(keys[valid]).duplicated(keep=keep).to_numpy()
+    repeated[valid] = pd.Series(keys[valid], copy=False).duplicated(keep=keep).to_numpy()
     return repeated
 
 

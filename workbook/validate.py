@@ -51,7 +51,9 @@ def with_columns(frame: pd.DataFrame, columns: Mapping[str, object]) -> pd.DataF
     """
     merged = {name: frame[name] for name in frame.columns}
     merged |= {
-        name: values if isinstance(values, pd.Series) else pd.Series(values, index=frame.index)
+        name: values
+        if isinstance(values, pd.Series)
+        else pd.Series(values, index=frame.index, copy=False)
         for name, values in columns.items()
     }
     return pd.DataFrame(merged, index=frame.index, copy=False)
@@ -264,7 +266,7 @@ def parse_dates(raw: pd.Series, *, keep_time: bool = False) -> DateParse:
     fast = _iso_timestamps(raw, keep_time=keep_time)
     if fast is not None:  # every value is ISO 8601 (Arrow's C++ parser): no masks needed
         none = np.zeros(n, bool)
-        return DateParse(pd.Series(fast, index=raw.index), none, ~np.isnat(fast), none)
+        return DateParse(pd.Series(fast, index=raw.index, copy=False), none, ~np.isnat(fast), none)
     text = as_text(raw).str.strip()
     text = text.mask(text == "")
     present = text.notna().to_numpy()
@@ -318,7 +320,7 @@ def parse_numbers(raw: pd.Series, *, decimal_comma: bool) -> tuple[pd.Series, np
     if plain is not None:
         values = np.asarray(plain.to_numpy(zero_copy_only=False), dtype="float64")
         if np.isnan(values).sum() == plain.null_count:  # no 'nan' text read as a number
-            return pd.Series(values, index=raw.index), np.zeros(len(raw), bool)
+            return pd.Series(values, index=raw.index, copy=False), np.zeros(len(raw), bool)
     text = as_text(raw).str.replace(r"[\s\u00a0\u202f'€$£]", "", regex=True)
     text = text.mask(text == "")
     present = text.notna().to_numpy()
@@ -543,7 +545,7 @@ def parse_table(
         if rule.non_empty:
             check.error(name, blank, "empty_required", column=name)
         out[name] = col
-    out["source_row"] = pd.Series(np.arange(1, check.n + 1), index=index)
+    out["source_row"] = pd.Series(np.arange(1, check.n + 1), index=index, copy=False)
     frame = pd.DataFrame(out, index=index, copy=False)  # fresh columns: no copies
     for rule in rules:
         if rule.unique:
