@@ -207,6 +207,23 @@ def test_figure_commands_end_at_once_with_their_whole_output(tiny_dir) -> None:
     assert result.stderr == ""
 
 
+def test_the_command_ending_at_once_keeps_exit_1_for_input_with_errors(tmp_path) -> None:
+    # CONTRACT section 2: exit 1 when the input has errors, through exit_now as well
+    from tests.conftest import TINY_LEADS, write_engagement
+
+    leads = TINY_LEADS.replace("L2,2026-01-06,", "L2,not a date,", 1)
+    directory = write_engagement(tmp_path / "e", {"data/leads.csv": leads})
+    result = subprocess.run(
+        [sys.executable, "-m", "workbook", "validate", str(directory), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    audit = json.loads(result.stdout)
+    assert audit["ok"] is False and audit["errors"][0]["row"] == 2
+
+
 def test_a_reader_that_leaves_early_is_not_an_error(tmp_path) -> None:
     # `workbook validate DIR --json | head -c 10`: the reader leaves after 10 bytes of an
     # output larger than the pipe holds (a repeated e-mail on 2,000 leads: 1,000 records)

@@ -176,6 +176,6 @@ def test_dictionary_codes_number_texts_by_first_appearance_in_any_width(values, 
         assert codes.tolist() == expected
         assert texts.tolist() == list(first_seen)
         if narrow:
-            assert codes.dtype == np.min_scalar_type(-max(len(first_seen), 1))
+            assert codes.dtype == textkeys.code_dtype(len(first_seen))
         else:
             assert codes.dtype == np.int64

@@ -427,6 +427,20 @@ def repeats(values, *, min_table_rows: int | None = None) -> np.ndarray:
     return _dictionary_repeats(array)
 
 
+def code_dtype(n_codes: int) -> np.dtype:
+    """The narrowest signed integer for codes -1..n_codes-1: millions of rows read faster.
+
+    Examples
+    --------
+    >>> code_dtype(0), code_dtype(127), code_dtype(128), code_dtype(40_000)
+    (dtype('int8'), dtype('int8'), dtype('int16'), dtype('int32'))
+    """
+    for dtype in (np.int8, np.int16, np.int32):
+        if n_codes <= np.iinfo(dtype).max:
+            return np.dtype(dtype)
+    return np.dtype(np.int64)
+
+
 def dictionary_codes(values, *, narrow: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Codes 0..k-1 numbering the distinct texts in order of first appearance, and the texts.
 
@@ -447,7 +461,7 @@ def dictionary_codes(values, *, narrow: bool = False) -> tuple[np.ndarray, np.nd
     if not encoded:
         return np.zeros(0, np.int8 if narrow else np.int64), np.array([], dtype=object)
     texts = np.asarray(encoded[-1].dictionary.to_pylist(), dtype=object)
-    dtype = np.min_scalar_type(-max(len(texts), 1)) if narrow else np.dtype(np.int64)  # signed
+    dtype = code_dtype(len(texts)) if narrow else np.dtype(np.int64)
     codes = np.empty(sum(len(c) for c in encoded), dtype)
     row = 0
     for chunk in encoded:
