@@ -6,12 +6,14 @@ import csv
 import io
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbook.io import NA_TEXTS, _read_csv_arrow, _read_csv_with, is_ascii, read_table
+from workbook.io import NA_TEXTS, _read_csv_arrow, _read_csv_with, check_utf8, read_table
 
 CELLS = st.one_of(
     st.sampled_from([*NA_TEXTS, " ", "a,b", 'say "hi"', "Besançon", "ÉLAN", "x y", "0012"]),
@@ -44,17 +46,35 @@ def test_arrow_read_equals_pandas_arrow_engine(tmp_path, body, header, delimiter
     pd.testing.assert_frame_equal(ours, pandas)
 
 
-def test_ascii_only_files_skip_the_utf8_check_and_others_keep_it(tmp_path):
-    plain = write_csv(tmp_path / "plain.csv", [["id", "city"], ["1", "Lyon"]])
-    assert is_ascii(plain)
+def test_text_is_checked_as_utf8_after_reading_in_every_chunk(tmp_path):
     accented = tmp_path / "accented.csv"
-    accented.write_bytes("id,city\n1,Besançon\n".encode("cp1252"))
-    assert not is_ascii(accented)
-    assert not is_ascii(accented, chunk=3)  # found in a later chunk too
-    with pytest.raises(Exception, match="(?i)utf-?8"):  # Arrow still checks: not silently read
-        _read_csv_arrow(accented, ",", "utf-8")
-    raw = read_table(accented)
-    assert raw.encoding == "cp1252" and raw.frame.loc[0, "city"] == "Besançon"
+    accented.write_text("id,city\n1,Besançon\n", encoding="utf-8")
+    assert read_table(accented).frame.loc[0, "city"] == "Besançon"  # valid UTF-8: kept
+    # a Windows-1252 byte in a row far down the file (a later chunk of Arrow's reader)
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(b"id,city\n" + b"1,Lyon\n" * 300_000 + "2,Besançon\n".encode("cp1252"))
+    with pytest.raises(UnicodeDecodeError, match="city"):  # not silently read as UTF-8
+        _read_csv_arrow(latin, ",", "utf-8")
+    raw = read_table(latin)
+    assert raw.encoding == "cp1252" and raw.frame["city"].iloc[-1] == "Besançon"
+
+
+def test_check_utf8_reads_bytes_only_of_columns_that_are_not_ascii():
+    table = pa.table(
+        {
+            "ascii": pa.chunked_array([["a", None], ["b"]], pa.large_string()),
+            "accent": pa.array(["é", "", "ü"], pa.string()),
+            "number": pa.array([1, 2, 3]),
+        }
+    )
+    check_utf8(table)  # no error: valid everywhere
+    bad = pa.Array.from_buffers(
+        pa.large_string(),
+        1,
+        [None, pa.py_buffer(np.array([0, 1], np.int64)), pa.py_buffer(b"\xe9")],
+    )
+    with pytest.raises(UnicodeDecodeError, match="bad"):
+        check_utf8(pa.table({"ok": ["x"], "bad": bad}))
 
 
 def test_text_cells_keep_pandas_text_dtype_and_missing_values(tmp_path):

@@ -179,3 +179,35 @@ def test_dictionary_codes_number_texts_by_first_appearance_in_any_width(values, 
             assert codes.dtype == textkeys.code_dtype(len(first_seen))
         else:
             assert codes.dtype == np.int64
+
+
+@given(
+    values=st.lists(TEXTS, min_size=1, max_size=60),
+    chunk=st.integers(1, 20),
+    data=st.data(),
+)
+@settings(max_examples=300, deadline=None)
+def test_take_gives_the_texts_at_any_positions_of_a_column_in_chunks(values, chunk, data):
+    array = pa.chunked_array(
+        [pa.array(values[i : i + chunk], pa.large_string()) for i in range(0, len(values), chunk)],
+        type=pa.large_string(),
+    )
+    rows = st.integers(0, len(values) - 1)
+    wanted = data.draw(
+        st.one_of(
+            st.lists(rows, max_size=80),  # any order, repeats: reordered, or the chunks joined
+            st.lists(rows, max_size=80).map(sorted),  # in order: taken chunk by chunk
+            st.lists(rows, max_size=max(1, len(values) // 8 - 1)),  # few: reordered
+        )
+    )
+    taken = textkeys.take(array, np.array(wanted, dtype=np.int64))
+    assert isinstance(taken, pa.ChunkedArray)
+    assert taken.type == pa.large_string()
+    assert taken.to_pylist() == [values[row] for row in wanted]
+
+
+def test_take_refuses_a_position_outside_the_column():
+    with pytest.raises(IndexError):
+        textkeys.take(["a", "b"], [2])
+    with pytest.raises(IndexError):
+        textkeys.take(pa.chunked_array([["a"], ["b"]]), [-1])

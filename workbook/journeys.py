@@ -24,9 +24,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from workbook import textkeys
 from workbook.engagement import Engagement
-from workbook.validate import backfill_rows
+from workbook.validate import TEXT_DTYPE, backfill_rows
 
 OUTCOMES: tuple[str, ...] = ("open", "advanced", "exited")
 ATTRIBUTES: tuple[str, ...] = (
@@ -217,8 +219,10 @@ def _steps(
     steps = pd.DataFrame(
         {name: np.concatenate(arrays) for name, arrays in parts.items()}, copy=False
     )
-    lead_ids = leads["lead_id"].array.take(steps["lead_index"].to_numpy())  # no text copies
-    steps.insert(1, "lead_id", pd.Series(lead_ids, index=steps.index))
+    # each stage's leads in order: their ids taken chunk by chunk, never joined into one
+    ids = [textkeys.take(leads["lead_id"], idx) for idx in parts["lead_index"]]
+    lead_ids = pa.chunked_array([c for part in ids for c in part.chunks], pa.large_string())
+    steps.insert(1, "lead_id", pd.Series(pd.array(lead_ids, dtype=TEXT_DTYPE), index=steps.index))
     steps.insert(2, "stage", pd.Categorical.from_codes(steps["stage_index"], list(stages)))
     steps.insert(3, "next_stage", pd.Categorical.from_codes(steps["stage_index"] + 1, list(stages)))
     steps["outcome"] = pd.Categorical.from_codes(steps["event"], list(OUTCOMES))

@@ -849,13 +849,12 @@ def channel_levers(
     won = closed.loc[closed["status"].eq("won").to_numpy(bool)]
     position = positions_in(leads["lead_id"], won["lead_id"])
     found = position >= 0
-    channel_of = leads["source_channel"].iloc[position[found]].astype("string")
-    won_channel = pd.Series(None, index=range(len(position)), dtype=object)
-    won_channel[found] = channel_of.to_numpy(object)
-    credited = won_channel.notna().to_numpy(bool)
+    won_channel = np.full(len(position), None, dtype=object)
+    won_channel[found] = textkeys.take(leads["source_channel"], position[found]).to_pylist()
+    credited = pd.notna(won_channel)
     won_frame = pd.DataFrame(
         {
-            "channel": won_channel[credited].astype(str).to_numpy(),
+            "channel": won_channel[credited].astype(str),
             "amount": won["amount"].to_numpy(float)[credited],
         }
     )
@@ -963,10 +962,11 @@ def _lead_rows_of(
         rows = np.asarray(lead_rows, dtype=np.int64)
         probe = np.unique(np.linspace(0, len(touches) - 1, min(len(touches), 1024)).astype(int))
         sample = rows[probe]
-        here = (sample >= 0) & (sample < len(lead_ids))
-        expected = lead_ids.iloc[sample[here]].to_numpy(object)
-        if here.all() and np.array_equal(touches["lead_id"].iloc[probe].to_numpy(object), expected):
-            return rows
+        if np.all((sample >= 0) & (sample < len(lead_ids))):
+            # textkeys.take: iloc would first join the 5M ids' chunks into one
+            expected = textkeys.take(lead_ids, sample).to_pylist()
+            if textkeys.take(touches["lead_id"], probe).to_pylist() == expected:
+                return rows
     return positions_in(lead_ids, touches["lead_id"])
 
 

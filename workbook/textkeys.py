@@ -187,6 +187,68 @@ def text_buffers(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return offsets, data
 
 
+def take(values, positions) -> pa.ChunkedArray:
+    """The texts at ``positions`` (0-based rows; missing texts stay missing), chunk by chunk.
+
+    Arrow's own take on a column in chunks, which pandas' ``iloc`` calls, first joins every
+    chunk into one, copying the whole column: 140 ms to take 1,024 of 5M ids. This takes from
+    each chunk only its own rows.
+
+    Parameters
+    ----------
+    values : Arrow array or chunked array, Series or list of str
+    positions : array of int
+        Rows to take, in any order, repeats allowed.
+
+    Returns
+    -------
+    pyarrow.ChunkedArray
+        One text per position, in the order of ``positions`` (a chunk of the result per
+        chunk of ``values`` when the positions go through them in order: nothing is joined).
+
+    Raises
+    ------
+    IndexError
+        When a position is negative or beyond the last row.
+
+    Examples
+    --------
+    >>> chunked = pa.chunked_array([["a", "b"], [None, "d"]])
+    >>> take(chunked, [3, 0, 2, 3]).to_pylist()
+    ['d', 'a', None, 'd']
+    """
+    array = _text_array(values)
+    positions = np.asarray(positions, dtype=np.int64)
+    if len(positions) and (positions.min() < 0 or positions.max() >= len(array)):
+        raise IndexError(f"positions must lie in [0, {len(array)})")
+    chunks = _chunks(array)
+    if len(chunks) == 1:
+        return pa.chunked_array([chunks[0].take(positions)], array.type)
+    starts = np.cumsum([0] + [len(chunk) for chunk in chunks])
+    chunk_of = (np.searchsorted(starts, positions, side="right") - 1).astype(
+        code_dtype(len(chunks))
+    )
+    if not np.all(chunk_of[1:] >= chunk_of[:-1]):  # out of order
+        if 8 * len(positions) > len(array):  # joining the chunks costs less than reordering
+            return pa.chunked_array(array).take(positions)
+        order = np.argsort(chunk_of, kind="stable")  # a radix sort of small integers
+        positions, chunk_of = positions[order], chunk_of[order]
+    else:
+        order = None
+    bounds = np.searchsorted(chunk_of, np.arange(len(chunks) + 1))
+    parts = [
+        chunks[c].take(positions[bounds[c] : bounds[c + 1]] - starts[c])
+        for c in range(len(chunks))
+        if bounds[c] < bounds[c + 1]
+    ]
+    if order is None:
+        return pa.chunked_array(parts, array.type)
+    taken = pa.concat_arrays(parts)
+    back = np.empty_like(order)
+    back[order] = np.arange(len(order))
+    return pa.chunked_array([taken.take(back)], array.type)
+
+
 def byte_flags(values, table: np.ndarray) -> int:
     """The bitwise OR of ``table[b]`` over every byte ``b`` of every text.
 
