@@ -196,8 +196,9 @@ def test_take_gives_the_texts_at_any_positions_of_a_column_in_chunks(values, chu
     wanted = data.draw(
         st.one_of(
             st.lists(rows, max_size=80),  # any order, repeats: reordered, or the chunks joined
-            st.lists(rows, max_size=80).map(sorted),  # in order: taken chunk by chunk
-            st.lists(rows, max_size=max(1, len(values) // 8 - 1)),  # few: reordered
+            st.sets(rows).map(sorted),  # each once, in order: filtered chunk by chunk
+            st.lists(rows, max_size=80).map(sorted),  # in order, with repeats
+            st.lists(rows, max_size=max(1, len(values) // 8 - 1)),  # few: by chunk, reordered
         )
     )
     taken = textkeys.take(array, np.array(wanted, dtype=np.int64))

@@ -191,8 +191,9 @@ def take(values, positions) -> pa.ChunkedArray:
     """The texts at ``positions`` (0-based rows; missing texts stay missing), chunk by chunk.
 
     Arrow's own take on a column in chunks, which pandas' ``iloc`` calls, first joins every
-    chunk into one, copying the whole column: 140 ms to take 1,024 of 5M ids. This takes from
-    each chunk only its own rows.
+    chunk into one, copying the whole column into fresh memory: 140 ms to take 1,024 of 5M
+    ids. This filters each chunk when the positions are in order, and otherwise takes from each
+    chunk its own rows; only many rows out of order are taken from the joined chunks.
 
     Parameters
     ----------
@@ -203,8 +204,7 @@ def take(values, positions) -> pa.ChunkedArray:
     Returns
     -------
     pyarrow.ChunkedArray
-        One text per position, in the order of ``positions`` (a chunk of the result per
-        chunk of ``values`` when the positions go through them in order: nothing is joined).
+        One text per position, in the order of ``positions``.
 
     Raises
     ------
@@ -224,17 +224,19 @@ def take(values, positions) -> pa.ChunkedArray:
     chunks = _chunks(array)
     if len(chunks) == 1:
         return pa.chunked_array([chunks[0].take(positions)], array.type)
+    if np.all(positions[1:] > positions[:-1]):  # each once, in order: a filter, by chunk
+        keep = np.zeros(len(array), dtype=bool)
+        keep[positions] = True
+        return pa.chunked_array(array).filter(pa.array(keep))
+    if 8 * len(positions) > len(array):  # many: joining the chunks costs the least
+        return pa.chunked_array(array).take(positions)
     starts = np.cumsum([0] + [len(chunk) for chunk in chunks])
-    chunk_of = (np.searchsorted(starts, positions, side="right") - 1).astype(
-        code_dtype(len(chunks))
-    )
-    if not np.all(chunk_of[1:] >= chunk_of[:-1]):  # out of order
-        if 8 * len(positions) > len(array):  # joining the chunks costs less than reordering
-            return pa.chunked_array(array).take(positions)
+    chunk_of = np.searchsorted(starts, positions, side="right") - 1
+    chunk_of = chunk_of.astype(code_dtype(len(chunks)))
+    order = None
+    if not np.all(chunk_of[1:] >= chunk_of[:-1]):  # out of order: grouped by chunk first
         order = np.argsort(chunk_of, kind="stable")  # a radix sort of small integers
         positions, chunk_of = positions[order], chunk_of[order]
-    else:
-        order = None
     bounds = np.searchsorted(chunk_of, np.arange(len(chunks) + 1))
     parts = [
         chunks[c].take(positions[bounds[c] : bounds[c + 1]] - starts[c])
