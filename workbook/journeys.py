@@ -151,10 +151,12 @@ def journeys_from_leads(
 
     disqualified = capped("disqualified_at")
     lost = capped("lost_at")
-    last_index = np.where(
-        reached.any(axis=1), reached.shape[1] - 1 - np.argmax(reached[:, ::-1], axis=1), 0
-    )
-    last_date = dates[np.arange(len(src)), last_index]
+    # the stages reached are a prefix of the ladder (no gaps, above): the last is their count
+    # less one, found column by column (the dates are column-major)
+    last_index = np.maximum(reached.sum(axis=1) - 1, 0)
+    last_date = dates[:, 0].copy()
+    for k in range(1, len(stages)):
+        np.copyto(last_date, dates[:, k], where=reached[:, k])
     opp_k = stages.index("opportunity")
     in_opportunity = last_index >= opp_k
     exit_source = np.where(in_opportunity, lost, disqualified)

@@ -225,6 +225,8 @@ def take(values, positions) -> pa.ChunkedArray:
     if len(chunks) == 1:
         return pa.chunked_array([chunks[0].take(positions)], array.type)
     if np.all(positions[1:] > positions[:-1]):  # each once, in order: a filter, by chunk
+        if len(positions) == len(array):  # every row: the column itself
+            return pa.chunked_array(array)
         keep = np.zeros(len(array), dtype=bool)
         keep[positions] = True
         return pa.chunked_array(array).filter(pa.array(keep))
