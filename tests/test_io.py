@@ -83,3 +83,23 @@ def test_text_cells_keep_pandas_text_dtype_and_missing_values(tmp_path):
     assert frame["id"].tolist() == ["007", "8"]  # leading zeros kept: read as text
     assert frame["amount"].isna().all()
     assert all(str(dtype) == "str" for dtype in frame.dtypes)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "what"),
+    [
+        ("a: 1\nb: [1, 2\nc: 3\n", 3, "did not find expected ',' or ']'"),
+        ("a: 1\n  b: 2\n", 2, "mapping values are not allowed"),
+    ],
+)
+def test_a_yaml_syntax_error_names_its_line_and_what_is_wrong(tmp_path, text, line, what):
+    from workbook.io import read_yaml
+    from workbook.problems import EngagementError
+
+    path = tmp_path / "engagement.yaml"
+    path.write_text(text)
+    with pytest.raises(EngagementError) as caught:
+        read_yaml(path)
+    (problem,) = caught.value.problems
+    assert problem.file == "engagement.yaml" and problem.rows == (line,)
+    assert what in problem.message and "check indentation" in problem.message

@@ -687,3 +687,57 @@ def test_validated_touches_keep_their_channels_as_codes(tiny_dir) -> None:
     touches = load_engagement(tiny_dir).touches
     assert isinstance(touches["channel"].dtype, pd.CategoricalDtype)
     assert touches["channel"].notna().all()
+
+
+@given(
+    opportunities=st.lists(
+        st.tuples(
+            st.sampled_from(["L1", "L2", "L3", None]),  # the lead (None: not linked)
+            st.integers(0, 5),  # created, days after 2026-01-01 (ties on purpose)
+            st.sampled_from(["won", "lost", "open"]),
+            st.one_of(st.none(), st.integers(5, 9)),  # closed, days
+            st.sampled_from([100.0, 250.5, 0.0]),
+        ),
+        max_size=12,
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_linked_opportunities_give_each_lead_its_stages_like_a_plain_reading(opportunities):
+    from workbook.validate import link_opportunities
+
+    day = pd.Timestamp("2026-01-01")
+    opps = pd.DataFrame(
+        {
+            "opportunity_id": pd.array([f"O{i}" for i in range(len(opportunities))], "str"),
+            "lead_id": pd.array([o[0] for o in opportunities], "str"),
+            "created_at": pd.to_datetime([day + pd.Timedelta(days=o[1]) for o in opportunities]),
+            "status": pd.array([o[2] for o in opportunities], "str"),
+            "closed_at": pd.to_datetime(
+                [None if o[3] is None else day + pd.Timedelta(days=o[3]) for o in opportunities]
+            ),
+            "amount": [o[4] for o in opportunities],
+        }
+    ).astype({"created_at": "datetime64[ns]", "closed_at": "datetime64[ns]"})
+    leads = pd.DataFrame({"lead_id": pd.array(["L2", "L4", "L1", "L2"], "str")})  # L2 twice
+    linked = link_opportunities(leads, opps)
+    for row, lead in enumerate(leads["lead_id"]):
+        mine = [(i, o) for i, o in enumerate(opportunities) if o[0] == lead]
+        if not mine:
+            assert pd.isna(linked.loc[row, "opportunity_at"]) and pd.isna(linked.loc[row, "won_at"])
+            assert pd.isna(linked.loc[row, "lost_at"]) and linked.loc[row, "won_amount"] == 0
+            assert pd.isna(linked.loc[row, "opportunity_id"])
+            continue
+        created = [day + pd.Timedelta(days=o[1]) for _, o in mine]
+        assert linked.loc[row, "opportunity_at"] == min(created)
+        won = [day + pd.Timedelta(days=o[3]) for _, o in mine if o[2] == "won" and o[3] is not None]
+        assert linked.loc[row, "won_at"] == min(won) if won else pd.isna(linked.loc[row, "won_at"])
+        lost = [
+            day + pd.Timedelta(days=o[3]) for _, o in mine if o[2] == "lost" and o[3] is not None
+        ]
+        if lost and all(o[2] == "lost" for _, o in mine):
+            assert linked.loc[row, "lost_at"] == max(lost)
+        else:
+            assert pd.isna(linked.loc[row, "lost_at"])
+        assert linked.loc[row, "won_amount"] == sum(o[4] for _, o in mine if o[2] == "won")
+        first = min(mine, key=lambda io: (io[1][1], io[0]))[0]  # earliest created, then first
+        assert linked.loc[row, "opportunity_id"] == f"O{first}"

@@ -87,23 +87,36 @@ def per_unique(series: pd.Series, func, *, coded: bool = False) -> pd.Series:
     ``func`` maps a str to a str or None; missing values stay missing. With ``coded`` the
     result is a Categorical of the distinct results (as :class:`pandas.Categorical`).
     """
-    text = _arrow_text(series)
     if coded:
-        codes, texts = textkeys.dictionary_codes(text, narrow=True)
+        codes, texts = textkeys.dictionary_codes(_arrow_text(series), narrow=True)
         # distinct texts may clean to the same value, or to None (missing: code -1)
         new_code, distinct = pd.factorize(pd.Series([func(v) for v in texts], dtype=object))
         if not np.array_equal(new_code, np.arange(len(texts))):  # else every code stands
             codes = np.append(new_code, -1).astype(codes.dtype)[codes]  # code -1 reads -1
         categories = pd.Index(distinct, dtype=TEXT_DTYPE)
         return pd.Series(pd.Categorical.from_codes(codes, categories), index=series.index)
+    return per_distinct(series, func)[0]
+
+
+def per_distinct(series: pd.Series, func) -> tuple[pd.Series, set]:
+    """:func:`per_unique` (not coded), and the set of the values it gives (None: missing).
+
+    Examples
+    --------
+    >>> out, values = per_distinct(pd.Series(["A", None, "b "]), lambda v: v.strip().lower())
+    >>> out.tolist(), sorted(values, key=str)
+    (['a', nan, 'b'], [None, 'a', 'b'])
+    """
+    text = _arrow_text(series)
     distinct = pc.unique(text).drop_null().to_pylist()
     cleaned = {value: func(value) for value in distinct}
+    values = set(cleaned.values()) | ({None} if text.null_count else set())
     if all(cleaned[value] == value for value in distinct):  # already clean (the usual case)
-        return as_text(series)
+        return as_text(series), values
     codes, texts = textkeys.dictionary_codes(text)
     mapped = pa.array([cleaned[value] for value in texts], type=pa.string())
     out = pc.take(mapped, pa.array(codes, mask=codes < 0))
-    return pd.Series(pd.array(out, dtype=TEXT_DTYPE), index=series.index)
+    return pd.Series(pd.array(out, dtype=TEXT_DTYPE), index=series.index), values
 
 
 def _arrow_text(series: pd.Series) -> pa.Array | pa.ChunkedArray:
@@ -525,16 +538,24 @@ def parse_table(
                         return text.lower() or None
                     return normalise_key(text) if col in KEY_COLUMNS else (text or None)
 
-                col = per_unique(raw_col, clean, coded=rule.coded)
+                if rule.coded:
+                    col, values = per_unique(raw_col, clean, coded=True), None
+                else:
+                    col, values = per_distinct(raw_col, clean)
             else:
                 col = trimmed_text(raw_col)
                 if name in value_maps:
                     col = per_unique(col, lambda v, m=value_maps[name]: m.get(str(v).lower(), v))
-            blank = col.isna().to_numpy()
+            blank = col.isna().to_numpy() if rule.non_empty else None
             if rule.kind == "category":
                 if rule.default is not None:
                     col = col.fillna(rule.default)
-                bad = (col.notna() & ~col.isin(rule.allowed or ())).to_numpy(bool)
+                    if values is not None and None in values:
+                        values = (values - {None}) | {rule.default}
+                if values is not None and values <= {None, *(rule.allowed or ())}:
+                    bad = np.zeros(check.n, dtype=bool)  # every distinct value is allowed
+                else:
+                    bad = (col.notna() & ~col.isin(rule.allowed or ())).to_numpy(bool)
                 check.error(
                     name,
                     bad,
@@ -641,40 +662,54 @@ def link_opportunities(leads: pd.DataFrame, opportunities: pd.DataFrame) -> pd.D
     opportunity was lost; ``won_amount`` the sum of won amounts; ``opportunity_id`` the first.
     """
     linked = opportunities.loc[opportunities["lead_id"].notna()]
-    won = linked["status"].eq("won")
-    per_lead = pd.DataFrame(
-        {
-            "lead_id": linked["lead_id"],
-            "created_at": linked["created_at"],
-            "won_at": linked["closed_at"].where(won),
-            "lost_at": linked["closed_at"].where(linked["status"].eq("lost")),
-            "not_lost": ~linked["status"].eq("lost"),
-            "won_amount": linked["amount"].where(won, 0.0),
-            "opportunity_id": linked["opportunity_id"],
-        }
+    # each linked opportunity's lead (numbered by first appearance): numpy sums by lead
+    group, lead_ids = pd.factorize(linked["lead_id"])
+    n_leads = len(lead_ids)
+    status = linked["status"]
+    won = status.eq("won").to_numpy(bool)
+    lost = status.eq("lost").to_numpy(bool)
+    created = linked["created_at"].to_numpy("datetime64[ns]").view(np.int64)
+    closed = linked["closed_at"].to_numpy("datetime64[ns]").view(np.int64)
+    nat, last = np.iinfo(np.int64).min, np.iinfo(np.int64).max  # NaT reads as the least
+    dated = closed != nat
+
+    def earliest(values: np.ndarray) -> np.ndarray:  # by lead; NaT where none
+        out = np.full(n_leads, last)
+        np.minimum.at(out, group, values)
+        return np.where(out == last, nat, out).view("datetime64[ns]")
+
+    aggregated: dict[str, np.ndarray] = {
+        "opportunity_at": earliest(np.where(created != nat, created, last)),
+        "won_at": earliest(np.where(won & dated, closed, last)),
+    }
+    lost_at = np.full(n_leads, nat)
+    np.maximum.at(lost_at, group, np.where(lost & dated, closed, nat))
+    any_not_lost = np.zeros(n_leads, dtype=bool)
+    np.logical_or.at(any_not_lost, group, ~lost)
+    aggregated["lost_at"] = np.where(any_not_lost, nat, lost_at).view("datetime64[ns]")
+    amount = linked["amount"].to_numpy(float)
+    aggregated["won_amount"] = np.bincount(
+        group, weights=np.where(won & ~np.isnan(amount), amount, 0.0), minlength=n_leads
     )
-    per_lead = per_lead.sort_values("created_at", kind="stable")
-    agg = per_lead.groupby("lead_id", sort=False).agg(
-        opportunity_at=("created_at", "min"),
-        won_at=("won_at", "min"),
-        lost_at=("lost_at", "max"),
-        any_not_lost=("not_lost", "any"),
-        won_amount=("won_amount", "sum"),
-        opportunity_id=("opportunity_id", "first"),
-    )
-    agg["lost_at"] = agg["lost_at"].where(~agg["any_not_lost"])
+    # the first opportunity of each lead: the earliest created, then the first in the file
+    by_creation = np.argsort(np.where(created != nat, created, last), kind="stable")
+    first = np.full(n_leads, len(group))
+    np.minimum.at(first, group[by_creation], np.arange(len(group)))
+    first_ids = textkeys.take(_arrow_text(linked["opportunity_id"]), by_creation[first])
     # a left join on lead_id, hashing the few linked ids and probing the many leads
-    position = positions_in(agg.index.to_series(), leads["lead_id"])
+    position = positions_in(pd.Series(lead_ids), leads["lead_id"])
     linked_row = position >= 0
+    rows = np.flatnonzero(linked_row)
+    of_row = position[rows]
     columns: dict[str, object] = {}
     for col in ("opportunity_at", "won_at", "lost_at"):
         values = np.full(len(leads), np.datetime64("NaT"), "datetime64[ns]")
-        values[linked_row] = agg[col].to_numpy("datetime64[ns]")[position[linked_row]]
+        values[rows] = aggregated[col][of_row]
         columns[col] = values
     amount = np.zeros(len(leads))
-    amount[linked_row] = agg["won_amount"].to_numpy("float64")[position[linked_row]]
+    amount[rows] = aggregated["won_amount"][of_row]
     columns["won_amount"] = amount
-    ids = pc.take(pa.array(as_text(agg["opportunity_id"])), pa.array(position, mask=~linked_row))
+    ids = pc.take(first_ids, pa.array(position, mask=~linked_row))
     columns["opportunity_id"] = pd.Series(pd.array(ids, dtype=TEXT_DTYPE), index=leads.index)
     return with_columns(leads, columns)
 
