@@ -514,13 +514,15 @@ def source_win_curves(
         return curves
     # every lead's outcome once; each source's curve reads its leads' rows, in the same order
     outcomes = journey_outcomes(journeys, from_stage, journeys.stages[-1])
-    codes, texts = textkeys.dictionary_codes(as_text(journeys.leads["sourced_by"]))
+    # the sources of these leads only (taken in order: journey_outcomes keeps the leads')
+    sources = textkeys.take(as_text(journeys.leads["sourced_by"]), outcomes["lead_index"])
+    codes, texts = textkeys.dictionary_codes(sources)
     names = list(texts) if "marketing" in texts else [*texts, "marketing"]
-    group = np.where(codes >= 0, codes, names.index("marketing"))  # missing: marketing
-    lead_group = group[outcomes["lead_index"].to_numpy()]
+    lead_group = np.where(codes >= 0, codes, names.index("marketing"))  # missing: marketing
     durations = outcomes["duration_days"].to_numpy(float)
     events = outcomes["event"].to_numpy()
-    for name in _ordered_sources([names[k] for k in np.unique(group)]):
+    present = np.flatnonzero(np.bincount(lead_group, minlength=len(names)))
+    for name in _ordered_sources([names[k] for k in present]):
         rows = lead_group == names.index(name)
         if rows.any():
             curves[name] = cumulative_incidence(
