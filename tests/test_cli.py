@@ -53,13 +53,15 @@ def test_new_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
     assert (tmp_path / "x.txt").read_text() == "keep me"
 
 
-def test_console_script_prints_json_only_on_stdout(tiny_dir):
-    result = subprocess.run(
-        [sys.executable, "-m", "workbook", "validate", str(tiny_dir), "--json"],
-        capture_output=True,
-        text=True,
-        check=False,
+def run_command(*args: str) -> subprocess.CompletedProcess:
+    """``workbook ARGS`` in a new process, as a user runs it (stdout and stderr as text)."""
+    return subprocess.run(
+        [sys.executable, "-m", "workbook", *args], capture_output=True, text=True, check=False
     )
+
+
+def test_console_script_prints_json_only_on_stdout(tiny_dir):
+    result = run_command("validate", str(tiny_dir), "--json")
     assert result.returncode == 0
     assert json.loads(result.stdout)["ok"] is True
 
@@ -196,12 +198,7 @@ def test_the_command_keeps_freed_memory_on_glibc() -> None:
 
 def test_figure_commands_end_at_once_with_their_whole_output(tiny_dir) -> None:
     # the command skips the interpreter's teardown (exit_now): the output must still be whole
-    result = subprocess.run(
-        [sys.executable, "-m", "workbook", "kpis", str(tiny_dir), "--json"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_command("kpis", str(tiny_dir), "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["currency"] == "EUR"
     assert result.stderr == ""
@@ -213,12 +210,7 @@ def test_the_command_ending_at_once_keeps_exit_1_for_input_with_errors(tmp_path)
 
     leads = TINY_LEADS.replace("L2,2026-01-06,", "L2,not a date,", 1)
     directory = write_engagement(tmp_path / "e", {"data/leads.csv": leads})
-    result = subprocess.run(
-        [sys.executable, "-m", "workbook", "validate", str(directory), "--json"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_command("validate", str(directory), "--json")
     assert result.returncode == 1, result.stderr
     audit = json.loads(result.stdout)
     assert audit["ok"] is False and audit["errors"][0]["row"] == 2
