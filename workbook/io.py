@@ -35,6 +35,31 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: CSV files larger than this are read by Arrow's threads; smaller ones by the caller's,
 #: which need not wait behind the blocks of a large file another thread is reading.
 THREADED_READ_BYTES = 16 << 20
+#: Bounds of the blocks Arrow reads a CSV file in. Each block becomes one chunk of every
+#: column, and every later pass over a column pays a little per chunk: 1 MB blocks (Arrow's
+#: default) cut the touches of a million leads into 193 chunks.
+READ_BLOCK_BYTES = (1 << 20, 64 << 20)
+#: Blocks per thread a file is cut into, enough for Arrow's threads to share the work.
+READ_BLOCKS_PER_THREAD = 4
+
+
+def read_block_bytes(file_bytes: int, threads: int | None = None) -> int:
+    """The block size to read a CSV file of ``file_bytes`` in (:data:`READ_BLOCK_BYTES`).
+
+    Large enough to keep a column's chunks few; small enough to give each of ``threads``
+    (Arrow's, :func:`pyarrow.cpu_count`, when not given) :data:`READ_BLOCKS_PER_THREAD`
+    blocks to read.
+
+    Examples
+    --------
+    >>> read_block_bytes(200 << 20, threads=2) >> 20
+    25
+    >>> read_block_bytes(200 << 20, threads=64) >> 20, read_block_bytes(10 << 30, threads=2) >> 20
+    (1, 64)
+    """
+    threads = threads or pa.cpu_count()
+    low, high = READ_BLOCK_BYTES
+    return max(low, min(high, file_bytes // (threads * READ_BLOCKS_PER_THREAD)))
 
 
 @dataclass(frozen=True)
@@ -232,11 +257,14 @@ def _read_csv_arrow(path: Path, delimiter: str, encoding: str) -> pd.DataFrame:
     What pandas' ``engine="pyarrow"`` gives, less its own passes over the table. The text of
     a UTF-8 file is checked after reading (:func:`check_utf8`), not cell by cell.
     """
+    size = path.stat().st_size
     table = pa_csv.read_csv(
         path,
-        # a small file is read on this thread: Arrow's threads may be busy with a large one
         read_options=pa_csv.ReadOptions(
-            encoding=encoding, use_threads=path.stat().st_size > THREADED_READ_BYTES
+            encoding=encoding,
+            # a small file is read on this thread: Arrow's threads may be busy with a large one
+            use_threads=size > THREADED_READ_BYTES,
+            block_size=read_block_bytes(size),
         ),
         parse_options=pa_csv.ParseOptions(delimiter=delimiter),
         convert_options=pa_csv.ConvertOptions(
