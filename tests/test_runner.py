@@ -24,6 +24,7 @@ from workbook.runner import (
     UnknownParameterError,
     execute_notebook,
     find_phase_notebooks,
+    remove_abandoned_staging,
     run_engagement,
     slugify,
 )
@@ -258,6 +259,9 @@ def test_successful_run_publishes_reports_and_leaves_no_temporary_folder(tmp_pat
     (report_dir / "failed").mkdir(parents=True)
     (report_dir / "failed" / "error.txt").write_text("old failure", encoding="utf-8")
     (report_dir / "02_final_strategy.html").write_text("earlier final", encoding="utf-8")
+    abandoned = out_dir / ".acme-industrial.run-killed"  # what a SIGKILLed run leaves
+    (abandoned / "executed").mkdir(parents=True)
+    _age(abandoned)
 
     result = run_engagement(
         tmp_path / "engagement",
@@ -423,3 +427,75 @@ def test_slugify_result_is_a_safe_single_folder_name(name):
     base = Path("/srv/reports")
     assert (base / slug).resolve().parent == base.resolve()
     assert slugify(slug) == slug
+
+
+# --- hidden folders of killed runs ---------------------------------------------------------
+
+
+def _age(folder: Path, seconds: float = 3600) -> None:
+    import os
+    import time
+
+    old = time.time() - seconds
+    os.utime(folder, (old, old))
+
+
+def test_only_unlocked_old_hidden_folders_of_the_client_are_removed(tmp_path):
+    import os
+
+    made = {}
+    for name in (
+        ".acme.run-dead",  # old, unlocked: a killed run
+        ".acme.failed-dead",  # old, unlocked: a killed record_failure
+        ".acme.run-live",  # old, locked: a long run in progress
+        ".acme.run-young",  # unlocked but just made: its run may not have locked it yet
+        ".beta.run-dead",  # another client's
+        "acme",  # the published reports
+    ):
+        made[name] = tmp_path / name
+        made[name].mkdir()
+        if name != ".acme.run-young":
+            _age(made[name])
+    lock = runner._lock_staging(made[".acme.run-live"])
+    try:
+        removed = remove_abandoned_staging(tmp_path, "acme")
+    finally:
+        os.close(lock)
+    assert sorted(p.name for p in removed) == [".acme.failed-dead", ".acme.run-dead"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".acme.run-live",
+        ".acme.run-young",
+        ".beta.run-dead",
+        "acme",
+    ]
+
+
+def test_the_folder_of_a_killed_run_is_removed_once_its_process_is_gone(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    folder = tmp_path / ".acme.run-x"
+    folder.mkdir()
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from workbook import runner; "
+            "runner._lock_staging(Path(sys.argv[1])); print('locked', flush=True); time.sleep(60)",
+            str(folder),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline().strip() == "locked"
+        _age(folder)
+        assert remove_abandoned_staging(tmp_path, "acme") == []  # its run is alive
+        child.send_signal(signal.SIGKILL)  # no clean-up code runs
+        child.wait(timeout=30)
+    finally:
+        child.kill()
+        child.stdout.close()
+    assert remove_abandoned_staging(tmp_path, "acme") == [folder]
+    assert not folder.exists()

@@ -36,6 +36,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import IO, Any
 
+try:  # POSIX: a run locks its hidden folder, so the next run knows when it was killed
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: hidden folders of killed runs stay
+    fcntl = None
+
 import nbformat
 import papermill
 from jupyter_client.kernelspec import NoSuchKernel
@@ -761,7 +766,9 @@ def run_engagement(
 
     report_dir = out_dir / client_slug
     out_dir.mkdir(parents=True, exist_ok=True)
+    remove_abandoned_staging(out_dir, client_slug)
     staging = Path(tempfile.mkdtemp(prefix=f".{client_slug}.run-", dir=out_dir))
+    staging_lock = _lock_staging(staging)
     execute_seconds: dict[str, float] = {}
     export_seconds: dict[str, float] = {}
     try:
@@ -812,6 +819,8 @@ def run_engagement(
             report_paths = _publish(built, report_dir=report_dir, staging=staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if staging_lock is not None:
+            os.close(staging_lock)
     return RunResult(
         client_slug=client_slug,
         report_dir=report_dir,
@@ -822,6 +831,66 @@ def run_engagement(
         export_seconds=export_seconds,
         total_seconds=time.perf_counter() - started,
     )
+
+
+#: A hidden run folder younger than this is never removed by another run: it may have been
+#: created a moment before its run could lock it.
+ABANDONED_AFTER_SECONDS = 60.0
+
+
+def _lock_staging(staging: Path) -> int | None:
+    """Lock a run's hidden folder for as long as the run lives; the open descriptor, or None.
+
+    The system drops the lock when the process ends, however it ends (even SIGKILL or the
+    out-of-memory killer), so a folder nobody holds belongs to a run that died.
+    """
+    if fcntl is None:  # pragma: no cover - Windows
+        return None
+    descriptor = os.open(staging, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:  # a filesystem without locks: other runs cannot lock it either, and keep it
+        os.close(descriptor)
+        return None
+    return descriptor
+
+
+def remove_abandoned_staging(out_dir: Path, client_slug: str) -> list[Path]:
+    """Delete the hidden folders that killed runs of ``client_slug`` left in ``out_dir``.
+
+    A run builds its reports in ``.<slug>.run-*`` (or ``.<slug>.failed-*``) and removes it
+    when it ends; a run killed outright (SIGKILL, the out-of-memory killer, a power cut)
+    cannot. A folder is removed when no live process holds its lock and it is older than
+    :data:`ABANDONED_AFTER_SECONDS`: a run in progress, here or in another process, keeps its
+    folder. Without POSIX locks (Windows) nothing is removed.
+
+    Returns
+    -------
+    list of Path
+        The folders removed.
+    """
+    if fcntl is None:  # pragma: no cover - Windows
+        return []
+    removed = []
+    now = time.time()
+    for folder in sorted(out_dir.glob(f".{client_slug}.run-*")) + sorted(
+        out_dir.glob(f".{client_slug}.failed-*")
+    ):
+        try:
+            if not folder.is_dir() or now - folder.stat().st_mtime < ABANDONED_AFTER_SECONDS:
+                continue
+            descriptor = os.open(folder, os.O_RDONLY)
+        except OSError:  # gone meanwhile, or not ours to open
+            continue
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # a live run holds it
+            continue
+        finally:
+            os.close(descriptor)  # closing drops a lock taken here
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
 
 
 def _write_reports(
@@ -939,6 +1008,7 @@ def record_failure(out_dir: Path, client_slug: str, error_text: str) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     report_dir = out_dir / client_slug
     staging = Path(tempfile.mkdtemp(prefix=f".{client_slug}.failed-", dir=out_dir))
+    staging_lock = _lock_staging(staging)
     try:
         fresh = staging / "failed"
         fresh.mkdir()
@@ -947,4 +1017,6 @@ def record_failure(out_dir: Path, client_slug: str, error_text: str) -> Path:
         _swap_failed_folder(fresh, report_dir=report_dir, staging=staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if staging_lock is not None:
+            os.close(staging_lock)
     return report_dir / "failed"
