@@ -212,3 +212,53 @@ def test_take_refuses_a_position_outside_the_column():
         textkeys.take(["a", "b"], [2])
     with pytest.raises(IndexError):
         textkeys.take(pa.chunked_array([["a"], ["b"]]), [-1])
+
+
+# plain decimal ids of any length (HubSpot's, integer keys): matched through their numbers
+PLAIN_NUMBERS = st.one_of(
+    st.integers(0, 3_000),  # dense: a table of first rows
+    st.integers(0, 10**18 - 1),  # spread over 18 digits: the numbers are hashed
+)
+NOT_PLAIN = st.sampled_from(["007", "0", "00", "7 ", " 7", "+7", "-7", "7.0", "1e3", "١٢", "x"])
+
+
+@given(
+    numbers=st.lists(st.one_of(st.none(), PLAIN_NUMBERS), min_size=1, max_size=40),
+    others=st.lists(st.one_of(st.none(), PLAIN_NUMBERS.map(str), NOT_PLAIN), max_size=20),
+    chunk=st.integers(1, 15),
+    data=st.data(),
+)
+@settings(max_examples=300, deadline=None)
+def test_plain_decimal_ids_of_any_length_are_matched_by_number_exactly_like_texts(
+    numbers, others, chunk, data
+):
+    values = [None if n is None else str(n) for n in numbers]
+    chunked = pa.chunked_array(
+        [pa.array(values[i : i + chunk], pa.large_string()) for i in range(0, len(values), chunk)],
+        type=pa.large_string(),
+    )
+    read = textkeys.decimal_numbers(chunked)
+    assert read is not None  # the path under test
+    assert read.tolist() == [-1 if n is None else n for n in numbers]
+    wanted = data.draw(st.permutations(values + others))
+    found = positions(chunked, wanted, min_table_rows=0)
+    if found is None:  # declined only where packing declines: non-ASCII texts of uneven length
+        assert any(w is not None and not w.isascii() for w in wanted)
+    else:
+        assert found.tolist() == first_row_reference(values, wanted)
+    seen: set[str] = set()
+    expected_repeats = []
+    for value in values:
+        expected_repeats.append(value is not None and value in seen)
+        if value is not None:
+            seen.add(value)
+    assert textkeys.repeats(chunked, min_table_rows=0).tolist() == expected_repeats
+
+
+def test_only_plain_decimal_texts_are_read_as_numbers():
+    assert textkeys.decimal_numbers(["0", "10", str(10**18 - 1)]).tolist() == [0, 10, 10**18 - 1]
+    for odd in ("007", "", " 7", "7 ", "+7", "-7", "7.0", str(10**18), "١٢"):
+        assert textkeys.decimal_numbers(["12", odd]) is None, odd
+    assert textkeys.decimal_numbers(pa.array([1, 2])) is None  # not text
+    # "7" and "007" are different ids: a leading zero anywhere sends both sides to the texts
+    assert positions(["7", "8"], ["007", "7"], min_table_rows=0).tolist() == [-1, 0]

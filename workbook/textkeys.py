@@ -11,6 +11,9 @@ Salesforce ids, numeric HubSpot ids), and this module matches them through integ
 - **Numbers.** One-word ids made of fixed characters and decimal digits (``L0000057``,
   ``ACC00024``) are read as numbers, eight bytes at a time (:class:`DecimalLayout`). When the
   numbers are dense, a plain array indexed by number gives each id's row, with no hashing.
+- **Decimal numbers.** Ids made only of digits, without a leading zero (``57``, ``1203``:
+  HubSpot's, or any integer key), whatever their length, are read as the integers they
+  spell (:func:`decimal_numbers`), which they match one to one; then as above.
 - **Hashes of long texts.** Longer texts (e-mails) get a 64-bit hash of all their bytes
   (:func:`text_hashes`); only the rows whose hash repeats are compared as texts.
 
@@ -377,31 +380,29 @@ class DecimalLayout:
         return out
 
 
-def _number_table(packed: PackedText) -> tuple[DecimalLayout, np.ndarray, int] | None:
-    """Layout, first row of each id number (-1: none) and the smallest number; or None."""
-    words = packed.word(0)
-    valid_words = words if packed.valid.all() else words[packed.valid]
-    layout = DecimalLayout.of(valid_words)
-    if layout is None:
-        return None
-    numbers = layout.numbers(words)
-    numbers[~packed.valid] = -1
+def _first_rows(numbers: np.ndarray) -> tuple[np.ndarray, int] | None:
+    """A table of the first row of each number (-1: none) and the smallest number, or None.
+
+    ``numbers`` are >= 0, or -1 for rows without one. None when they spread over more than
+    :data:`MAX_SPREAD` times as many values as there are rows (the table would not pay).
+    """
     present = numbers[numbers >= 0]
+    if len(present) == 0 or len(numbers) >= 2**31 - 1:
+        return None
     low, high = int(present.min()), int(present.max())
-    if high - low + 1 > MAX_SPREAD * len(words) + _BLOCK or len(words) >= 2**31 - 1:
+    if high - low + 1 > MAX_SPREAD * len(numbers) + _BLOCK:
         return None
     # int32 rows: half the memory a lookup wanders through, so more of it stays in cache
-    table = np.full(high - low + 2, len(words), np.int32)  # the last cell: "not there"
+    table = np.full(high - low + 2, len(numbers), np.int32)  # the last cell: "not there"
     rows = np.flatnonzero(numbers >= 0)
     np.minimum.at(table, numbers[rows] - low, rows.astype(np.int32))  # first row of each
-    table[table == len(words)] = -1
-    return layout, table, low
+    table[table == len(numbers)] = -1
+    return table, low
 
 
-def _numbered_positions(table_of_values, packed_wanted: PackedText) -> np.ndarray:
-    layout, table, low = table_of_values
-    numbers = layout.numbers(packed_wanted.word(0))
-    numbers[~packed_wanted.valid] = -1
+def _looked_up(first_rows: tuple[np.ndarray, int], numbers: np.ndarray) -> np.ndarray:
+    """Each number's row in a :func:`_first_rows` table (-1: not there, or no number)."""
+    table, low = first_rows
     last = np.uint64(len(table) - 1)  # numbers outside the table (or -1) read this cell: -1
     out = np.empty(len(numbers), np.int64)
     found = np.empty(min(_BLOCK, len(numbers)), np.int32)
@@ -412,6 +413,97 @@ def _numbered_positions(table_of_values, packed_wanted: PackedText) -> np.ndarra
             np.take(table, cell, out=found[: len(cell)])
             out[start : start + len(cell)] = found[: len(cell)]
     return out
+
+
+def _number_table(packed: PackedText) -> tuple[DecimalLayout, tuple[np.ndarray, int]] | None:
+    """The layout of one-word ids and the :func:`_first_rows` table of their numbers; or None."""
+    words = packed.word(0)
+    valid_words = words if packed.valid.all() else words[packed.valid]
+    layout = DecimalLayout.of(valid_words)
+    if layout is None:
+        return None
+    numbers = layout.numbers(words)
+    numbers[~packed.valid] = -1
+    first_rows = _first_rows(numbers)
+    return None if first_rows is None else (layout, first_rows)
+
+
+def _numbered_positions(table_of_values, packed_wanted: PackedText) -> np.ndarray:
+    layout, first_rows = table_of_values
+    numbers = layout.numbers(packed_wanted.word(0))
+    numbers[~packed_wanted.valid] = -1
+    return _looked_up(first_rows, numbers)
+
+
+#: Most digits of an id read as a decimal number (a signed 64-bit integer holds 18).
+MAX_DIGITS = 18
+
+
+def decimal_numbers(values) -> np.ndarray | None:
+    """The number each text spells, when every present text is a plain decimal number.
+
+    Plain: ASCII digits only, at most :data:`MAX_DIGITS`, and no leading zero unless the
+    text is ``0``. Such texts and their numbers match one to one (``7`` and ``007`` would
+    not: a leading zero sends the column down the other paths). Missing texts read -1.
+
+    Returns
+    -------
+    ndarray of int64 or None
+        None when a present text is not a plain decimal number, or the values are not text.
+
+    Examples
+    --------
+    >>> decimal_numbers(["57", None, "1203", "0"]).tolist()
+    [57, -1, 1203, 0]
+    >>> decimal_numbers(["57", "057"]) is None, decimal_numbers(["5a"]) is None
+    (True, True)
+    """
+    array = _text_array(values)
+    if not _is_text(array):
+        return None
+    out = np.empty(len(array), np.int64)
+    row = 0
+    for chunk in _chunks(array):
+        rows = slice(row, row + len(chunk))
+        row += len(chunk)
+        if len(chunk) == 0:
+            continue
+        offsets, data = text_buffers(chunk)
+        lengths = np.diff(offsets)
+        present = None if chunk.null_count == 0 else chunk.is_valid().to_numpy(False)
+        present_lengths = lengths if present is None else lengths[present]
+        if len(present_lengths) and (
+            present_lengths.min() < 1 or present_lengths.max() > MAX_DIGITS
+        ):
+            return None
+        text_bytes = data[offsets[0] : offsets[-1]]  # a missing text's bytes, if any, too
+        if len(text_bytes) and np.subtract(text_bytes, ord("0"), dtype=np.uint8).max() > 9:
+            return None
+        longer = lengths > 1 if present is None else (lengths > 1) & present
+        if (data[offsets[:-1][longer]] == ord("0")).any():  # a leading zero
+            return None
+        numbers = pc.cast(chunk, pa.int64())
+        if numbers.null_count:
+            numbers = numbers.fill_null(-1)
+        out[rows] = np.asarray(numbers)
+    return out
+
+
+def _decimal_positions(values, wanted) -> np.ndarray | None:
+    """:func:`positions` for ids that are plain decimal numbers on both sides; else None."""
+    numbers_of_values = decimal_numbers(values)
+    if numbers_of_values is None:
+        return None
+    numbers_wanted = decimal_numbers(wanted)
+    if numbers_wanted is None:
+        return None
+    first_rows = _first_rows(numbers_of_values)
+    if first_rows is not None:
+        return _looked_up(first_rows, numbers_wanted)
+    return index_positions(  # spread too wide for a table: hash the numbers, not the texts
+        pa.array(numbers_of_values, mask=numbers_of_values < 0),
+        pa.array(numbers_wanted, mask=numbers_wanted < 0),
+    )
 
 
 def positions(values, wanted, *, min_table_rows: int | None = None) -> np.ndarray | None:
@@ -439,6 +531,9 @@ def positions(values, wanted, *, min_table_rows: int | None = None) -> np.ndarra
         min_table_rows = MIN_TABLE_ROWS
     if min(len(values), len(wanted)) < min_table_rows:
         return None
+    found = _decimal_positions(values, wanted)
+    if found is not None:
+        return found
     packed_values, packed_wanted = pack_texts(values), pack_texts(wanted)
     if packed_values is None or packed_wanted is None:
         return None
@@ -487,6 +582,9 @@ def repeats(values, *, min_table_rows: int | None = None) -> np.ndarray:
         min_table_rows = MIN_TABLE_ROWS
     array = _text_array(values)
     if len(array) >= min_table_rows and _is_text(array):
+        numbers = decimal_numbers(array)
+        if numbers is not None:
+            return _number_repeats(numbers)
         packed = pack_texts(array)
         found = _packed_repeats(packed) if packed is not None else None
         return found if found is not None else _hashed_repeats(array)
@@ -543,6 +641,15 @@ def _dictionary_repeats(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
     codes, _ = dictionary_codes(array)
     seen = np.maximum.accumulate(codes)
     return (codes >= 0) & (codes <= np.concatenate([[-1], seen[:-1]]))
+
+
+def _number_repeats(numbers: np.ndarray) -> np.ndarray:
+    """Whether each number (>= 0; -1: missing) appeared on an earlier row."""
+    first_rows = _first_rows(numbers)
+    if first_rows is None:  # too spread for a table
+        return _repeated_keys(numbers, numbers >= 0, keep="first")
+    first = _looked_up(first_rows, numbers)
+    return (first >= 0) & (first != np.arange(len(first)))
 
 
 def _packed_repeats(packed: PackedText) -> np.ndarray | None:
