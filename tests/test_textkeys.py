@@ -262,3 +262,21 @@ def test_only_plain_decimal_texts_are_read_as_numbers():
     assert textkeys.decimal_numbers(pa.array([1, 2])) is None  # not text
     # "7" and "007" are different ids: a leading zero anywhere sends both sides to the texts
     assert positions(["7", "8"], ["007", "7"], min_table_rows=0).tolist() == [-1, 0]
+
+
+def test_ids_of_one_length_up_to_40_bytes_are_packed_guids_included():
+    import uuid
+
+    guids = [str(uuid.UUID(int=n * 7919 + 12345)) for n in range(300)]  # 36 characters each
+    packed = pack_texts(guids)
+    assert packed is not None and len(packed.words) == 5
+    unknown = str(uuid.UUID(int=1))
+    wanted = [guids[5], unknown, guids[299], guids[5].upper()]  # all 36 characters too
+    assert positions(guids, wanted, min_table_rows=0).tolist() == [5, -1, 299, -1]
+    assert positions(guids, [guids[5], None], min_table_rows=0).tolist() == [5, -1]
+    assert pack_texts([*guids, guids[0] + "x"]) is None  # uneven and over MAX_BYTES
+    assert textkeys.repeats([guids[1], guids[2], guids[1]], min_table_rows=0).tolist() == [
+        False,
+        False,
+        True,
+    ]

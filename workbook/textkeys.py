@@ -4,7 +4,8 @@ Arrow hashes a column of text at roughly 100 to 200 ns a row on a million distin
 row is a cache miss plus a byte comparison. CRM ids are short (``L0000001``, 18-character
 Salesforce ids, numeric HubSpot ids), and this module matches them through integers instead:
 
-- **Words.** A text of at most :data:`MAX_BYTES` bytes is packed, zero-padded, into
+- **Words.** A text of at most :data:`MAX_BYTES` bytes (:data:`MAX_EVEN_BYTES` when all
+  have one length, as GUIDs do) is packed, zero-padded, into
   ``ceil(bytes / 8)`` 64-bit words (:func:`pack_texts`). One word is the key itself; several
   are mixed into one 64-bit hash, and every match found through a hash is confirmed word by
   word. Hashing words is two to three times faster than hashing texts.
@@ -44,6 +45,9 @@ import pyarrow.compute as pc
 #: Longest text (in UTF-8 bytes) packed into words (18-character Salesforce ids fit); longer
 #: ones, e-mails for instance, are matched as text.
 MAX_BYTES = 24
+#: Longest text packed when every text of the column has the same length, so that none
+#: needs padding (GUIDs: 36 bytes).
+MAX_EVEN_BYTES = 40
 #: Below this many distinct candidates a text hash table stays in the CPU cache: packing
 #: would cost more than it saves.
 MIN_TABLE_ROWS = 1 << 16
@@ -70,19 +74,28 @@ class PackedText:
 
     words: tuple[np.ndarray, ...]
     valid: np.ndarray
+    matrix: np.ndarray | None = None  # the words as rows (``words[j]`` is column ``j``)
 
     def word(self, j: int) -> np.ndarray:
         """Word ``j`` of every text; zero beyond the longest text."""
         return self.words[j] if j < len(self.words) else np.zeros(len(self.valid), np.uint64)
 
     def keys(self, width: int) -> np.ndarray:
-        """One uint64 per text over ``width`` words: the word itself, or their hash."""
+        """One uint64 per text over ``width`` words: the word itself, or their hash.
+
+        Hashed in blocks of :data:`_BLOCK` texts, so that the temporaries stay in cache.
+        """
         if width == 1:
             return self.word(0)
-        key = self.word(0) ^ _SEED
-        for j in range(1, width):
-            key = _fold(key, self.word(j))
-        return _mix(key)
+        words = [self.word(j) for j in range(width)]
+        out = np.empty(len(self.valid), np.uint64)
+        for start in range(0, len(out), _BLOCK):
+            block = slice(start, start + _BLOCK)
+            key = words[0][block] ^ _SEED
+            for word in words[1:]:
+                key = _fold(key, word[block])
+            out[block] = _mix(key)
+        return out
 
 
 def _fold(key: np.ndarray, word: np.ndarray) -> np.ndarray:
@@ -123,6 +136,8 @@ def _is_text(array: pa.Array | pa.ChunkedArray) -> bool:
 def pack_texts(values) -> PackedText | None:
     """Pack texts of at most :data:`MAX_BYTES` bytes into 64-bit words.
 
+    Texts all of one length (missing ones aside) may have up to :data:`MAX_EVEN_BYTES`.
+
     Works chunk by chunk: the only large allocation is the words themselves.
 
     Parameters
@@ -145,11 +160,17 @@ def pack_texts(values) -> PackedText | None:
     if not _is_text(array):
         return None
     chunks = [chunk for chunk in _chunks(array) if len(chunk)]
-    width = 0
+    width, even = 0, True
     for chunk in chunks:
         offsets, _ = text_buffers(chunk)
-        width = max(width, int(np.diff(offsets).max()))
-    if width > MAX_BYTES:
+        lengths = np.diff(offsets)
+        if chunk.null_count:  # missing texts have no length of their own
+            lengths = lengths[chunk.is_valid().to_numpy(zero_copy_only=False)]
+        if len(lengths) == 0:
+            continue
+        width = max(width, int(lengths.max()))
+        even = even and int(lengths.min()) == width
+    if width > (MAX_EVEN_BYTES if even else MAX_BYTES):
         return None
     n_words = max(1, -(-width // 8))
     matrix = np.zeros((len(array), n_words), np.uint64)
@@ -176,7 +197,7 @@ def pack_texts(values) -> PackedText | None:
                 return None
         as_bytes[rows, :width] = text_bytes.reshape(len(chunk), width)
     # byte order is irrelevant: words are only compared and hashed
-    return PackedText(tuple(matrix[:, j] for j in range(n_words)), valid)
+    return PackedText(tuple(matrix[:, j] for j in range(n_words)), valid, matrix)
 
 
 def text_buffers(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -543,13 +564,38 @@ def positions(values, wanted, *, min_table_rows: int | None = None) -> np.ndarra
         if numbered is not None:
             return _numbered_positions(numbered, packed_wanted)
     found = index_positions(_arrow_keys(packed_values, width), _arrow_keys(packed_wanted, width))
-    if width > 1:  # hashed: confirm every match word by word
-        matched = np.flatnonzero(found >= 0)
-        rows = found[matched]
-        for j in range(width):
-            if not np.array_equal(packed_values.word(j)[rows], packed_wanted.word(j)[matched]):
-                return None
+    if width > 1 and not _same_words(packed_values, packed_wanted, found):
+        return None  # two different texts share a hash
     return found
+
+
+def _same_words(values: PackedText, wanted: PackedText, found: np.ndarray) -> bool:
+    """Whether every text of ``wanted`` has the words of the text of ``values`` it was matched to.
+
+    Compares whole rows of words, a block of matches at a time: one random read of each
+    matched text, not one per word.
+    """
+    matched = np.flatnonzero(found >= 0)
+    rows = found[matched]
+    if (
+        values.matrix is None
+        or wanted.matrix is None
+        or values.matrix.shape[1] != wanted.matrix.shape[1]
+    ):
+        return all(
+            np.array_equal(values.word(j)[rows], wanted.word(j)[matched])
+            for j in range(max(len(values.words), len(wanted.words)))
+        )
+    for start in range(0, len(matched), _BLOCK):
+        at = matched[start : start + _BLOCK]
+        got = np.take(values.matrix, rows[start : start + _BLOCK], axis=0)  # whole rows
+        if at[-1] - at[0] == len(at) - 1:  # consecutive texts matched (usual): a plain slice
+            expected = wanted.matrix[at[0] : at[-1] + 1]
+        else:
+            expected = np.take(wanted.matrix, at, axis=0)
+        if not np.array_equal(got, expected):
+            return False
+    return True
 
 
 def repeats(values, *, min_table_rows: int | None = None) -> np.ndarray:
