@@ -28,6 +28,17 @@ def first_row_reference(values, wanted):
     return [-1 if w is None else first.get(w, -1) for w in wanted]
 
 
+def repeats_reference(values):
+    """Whether each text appeared on an earlier row (missing: False), read plainly."""
+    seen: set[str] = set()
+    expected = []
+    for value in values:
+        expected.append(value is not None and value in seen)
+        if value is not None:
+            seen.add(value)
+    return expected
+
+
 @given(values=st.lists(TEXTS, max_size=40), wanted=st.lists(TEXTS, max_size=40))
 @settings(max_examples=300, deadline=None)
 def test_positions_agree_with_a_python_dict_or_decline(values, wanted):
@@ -81,14 +92,8 @@ def test_packing_keeps_texts_that_differ_only_in_padding_apart():
 @given(values=st.lists(TEXTS, max_size=40), min_table_rows=st.sampled_from([0, 10**9]))
 @settings(max_examples=300, deadline=None)
 def test_repeats_flag_each_text_seen_on_an_earlier_row_packed_or_not(values, min_table_rows):
-    seen: set[str] = set()
-    expected = []
-    for value in values:
-        expected.append(value is not None and value in seen)
-        if value is not None:
-            seen.add(value)
     got = textkeys.repeats(pa.array(values, pa.large_string()), min_table_rows=min_table_rows)
-    assert got.tolist() == expected
+    assert got.tolist() == repeats_reference(values)
 
 
 def test_texts_sharing_a_hash_are_still_told_apart_by_their_bytes(monkeypatch):
@@ -246,13 +251,7 @@ def test_plain_decimal_ids_of_any_length_are_matched_by_number_exactly_like_text
         assert any(w is not None and not w.isascii() for w in wanted)
     else:
         assert found.tolist() == first_row_reference(values, wanted)
-    seen: set[str] = set()
-    expected_repeats = []
-    for value in values:
-        expected_repeats.append(value is not None and value in seen)
-        if value is not None:
-            seen.add(value)
-    assert textkeys.repeats(chunked, min_table_rows=0).tolist() == expected_repeats
+    assert textkeys.repeats(chunked, min_table_rows=0).tolist() == repeats_reference(values)
 
 
 def test_only_plain_decimal_texts_are_read_as_numbers():
