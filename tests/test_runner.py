@@ -441,13 +441,10 @@ def _age(folder: Path, seconds: float = 3600) -> None:
 
 
 def test_only_unlocked_old_hidden_folders_of_the_client_are_removed(tmp_path):
-    import os
-
     made = {}
     for name in (
         ".acme.run-dead",  # old, unlocked: a killed run
         ".acme.failed-dead",  # old, unlocked: a killed record_failure
-        ".acme.run-live",  # old, locked: a long run in progress
         ".acme.run-young",  # unlocked but just made: its run may not have locked it yet
         ".beta.run-dead",  # another client's
         "acme",  # the published reports
@@ -456,18 +453,14 @@ def test_only_unlocked_old_hidden_folders_of_the_client_are_removed(tmp_path):
         made[name].mkdir()
         if name != ".acme.run-young":
             _age(made[name])
-    lock = runner._lock_staging(made[".acme.run-live"])
-    try:
+    with runner._staging_folder(tmp_path, "acme", "run") as live:  # a long run in progress
+        _age(live)
         removed = remove_abandoned_staging(tmp_path, "acme")
-    finally:
-        os.close(lock)
-    assert sorted(p.name for p in removed) == [".acme.failed-dead", ".acme.run-dead"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        ".acme.run-live",
-        ".acme.run-young",
-        ".beta.run-dead",
-        "acme",
-    ]
+        assert sorted(p.name for p in removed) == [".acme.failed-dead", ".acme.run-dead"]
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+            [live.name, ".acme.run-young", ".beta.run-dead", "acme"]
+        )
+    assert not live.exists()  # the run removes its own folder as it ends
 
 
 def test_the_folder_of_a_killed_run_is_removed_once_its_process_is_gone(tmp_path):
@@ -475,21 +468,21 @@ def test_the_folder_of_a_killed_run_is_removed_once_its_process_is_gone(tmp_path
     import subprocess
     import sys
 
-    folder = tmp_path / ".acme.run-x"
-    folder.mkdir()
     child = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            "import sys, time; from pathlib import Path; from workbook import runner; "
-            "runner._lock_staging(Path(sys.argv[1])); print('locked', flush=True); time.sleep(60)",
-            str(folder),
+            "import sys, time; from pathlib import Path; from workbook import runner\n"
+            "with runner._staging_folder(Path(sys.argv[1]), 'acme', 'run') as folder:\n"
+            "    print(folder, flush=True); time.sleep(60)",
+            str(tmp_path),
         ],
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
-        assert child.stdout.readline().strip() == "locked"
+        folder = Path(child.stdout.readline().strip())
+        assert folder.parent == tmp_path and folder.name.startswith(".acme.run-")
         _age(folder)
         assert remove_abandoned_staging(tmp_path, "acme") == []  # its run is alive
         child.send_signal(signal.SIGKILL)  # no clean-up code runs

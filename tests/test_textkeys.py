@@ -71,9 +71,18 @@ def test_a_hash_collision_is_caught_and_declined(monkeypatch):
     )
     values = ["customer-0001", "customer-0002"]
     assert positions(values, ["customer-0002"], min_table_rows=0) is None
+    # sides of different widths (2 and 3 words): the wider side's extra word must be padding
+    assert positions(values, ["customer-0001-extra"], min_table_rows=0) is None
+    assert positions(values, ["customer-0001", "customer-0001-extra"], min_table_rows=0) is None
     # single words are the keys themselves: nothing to confirm, nothing to decline
     monkeypatch.undo()
     assert positions(["a", "b"], ["b", "c"], min_table_rows=0).tolist() == [1, -1]
+
+
+def test_sides_packed_into_different_widths_match_their_common_texts():
+    values = ["customer-0001", "b"]  # two words
+    wanted = ["customer-0001-extra", "customer-0001", "b", "b" * 20]  # three words
+    assert positions(values, wanted, min_table_rows=0).tolist() == [-1, 0, 1, -1]
 
 
 def test_small_tables_are_left_to_text_hashing():

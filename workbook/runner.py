@@ -767,11 +767,9 @@ def run_engagement(
     report_dir = out_dir / client_slug
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_abandoned_staging(out_dir, client_slug)
-    staging = Path(tempfile.mkdtemp(prefix=f".{client_slug}.run-", dir=out_dir))
-    staging_lock = _lock_staging(staging)
     execute_seconds: dict[str, float] = {}
     export_seconds: dict[str, float] = {}
-    try:
+    with _staging_folder(out_dir, client_slug, "run") as staging:
         built = staging / "report"
         executed_dir = staging / "executed"
         built.mkdir()
@@ -817,10 +815,6 @@ def run_engagement(
             raise
         with _signals_deferred():
             report_paths = _publish(built, report_dir=report_dir, staging=staging)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        if staging_lock is not None:
-            os.close(staging_lock)
     return RunResult(
         client_slug=client_slug,
         report_dir=report_dir,
@@ -836,23 +830,34 @@ def run_engagement(
 #: A hidden run folder younger than this is never removed by another run: it may have been
 #: created a moment before its run could lock it.
 ABANDONED_AFTER_SECONDS = 60.0
+#: The kinds of hidden folder a run works in: ``OUT/.<slug>.<kind>-*``.
+STAGING_KINDS = ("run", "failed")
 
 
-def _lock_staging(staging: Path) -> int | None:
-    """Lock a run's hidden folder for as long as the run lives; the open descriptor, or None.
+@contextlib.contextmanager
+def _staging_folder(out_dir: Path, client_slug: str, kind: str) -> Iterator[Path]:
+    """A fresh hidden folder ``OUT/.<slug>.<kind>-*``, locked while in use, then removed.
 
-    The system drops the lock when the process ends, however it ends (even SIGKILL or the
-    out-of-memory killer), so a folder nobody holds belongs to a run that died.
+    The lock (``flock``) lasts as long as the process does, however it ends (even SIGKILL
+    or the out-of-memory killer): a folder nobody holds belongs to a run that died
+    (:func:`remove_abandoned_staging`). On a filesystem without locks, or without POSIX
+    locks (Windows), the folder is not locked, and no other run removes it.
     """
-    if fcntl is None:  # pragma: no cover - Windows
-        return None
-    descriptor = os.open(staging, os.O_RDONLY)
+    staging = Path(tempfile.mkdtemp(prefix=f".{client_slug}.{kind}-", dir=out_dir))
+    lock = None
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:  # a filesystem without locks: other runs cannot lock it either, and keep it
-        os.close(descriptor)
-        return None
-    return descriptor
+        if fcntl is not None:
+            lock = os.open(staging, os.O_RDONLY)
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:  # no locks here: other runs cannot lock it either, and keep it
+                os.close(lock)
+                lock = None
+        yield staging
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        if lock is not None:
+            os.close(lock)
 
 
 def remove_abandoned_staging(out_dir: Path, client_slug: str) -> list[Path]:
@@ -873,9 +878,9 @@ def remove_abandoned_staging(out_dir: Path, client_slug: str) -> list[Path]:
         return []
     removed = []
     now = time.time()
-    for folder in sorted(out_dir.glob(f".{client_slug}.run-*")) + sorted(
-        out_dir.glob(f".{client_slug}.failed-*")
-    ):
+    for folder in [
+        f for kind in STAGING_KINDS for f in sorted(out_dir.glob(f".{client_slug}.{kind}-*"))
+    ]:
         try:
             if not folder.is_dir() or now - folder.stat().st_mtime < ABANDONED_AFTER_SECONDS:
                 continue
@@ -1007,16 +1012,10 @@ def record_failure(out_dir: Path, client_slug: str, error_text: str) -> Path:
         raise ValueError(f"client_slug {client_slug!r} is not a slug; pass slugify(client)")
     out_dir.mkdir(parents=True, exist_ok=True)
     report_dir = out_dir / client_slug
-    staging = Path(tempfile.mkdtemp(prefix=f".{client_slug}.failed-", dir=out_dir))
-    staging_lock = _lock_staging(staging)
-    try:
+    with _staging_folder(out_dir, client_slug, "failed") as staging:
         fresh = staging / "failed"
         fresh.mkdir()
         text = error_text if error_text.endswith("\n") else error_text + "\n"
         (fresh / "error.txt").write_text(text, encoding="utf-8")
         _swap_failed_folder(fresh, report_dir=report_dir, staging=staging)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        if staging_lock is not None:
-            os.close(staging_lock)
     return report_dir / "failed"

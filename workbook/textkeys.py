@@ -62,23 +62,29 @@ _WORD_PRIME = np.uint64(0x9E3779B97F4A7C15 | 1)  # odd: multiplying by it loses 
 
 @dataclass(frozen=True)
 class PackedText:
-    """Texts packed into 64-bit words (zero-padded), one array per word.
+    """Texts packed into 64-bit words (zero-padded), a row of words per text.
 
     Attributes
     ----------
-    words : tuple of ndarray of uint64
-        ``words[j][i]`` holds bytes ``8j`` to ``8j + 7`` of text ``i``.
+    matrix : ndarray of uint64, shape (texts, words)
+        ``matrix[i, j]`` holds bytes ``8j`` to ``8j + 7`` of text ``i``.
     valid : ndarray of bool
         False where the text is missing (its words are zero).
     """
 
-    words: tuple[np.ndarray, ...]
+    matrix: np.ndarray
     valid: np.ndarray
-    matrix: np.ndarray | None = None  # the words as rows (``words[j]`` is column ``j``)
+
+    @property
+    def words(self) -> tuple[np.ndarray, ...]:
+        """One array per word: ``words[j]`` is word ``j`` of every text."""
+        return tuple(self.matrix[:, j] for j in range(self.matrix.shape[1]))
 
     def word(self, j: int) -> np.ndarray:
         """Word ``j`` of every text; zero beyond the longest text."""
-        return self.words[j] if j < len(self.words) else np.zeros(len(self.valid), np.uint64)
+        if j < self.matrix.shape[1]:
+            return self.matrix[:, j]
+        return np.zeros(len(self.valid), np.uint64)
 
     def keys(self, width: int) -> np.ndarray:
         """One uint64 per text over ``width`` words: the word itself, or their hash.
@@ -197,7 +203,7 @@ def pack_texts(values) -> PackedText | None:
                 return None
         as_bytes[rows, :width] = text_bytes.reshape(len(chunk), width)
     # byte order is irrelevant: words are only compared and hashed
-    return PackedText(tuple(matrix[:, j] for j in range(n_words)), valid, matrix)
+    return PackedText(matrix, valid)
 
 
 def text_buffers(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -436,8 +442,8 @@ def _looked_up(first_rows: tuple[np.ndarray, int], numbers: np.ndarray) -> np.nd
     return out
 
 
-def _number_table(packed: PackedText) -> tuple[DecimalLayout, tuple[np.ndarray, int]] | None:
-    """The layout of one-word ids and the :func:`_first_rows` table of their numbers; or None."""
+def _layout_numbers(packed: PackedText) -> tuple[DecimalLayout, np.ndarray] | None:
+    """The layout of one-word ids and the number of each (-1: missing); or None."""
     words = packed.word(0)
     valid_words = words if packed.valid.all() else words[packed.valid]
     layout = DecimalLayout.of(valid_words)
@@ -445,6 +451,15 @@ def _number_table(packed: PackedText) -> tuple[DecimalLayout, tuple[np.ndarray, 
         return None
     numbers = layout.numbers(words)
     numbers[~packed.valid] = -1
+    return layout, numbers
+
+
+def _number_table(packed: PackedText) -> tuple[DecimalLayout, tuple[np.ndarray, int]] | None:
+    """The layout of one-word ids and the :func:`_first_rows` table of their numbers; or None."""
+    read = _layout_numbers(packed)
+    if read is None:
+        return None
+    layout, numbers = read
     first_rows = _first_rows(numbers)
     return None if first_rows is None else (layout, first_rows)
 
@@ -558,7 +573,7 @@ def positions(values, wanted, *, min_table_rows: int | None = None) -> np.ndarra
     packed_values, packed_wanted = pack_texts(values), pack_texts(wanted)
     if packed_values is None or packed_wanted is None:
         return None
-    width = max(len(packed_values.words), len(packed_wanted.words))
+    width = max(packed_values.matrix.shape[1], packed_wanted.matrix.shape[1])
     if width == 1:
         numbered = _number_table(packed_values)
         if numbered is not None:
@@ -573,19 +588,12 @@ def _same_words(values: PackedText, wanted: PackedText, found: np.ndarray) -> bo
     """Whether every text of ``wanted`` has the words of the text of ``values`` it was matched to.
 
     Compares whole rows of words, a block of matches at a time: one random read of each
-    matched text, not one per word.
+    matched text, not one per word. Beyond the narrower side's words, the wider side's must
+    be zero (padding).
     """
     matched = np.flatnonzero(found >= 0)
     rows = found[matched]
-    if (
-        values.matrix is None
-        or wanted.matrix is None
-        or values.matrix.shape[1] != wanted.matrix.shape[1]
-    ):
-        return all(
-            np.array_equal(values.word(j)[rows], wanted.word(j)[matched])
-            for j in range(max(len(values.words), len(wanted.words)))
-        )
+    common = min(values.matrix.shape[1], wanted.matrix.shape[1])
     for start in range(0, len(matched), _BLOCK):
         at = matched[start : start + _BLOCK]
         got = np.take(values.matrix, rows[start : start + _BLOCK], axis=0)  # whole rows
@@ -593,7 +601,11 @@ def _same_words(values: PackedText, wanted: PackedText, found: np.ndarray) -> bo
             expected = wanted.matrix[at[0] : at[-1] + 1]
         else:
             expected = np.take(wanted.matrix, at, axis=0)
-        if not np.array_equal(got, expected):
+        if (
+            not np.array_equal(got[:, :common], expected[:, :common])
+            or got[:, common:].any()
+            or expected[:, common:].any()
+        ):
             return False
     return True
 
@@ -699,13 +711,13 @@ def _number_repeats(numbers: np.ndarray) -> np.ndarray:
 
 
 def _packed_repeats(packed: PackedText) -> np.ndarray | None:
-    numbered = _number_table(packed) if len(packed.words) == 1 else None
-    if numbered is not None:
-        first = _numbered_positions(numbered, packed)
-        return (first >= 0) & (first != np.arange(len(first)))
-    if len(packed.words) == 1:  # the word is the text: repeated words are repeated texts
-        return _repeated_keys(packed.word(0), packed.valid, keep="first")
-    return None  # hashed words: let the caller compare the texts the hash groups
+    if packed.matrix.shape[1] > 1:
+        return None  # hashed words: let the caller compare the texts the hash groups
+    read = _layout_numbers(packed)
+    if read is not None:  # ids read as numbers, each once
+        return _number_repeats(read[1])
+    # the word is the text: repeated words are repeated texts
+    return _repeated_keys(packed.word(0), packed.valid, keep="first")
 
 
 def _repeated_keys(keys: np.ndarray, valid: np.ndarray, *, keep) -> np.ndarray:
