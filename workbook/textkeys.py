@@ -601,11 +601,11 @@ def _same_words(values: PackedText, wanted: PackedText, found: np.ndarray) -> bo
             expected = wanted.matrix[at[0] : at[-1] + 1]
         else:
             expected = np.take(wanted.matrix, at, axis=0)
-        if (
-            not np.array_equal(got[:, :common], expected[:, :common])
-            or got[:, common:].any()
-            or expected[:, common:].any()
-        ):
+        if got.shape[1] != expected.shape[1]:  # different widths: compare the common words
+            if got[:, common:].any() or expected[:, common:].any():
+                return False
+            got, expected = got[:, :common], expected[:, :common]
+        if not np.array_equal(got, expected):
             return False
     return True
 
