@@ -10,11 +10,11 @@ engagement.yaml under other client names, its data folder linked, not copied), t
 
 (a) a bare kernel: start a ``python3`` kernel with jupyter_client (IPC transport, as the
     runner), wait until it answers, shut it down (the floor of any notebook run);
-(b) a trivial one-cell notebook through :func:`workbook.runner.execute_notebook` (papermill,
+(b) a trivial one-cell notebook through :func:`workbook.runs.runner.execute_notebook` (papermill,
     the IPC kernel manager): (b) - (a) is papermill's own overhead per notebook;
-(c) one engagement through :func:`workbook.pipeline.run_reports` in this (warm) process:
+(c) one engagement through :func:`workbook.runs.pipeline.run_reports` in this (warm) process:
     notebook execution, HTML rendering and the Excel key tables, separately;
-(d) :func:`workbook.batch.run_batch` over all engagements with 1, then 2 local workers
+(d) :func:`workbook.runs.batch.run_batch` over all engagements with 1, then 2 local workers
     (worker start-up included): wall time, notebooks a minute, and the speed-up; with
     ``--rounds N`` each is run N times, alternating, and the fastest counts (the machine
     may be busy with other work).
@@ -75,7 +75,7 @@ def bare_kernel_seconds(base: Path, repeat: int) -> list[float]:
 
 
 def trivial_notebook_seconds(base: Path, repeat: int) -> list[float]:
-    from workbook.runner import execute_notebook
+    from workbook.runs.runner import execute_notebook
 
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {
@@ -99,9 +99,9 @@ def trivial_notebook_seconds(base: Path, repeat: int) -> list[float]:
 
 def one_engagement(folder: Path, out: Path, phases: list[str]) -> dict[str, float]:
     """Seconds of each part of one run, in this (already warm) process."""
-    from workbook.engagement import load_engagement
-    from workbook.excel import write_key_tables
-    from workbook.pipeline import run_reports
+    from workbook.deliverables.excel import write_key_tables
+    from workbook.intake.engagement import load_engagement
+    from workbook.runs.pipeline import run_reports
 
     started = time.perf_counter()
     engagement = load_engagement(folder)
@@ -120,7 +120,7 @@ def one_engagement(folder: Path, out: Path, phases: list[str]) -> dict[str, floa
 
 
 def batch_seconds(folders: list[Path], out: Path, phases: list[str], workers: int) -> tuple:
-    from workbook.batch import run_batch
+    from workbook.runs.batch import run_batch
 
     started = time.perf_counter()
     result = run_batch(folders, out_dir=out, workers=workers, phases=phases, progress=False)

@@ -40,9 +40,9 @@ import workbook.cli  # noqa: F401 - first: the command's memory settings, before
 import pandas as pd
 from bench_validate import ensure_data, fresh_processes  # the same engagements and baseline
 
+from workbook.analysis.kpis import compute_kpis
 from workbook.cli import keep_freed_memory
-from workbook.engagement import load_engagement
-from workbook.kpis import compute_kpis
+from workbook.intake.engagement import load_engagement
 
 
 def _read(files: list[Path], times: dict[str, float]) -> None:

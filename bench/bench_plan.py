@@ -6,9 +6,9 @@ Run on demand (never part of `make test`):
     .venv/bin/python bench/bench_plan.py --leads 1000000 # a synthetic engagement (generated once)
 
 Times, on one engagement: (a) estimating the plan's inputs from the data once
-(`workbook.plan.estimate_plan_inputs`: rates, lag distributions, deal size, open pipeline),
+(`workbook.analysis.plan.estimate_plan_inputs`: rates, lag distributions, deal size, open pipeline),
 (b) recomputing a 24-month plan with a 6-month ramp from those inputs
-(`workbook.plan.compute_plan`, what each slider move of the playground calls), with and
+(`workbook.analysis.plan.compute_plan`, what each slider move of the playground calls), with and
 without the frames the playground's table shows, (c) the same with 2,000 simulated draws,
 (d) the chart the playground redraws. Prints best and median of ``--repeat`` runs.
 """
@@ -21,9 +21,9 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from workbook.engagement import load_engagement
-from workbook.journeys import build_journeys
-from workbook.plan import compute_plan, estimate_plan_inputs
+from workbook.analysis.journeys import build_journeys
+from workbook.analysis.plan import compute_plan, estimate_plan_inputs
+from workbook.intake.engagement import load_engagement
 
 HERE = Path(__file__).resolve().parent
 SAMPLE = HERE.parent / "data_samples" / "acme_industrial"
@@ -88,7 +88,7 @@ def main() -> None:
             f"{label:32s} best {best:8.2f} ms  median {median:8.2f} ms  ({verdict}, budget {BUDGET_MS:.0f} ms)"
         )
 
-    from workbook.plots.plan import plan_volume_chart
+    from workbook.deliverables.plots.plan import plan_volume_chart
 
     schedule = plan.schedule_frame()
     best, median = timed(5, lambda: plan_volume_chart(schedule, stages=plan.stages))

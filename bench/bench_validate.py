@@ -7,7 +7,7 @@ Run on demand (never part of `make test`):
 Generates a synthetic engagement (seeded) under bench/_data/ once, runs each step once
 untimed (the first run of a process pays for fresh memory pages: both sides alike), then
 times ``--repeat`` rounds, each running in turn: (a) ``pd.read_csv`` of every data file with
-pandas' defaults, (b) the full validation (`workbook.engagement.audit_engagement`, what
+pandas' defaults, (b) the full validation (`workbook.intake.engagement.audit_engagement`, what
 `workbook validate` runs), and (c) validation plus building the journeys table. Taking the
 steps in turn within a round exposes them alike to the machine's drift (a shared 2-core
 machine varies by about 20 % from minute to minute); each round starts one step later, so
@@ -37,9 +37,9 @@ import workbook.cli  # noqa: F401 - first: the command's memory settings, before
 # isort: split
 import pandas as pd
 
+from workbook.analysis.journeys import build_journeys
 from workbook.cli import keep_freed_memory
-from workbook.engagement import audit_engagement, load_engagement
-from workbook.journeys import build_journeys
+from workbook.intake.engagement import audit_engagement, load_engagement
 from workbook.synthetic import generate_engagement, write_engagement
 
 HERE = Path(__file__).resolve().parent

@@ -116,7 +116,7 @@ def execute_notebook(name: str, tmp_path: Path, **parameters):
     """
     import nbformat
 
-    from workbook.runner import execute_notebook as run
+    from workbook.runs.runner import execute_notebook as run
 
     out = tmp_path / f"executed_{name}"
     run(NOTEBOOKS_DIR / name, out, parameters=parameters, cwd=NOTEBOOKS_DIR, timeout_seconds=300)

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from workbook.cli import main
-from workbook.engagement import audit_engagement
-from workbook.schema import DATA_FILES
+from workbook.intake.engagement import audit_engagement
+from workbook.intake.schema import DATA_FILES
 
 
 def test_help_lists_every_command(capsys):
@@ -80,10 +80,10 @@ def test_kpis_json_has_every_key_of_the_contract(tiny_dir, capsys):
 def test_figure_commands_print_what_a_fully_audited_load_gives(tiny_dir, capsys):
     # the commands skip the warning-only checks no figure reads; the tiny engagement has a
     # repeated e-mail and a skipped stage (a warning the health KPIs do read)
-    from workbook.content import build_content_report
-    from workbook.engagement import load_engagement
-    from workbook.kpis import compute_kpis
-    from workbook.plan import build_plan
+    from workbook.analysis.content import build_content_report
+    from workbook.analysis.kpis import compute_kpis
+    from workbook.analysis.plan import build_plan
+    from workbook.intake.engagement import load_engagement
 
     full = load_engagement(tiny_dir)
     assert full.audit.duplicates == {"leads": 1}

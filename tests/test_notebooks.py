@@ -18,7 +18,7 @@ from tests.conftest import (
     write_engagement,
 )
 from workbook.cli import main
-from workbook.engagement import load_engagement
+from workbook.intake.engagement import load_engagement
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 PHASE_PARAMETERS = {"engagement_dir", "as_of", "language", "seed", "interactive"}

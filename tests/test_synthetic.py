@@ -16,9 +16,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbook.config import parse_config
-from workbook.engagement import load_engagement
-from workbook.schema import DATA_FILES, column_rules
+from workbook.intake.config import parse_config
+from workbook.intake.engagement import load_engagement
+from workbook.intake.schema import DATA_FILES, column_rules
 from workbook.synthetic import (
     FRAME_COLUMNS,
     engagement_yaml_text,

@@ -32,7 +32,14 @@ os.environ.setdefault("MIMALLOC_PURGE_DELAY", "-1")
 os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 
 from workbook import __version__  # noqa: E402 - after the memory settings
-from workbook.problems import Audit, EngagementError, Problem  # noqa: E402
+from workbook.console import (  # noqa: E402
+    render_audit,
+    render_content_text,
+    render_kpis,
+    render_plan,
+    render_score_text,
+)
+from workbook.intake.problems import EngagementError, Problem  # noqa: E402
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -50,44 +57,6 @@ def print_json(obj: object) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
 
 
-def format_table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> str:
-    """A plain text table; numbers right-aligned with thousands separators.
-
-    Examples
-    --------
-    >>> print(format_table([["leads.csv", 1200]], ["file", "read"]))
-    file        read
-    leads.csv  1,200
-    """
-
-    def cell(value: object) -> str:
-        if value is None:
-            return "-"
-        if isinstance(value, bool):
-            return "yes" if value else "no"
-        if isinstance(value, int):
-            return f"{value:,}"
-        if isinstance(value, float):
-            return f"{value:,.3f}" if abs(value) < 1 else f"{value:,.1f}"
-        return str(value)
-
-    text = [[cell(v) for v in row] for row in rows]
-    numeric = [
-        all(isinstance(row[i], int | float) or row[i] is None for row in rows) if rows else False
-        for i in range(len(headers))
-    ]
-    widths = [max([len(h), *(len(r[i]) for r in text)]) for i, h in enumerate(headers)]
-
-    def line(values: Sequence[str]) -> str:
-        parts = [
-            v.rjust(w) if numeric[i] else v.ljust(w)
-            for i, (v, w) in enumerate(zip(values, widths, strict=True))
-        ]
-        return "  ".join(parts).rstrip()
-
-    return "\n".join([line(list(headers)), *(line(r) for r in text)])
-
-
 def print_problems(problems: Sequence[Problem], *, title: str, stream=None) -> None:
     stream = stream or sys.stdout
     if not problems:
@@ -97,22 +66,9 @@ def print_problems(problems: Sequence[Problem], *, title: str, stream=None) -> N
         print(f"  - {problem.describe()}", file=stream)
 
 
-def render_audit(audit: Audit) -> str:
-    """The readable form of ``validate``."""
-    out = []
-    rows = [[f"{name}", c.read, c.used, c.quarantined] for name, c in audit.rows.items()]
-    out.append(format_table(rows, ["file", "read", "used", "quarantined"]))
-    dup = audit.duplicates.get("leads", 0)
-    if dup:
-        out.append(
-            f"\nDuplicates: {dup:,} leads repeat the e-mail of an earlier lead (review list)."
-        )
-    return "\n".join(out)
-
-
 # --- commands ------------------------------------------------------------------------------
 def cmd_validate(args: argparse.Namespace) -> int:
-    from workbook.engagement import audit_engagement
+    from workbook.intake.engagement import audit_engagement
 
     audit = audit_engagement(args.dir)
     if args.json:
@@ -139,7 +95,7 @@ def _load(directory: str):
     For the commands that print figures, not the audit: the warning-only checks that no
     figure reads (repeated e-mails, unknown assets...) are left to ``workbook validate``.
     """
-    from workbook.engagement import load_engagement
+    from workbook.intake.engagement import load_engagement
 
     engagement = load_engagement(directory, full_audit=False)
     quarantined = engagement.audit.quarantined_count
@@ -152,120 +108,16 @@ def _load(directory: str):
     return engagement
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{100 * value:.1f}%"
-
-
-def _money(value: float | None, currency: str) -> str:
-    return "-" if value is None else f"{value:,.0f} {currency}"
-
-
-def render_kpis(data: dict) -> str:
-    """The readable form of ``kpis``: funnel, velocity, and one line per KPI."""
-    cur = data["currency"]
-    out = [f"{data['client']}: funnel and KPIs as of {data['as_of']} (money in {cur})", ""]
-    out.append(
-        format_table(
-            [
-                [
-                    f"{f['from']} -> {f['to']}",
-                    f["entered"],
-                    f["converted"],
-                    _pct(f["rate"]),
-                    _pct(f["naive_rate"]),
-                    f["median_days"],
-                ]
-                for f in data["funnel"]
-            ],
-            ["step", "entered", "converted", "rate", "naive rate", "median days"],
-        )
-    )
-    out += ["", "Velocity (median days):"]
-    out.append(
-        format_table(
-            [[k, v.get("median_days"), v.get("p75_days")] for k, v in data["velocity"].items()],
-            ["step", "median", "p75"],
-        )
-    )
-    lift, ltv = data["lift"], data["ltv_cac"]
-    out += [
-        "",
-        f"Lift: marketing sourced {_pct(lift['won_revenue_share'])} of won revenue, "
-        f"{_pct(lift['won_count_share'])} of won deals",
-        "Quality (mean won amount): "
-        + ", ".join(f"{s} {_money(v, cur)}" for s, v in data["quality"]["avg_won_amount"].items()),
-        "Conversion (win rate): "
-        + ", ".join(f"{s} {_pct(v)}" for s, v in data["conversion"]["win_rate"].items()),
-        "Health (leakage): "
-        + ", ".join(f"{k} {_pct(v)}" for k, v in data["health"]["leakage"].items()),
-        "Stuck leads: " + ", ".join(f"{k} {v:,}" for k, v in data["health"]["stuck"].items()),
-        f"LTV:CAC: CAC {_money(ltv['cac'], cur)}, LTV {_money(ltv['ltv'], cur)}, "
-        f"ratio {ltv['ratio'] if ltv['ratio'] is None else round(ltv['ratio'], 1)}, "
-        f"payback {ltv['payback_months'] if ltv['payback_months'] is None else round(ltv['payback_months'], 1)} months",
-        "",
-        "Levers (first touch, KPI window):",
-    ]
-    out.append(
-        format_table(
-            [
-                [c["channel"], c["spend"], c["won_count"], c["won_revenue"], c["cac"], c["roi"]]
-                for c in data["levers"]["channels"]
-            ],
-            ["channel", "spend", "won", "won revenue", "CAC", "ROI"],
-        )
-    )
-    return "\n".join(out)
-
-
 def cmd_kpis(args: argparse.Namespace) -> int:
-    from workbook.kpis import compute_kpis
+    from workbook.analysis.kpis import compute_kpis
 
     data = compute_kpis(_load(args.dir)).to_dict()
     print_json(data) if args.json else print(render_kpis(data))
     return EXIT_OK
 
 
-def render_plan(report) -> str:
-    """The readable form of ``plan``: one row per stage, then the CMO's first questions."""
-    data = report.to_dict()
-    frame = report.stage_frame()
-    rows = [
-        [
-            r.stage,
-            round(float(r.total), 1),
-            None if r.net_total != r.net_total else round(float(r.net_total), 1),
-            None if r.p10 != r.p10 else round(float(r.p10), 1),
-            None if r.p90 != r.p90 else round(float(r.p90), 1),
-            round(float(r.run_rate), 1),
-            round(float(r.peak_required), 1),
-            None if r.rate != r.rate else f"{100 * r.rate:.1f}% ({r.rate_from})",
-        ]
-        for r in frame.itertuples()
-    ]
-    out = [
-        f"Reverse-funnel plan: {data['months'][0]} to {data['months'][-1]}",
-        "",
-        format_table(
-            rows,
-            ["stage", "total", "net of pipeline", "p10", "p90", "run-rate/mo", "peak/mo", "rate"],
-        ),
-        "",
-        f"Average deal size: {data['assumptions']['avg_deal_size']:,.0f} "
-        f"({data['assumptions']['from']['avg_deal_size']})",
-        f"First month new leads can bring revenue: {report.first_landing_month}",
-        f"Share of the target out of reach given lead times: {100 * report.out_of_reach_share:.1f}%",
-    ]
-    credit = data.get("pipeline_credit")
-    if credit:
-        out.append(
-            f"Pipeline already in flight: {credit['revenue']:,.0f} expected revenue, "
-            f"{credit['won']:.1f} deals"
-        )
-    return "\n".join(out)
-
-
 def cmd_plan(args: argparse.Namespace) -> int:
-    from workbook.plan import PlanError, build_plan
+    from workbook.analysis.plan import PlanError, build_plan
 
     if args.simulate < 0:
         raise UsageError("--simulate takes a number of draws >= 0")
@@ -280,7 +132,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_content(args: argparse.Namespace) -> int:
-    from workbook.content import build_content_report, render_content_text
+    from workbook.analysis.content import build_content_report
 
     report = build_content_report(_load(args.dir))
     print_json(report.to_dict()) if args.json else print(render_content_text(report))
@@ -288,8 +140,8 @@ def cmd_content(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from workbook.io import write_frame_csv
-    from workbook.scoring import ScoringError, build_scoring, render_score_text
+    from workbook.analysis.scoring import ScoringError, build_scoring
+    from workbook.intake.io import write_frame_csv
 
     engagement = _load(args.dir)
     try:
@@ -305,9 +157,9 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from workbook.batch import SchedulerError, run_batch
-    from workbook.reports import PdfExportError
-    from workbook.runner import UnknownParameterError
+    from workbook.deliverables.reports import PdfExportError
+    from workbook.runs.batch import SchedulerError, run_batch
+    from workbook.runs.runner import UnknownParameterError
 
     phases = ["kickoff", "midpoint", "final"] if args.phase == "all" else [args.phase]
     try:
@@ -338,7 +190,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from workbook.scaffold import scaffold_engagement
+    from workbook.intake.scaffold import scaffold_engagement
 
     written = scaffold_engagement(args.dir)
     for path in written:
@@ -351,9 +203,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from workbook.pipeline import run_reports
-    from workbook.reports import PdfExportError
-    from workbook.runner import NotebookRunError, UnknownParameterError
+    from workbook.deliverables.reports import PdfExportError
+    from workbook.runs.pipeline import run_reports
+    from workbook.runs.runner import NotebookRunError, UnknownParameterError
 
     phases = ["kickoff", "midpoint", "final"] if args.phase == "all" else [args.phase]
     try:

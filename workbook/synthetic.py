@@ -23,8 +23,8 @@ export or as a French CRM export (semicolons, BOM, day-first dates, decimal comm
 
 See Also
 --------
-workbook.io.load_engagement : reads the folder this module writes.
-workbook.schema.column_rules : the contract's columns the frames carry.
+workbook.intake.io.load_engagement : reads the folder this module writes.
+workbook.intake.schema.column_rules : the contract's columns the frames carry.
 """
 
 from __future__ import annotations
@@ -1048,7 +1048,7 @@ def sample_config(*, as_of: str = "2026-09-30") -> dict[str, Any]:
     See Also
     --------
     write_engagement : writes it as YAML next to the data.
-    workbook.config.parse_config : validates it.
+    workbook.intake.config.parse_config : validates it.
     """
     return {
         "client": "Acme Industrial",
@@ -1254,7 +1254,7 @@ def write_engagement(
     See Also
     --------
     generate_engagement : draws the frames.
-    workbook.io.read_table : reads either style back.
+    workbook.intake.io.read_table : reads either style back.
     """
     if style not in _DATE_FORMATS:
         raise ValueError(f"style must be 'en' or 'fr', got {style!r}")

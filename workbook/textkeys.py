@@ -30,7 +30,7 @@ as computing with it.
 
 See Also
 --------
-workbook.validate.positions_in : the id matching every check and analysis calls.
+workbook.intake.validate.positions_in : the id matching every check and analysis calls.
 """
 
 from __future__ import annotations

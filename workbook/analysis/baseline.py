@@ -1,0 +1,250 @@
+"""The kickoff baseline: the funnel as exported, the source mix, spend, and hypotheses.
+
+Descriptive figures only: rates here are naive (``converted / entered``). Censoring-aware
+rates are :mod:`workbook.analysis.kpis`' job, for the mid-point.
+
+See Also
+--------
+workbook.analysis.journeys.build_journeys : the table read here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from workbook.analysis.content import content_matrix
+from workbook.analysis.journeys import Journeys
+from workbook.intake.engagement import Engagement
+from workbook.intake.problems import Audit
+
+
+def audit_summary(audit: Audit, files: dict[str, str]) -> pd.DataFrame:
+    """Row accounting per file with its error and warning counts.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``file``, ``read``, ``used``, ``quarantined``, ``errors``, ``warnings``.
+    """
+    records = []
+    for stem, count in audit.rows.items():
+        name = files.get(stem, f"{stem}.csv")
+        records.append(
+            {
+                "file": name,
+                "read": count.read,
+                "used": count.used,
+                "quarantined": count.quarantined,
+                "errors": sum(p.file == name for p in audit.errors),
+                "warnings": sum(p.file == name for p in audit.warnings),
+            }
+        )
+    return pd.DataFrame.from_records(
+        records, columns=["file", "read", "used", "quarantined", "errors", "warnings"]
+    )
+
+
+def audit_issues(audit: Audit, *, language: str = "en") -> pd.DataFrame:
+    """Every error and warning, one row each, errors first, most rows first.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``severity`` (error | warning), ``file``, ``column``, ``rows`` (count of rows
+        concerned, 0 for a file-level problem), ``message`` (in ``language``).
+    """
+    records = [
+        {
+            "severity": severity,
+            "file": p.file,
+            "column": p.column or "",
+            "rows": len(p.rows),
+            "message": p.text(language),
+        }
+        for severity, problems in (("error", audit.errors), ("warning", audit.warnings))
+        for p in problems
+    ]
+    frame = pd.DataFrame.from_records(
+        records, columns=["severity", "file", "column", "rows", "message"]
+    )
+    return frame.sort_values(
+        ["severity", "rows"], ascending=[True, False], kind="stable"
+    ).reset_index(drop=True)
+
+
+def stage_counts(journeys: Journeys) -> pd.DataFrame:
+    """Leads entering each stage and reaching the next one, as exported (no censoring).
+
+    Returns
+    -------
+    DataFrame
+        One row per adjacent pair: ``from``, ``to``, ``entered`` (leads that entered
+        ``from``), ``converted`` (of those, reached ``to``), ``naive_rate`` (0..1).
+    """
+    steps = journeys.steps
+    advanced = (steps["event"] == 1).groupby(steps["stage"], observed=False)
+    entered = advanced.size()
+    converted = advanced.sum()
+    records = []
+    for a, b in journeys.pairs:
+        n = int(entered.get(a, 0))
+        k = int(converted.get(a, 0))
+        records.append(
+            {"from": a, "to": b, "entered": n, "converted": k, "naive_rate": k / n if n else None}
+        )
+    return pd.DataFrame.from_records(records)
+
+
+def stage_entries_by_month(journeys: Journeys) -> pd.DataFrame:
+    """How many leads first entered each stage in each calendar month.
+
+    Returns
+    -------
+    DataFrame
+        Index: month start (Timestamp), every month from the first inquiry to ``as_of``;
+        columns: the stages; integer counts.
+    """
+    leads = journeys.leads
+    start = leads[f"{journeys.stages[0]}_at"].min()
+    months = pd.period_range(start, journeys.as_of, freq="M").to_timestamp()
+    out = {}
+    for stage in journeys.stages:
+        month = leads[f"{stage}_at"].dt.to_period("M").dt.to_timestamp()
+        out[stage] = month.value_counts().reindex(months, fill_value=0)
+    frame = pd.DataFrame(out, index=months).fillna(0).astype("int64")
+    frame.index.name = "month"
+    return frame
+
+
+def channel_mix(journeys: Journeys) -> pd.DataFrame:
+    """Leads by first-touch channel, with their share and how many are marketing-sourced.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``channel``, ``leads``, ``lead_share`` (0..1), ``marketing_share`` (0..1,
+        share of the channel's leads sourced by marketing), most leads first.
+    """
+    leads = journeys.leads
+    marketing = (leads["sourced_by"] == "marketing").groupby(leads["source_channel"], observed=True)
+    frame = pd.DataFrame({"leads": marketing.size(), "marketing_share": marketing.mean()})
+    frame["lead_share"] = frame["leads"] / frame["leads"].sum()
+    frame = frame.sort_values("leads", ascending=False).reset_index(names="channel")
+    return frame[["channel", "leads", "lead_share", "marketing_share"]]
+
+
+def spend_by_month(spend: pd.DataFrame) -> pd.DataFrame:
+    """Spend pivoted to months x channels (money in the engagement's currency).
+
+    Returns
+    -------
+    DataFrame
+        Index month start, columns channels ordered by total spend (largest first).
+    """
+    pivot = spend.pivot_table(
+        index="month", columns="channel", values="amount", aggfunc="sum", fill_value=0.0
+    )
+    order = pivot.sum().sort_values(ascending=False).index
+    pivot = pivot[order]
+    pivot.columns.name = "channel"
+    return pivot
+
+
+def channel_return_gap(journeys: Journeys, spend: pd.DataFrame) -> pd.DataFrame:
+    """Each channel's share of spend against its share of won deals (first touch).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``channel``, ``spend_share``, ``won_share`` (both 0..1), ``gap``
+        (``spend_share - won_share``), largest gap first.
+    """
+    spend_total = spend.groupby("channel")["amount"].sum()
+    won = journeys.leads.loc[journeys.leads["won_at"].notna()]
+    won_count = won.groupby("source_channel", observed=True).size()
+    channels = spend_total.index.union(won_count.index)
+    spend_share = (spend_total / spend_total.sum()).reindex(channels, fill_value=0.0)
+    won_total = won_count.sum()
+    won_share = (won_count / won_total if won_total else won_count * 0.0).reindex(
+        channels, fill_value=0.0
+    )
+    frame = pd.DataFrame({"spend_share": spend_share, "won_share": won_share})
+    frame["gap"] = frame["spend_share"] - frame["won_share"]
+    return frame.sort_values("gap", ascending=False).reset_index(names="channel")
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """A hypothesis to test by the mid-point: a catalogue key and the values it quotes."""
+
+    key: str
+    values: dict
+
+
+def baseline_hypotheses(
+    engagement: Engagement, journeys: Journeys, *, max_count: int = 4
+) -> list[Hypothesis]:
+    """Hypotheses suggested by the baseline, strongest signal first.
+
+    The weakest funnel step (lowest naive rate among steps with at least 30 leads entered),
+    the channel whose spend share most exceeds its share of won deals, the emptiest
+    content cell, and duplicate leads when there are any.
+
+    Returns
+    -------
+    list of Hypothesis
+        Values are raw numbers (rates 0..1); the display layer formats them.
+    """
+    found: list[Hypothesis] = []
+    counts = stage_counts(journeys)
+    eligible = counts.loc[(counts["entered"] >= 30) & counts["naive_rate"].notna()]
+    if len(eligible):
+        weakest = eligible.loc[eligible["naive_rate"].astype(float).idxmin()]
+        found.append(
+            Hypothesis(
+                "hypothesis.weakest_step",
+                {
+                    "from_stage": weakest["from"],
+                    "to_stage": weakest["to"],
+                    "rate": float(weakest["naive_rate"]),
+                },
+            )
+        )
+    gap = channel_return_gap(journeys, engagement.spend)
+    if len(gap) and gap.loc[0, "gap"] > 0.05:
+        row = gap.loc[0]
+        found.append(
+            Hypothesis(
+                "hypothesis.channel_return",
+                {
+                    "channel": row["channel"],
+                    "spend_share": float(row["spend_share"]),
+                    "won_share": float(row["won_share"]),
+                },
+            )
+        )
+    matrix = content_matrix(
+        engagement.content,
+        personas=engagement.config.personas,
+        buying_stages=engagement.config.buying_stages,
+    )
+    values = matrix.to_numpy()
+    if values.size and values.min() < engagement.config.min_assets_per_cell:
+        i, j = np.unravel_index(np.argmin(values), values.shape)
+        found.append(
+            Hypothesis(
+                "hypothesis.content_gap",
+                {
+                    "persona": matrix.index[i],
+                    "buying_stage": matrix.columns[j],
+                    "assets": int(values[i, j]),
+                },
+            )
+        )
+    duplicates = engagement.audit.duplicates.get("leads", 0)
+    if duplicates:
+        found.append(Hypothesis("hypothesis.duplicates", {"duplicates": int(duplicates)}))
+    return found[:max_count]

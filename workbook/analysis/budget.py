@@ -1,0 +1,577 @@
+"""What the plan costs: cost per inquiry by channel, the budget for a channel mix, CAC, LTV:CAC.
+
+The budget rests on today's cost of an inquiry in each channel: the channel's spend in the
+KPI window divided by the marketing-sourced inquiries it brought in the same window
+(first touch, ``source_channel``). A channel with inquiries but no spend (organic,
+referral) costs 0 an inquiry; a channel with spend but no inquiry has no usable cost.
+
+The plan's budget is its first-stage total times the blended cost of an inquiry under a
+channel mix: by default today's mix (each channel's share of the window's marketing-sourced
+inquiries), or the ``budget:`` section of engagement.yaml::
+
+    budget:
+      mix: {webinar: 0.4, paid_search: 0.4, events: 0.2}   # shares, normalised to sum to 1
+      cost_per_inquiry: {events: 450}                       # overrides today's cost
+      healthy_ltv_cac: 3                                    # the line LTV:CAC is judged against
+
+The implied CAC is the budget over the plan's won deals; LTV is the average deal size x
+gross margin / annual churn (as in ``kpis``' ``ltv_cac``); LTV:CAC above 3 is healthy.
+Spend is what ``spend.csv`` holds: when it leaves out staff, agencies or tools, so does the CAC.
+
+See Also
+--------
+workbook.analysis.plan : the required volumes this budget pays for.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from workbook.analysis.journeys import Journeys, build_journeys
+from workbook.analysis.plan import PlanError, PlanReport
+from workbook.intake.config import CONFIG_FILE, EngagementConfig, closest_key
+from workbook.intake.engagement import Engagement
+from workbook.intake.problems import Problem
+
+__all__ = [
+    "HEALTHY_LTV_CAC",
+    "BudgetReport",
+    "BudgetSettings",
+    "UnitEconomics",
+    "blended_cost_per_inquiry",
+    "budget_settings",
+    "build_budget",
+    "channel_mix",
+    "cost_per_inquiry",
+    "engagement_costs",
+    "parse_budget",
+    "plan_budget",
+    "unit_economics",
+]
+
+#: LTV:CAC at or above this is healthy.
+HEALTHY_LTV_CAC: float = 3.0
+BUDGET_KEYS: tuple[str, ...] = ("mix", "cost_per_inquiry", "healthy_ltv_cac")
+
+
+@dataclass(frozen=True)
+class BudgetSettings:
+    """engagement.yaml's ``budget:`` section, validated (see the module docstring)."""
+
+    mix: Mapping[str, float] | None = None
+    cost_per_inquiry: Mapping[str, float] = field(default_factory=dict)
+    healthy_ltv_cac: float = HEALTHY_LTV_CAC
+
+
+def parse_budget(
+    raw: Mapping[str, Any] | None,
+    *,
+    where: str = "budget",
+    base: BudgetSettings | None = None,
+) -> BudgetSettings:
+    """Validate a ``budget:`` section (top level or a scenario's).
+
+    Parameters
+    ----------
+    raw : mapping or None
+    where : str
+        Key path for messages, e.g. ``scenarios[2].budget``.
+    base : BudgetSettings, optional
+        Settings the section overrides (a scenario's budget starts from the top level's).
+
+    Raises
+    ------
+    PlanError
+        Listing every problem: unknown keys, shares or costs that are not numbers >= 0,
+        a mix whose shares sum to 0.
+    """
+    base = base or BudgetSettings()
+    raw = raw or {}
+    problems: list[Problem] = []
+    if not isinstance(raw, Mapping):
+        raise PlanError(
+            [Problem(CONFIG_FILE, where, "must be a mapping (mix:, cost_per_inquiry:)")]
+        )
+    for key in raw:
+        if key not in BUDGET_KEYS:
+            hint = closest_key(str(key), BUDGET_KEYS)
+            fix = f"did you mean '{hint}'?" if hint else f"valid keys: {', '.join(BUDGET_KEYS)}"
+            problems.append(Problem(CONFIG_FILE, f"{where}.{key}", f"unknown key '{key}': {fix}"))
+
+    def numbers(key: str) -> dict[str, float] | None:
+        section = raw.get(key)
+        if section is None:
+            return None
+        if not isinstance(section, Mapping):
+            problems.append(Problem(CONFIG_FILE, f"{where}.{key}", "must map channel: number"))
+            return None
+        out = {}
+        for channel, value in section.items():
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                problems.append(
+                    Problem(
+                        CONFIG_FILE,
+                        f"{where}.{key}.{channel}",
+                        f"must be a number >= 0, got {value!r}",
+                    )
+                )
+            else:
+                out[str(channel)] = float(value)
+        return out
+
+    mix = numbers("mix")
+    if mix is not None and not sum(mix.values()) > 0:
+        problems.append(
+            Problem(
+                CONFIG_FILE, f"{where}.mix", "the shares must not all be 0 (they are normalised)"
+            )
+        )
+    costs = numbers("cost_per_inquiry")
+    healthy = raw.get("healthy_ltv_cac", base.healthy_ltv_cac)
+    if isinstance(healthy, bool) or not isinstance(healthy, int | float) or not healthy > 0:
+        problems.append(
+            Problem(
+                CONFIG_FILE,
+                f"{where}.healthy_ltv_cac",
+                f"must be a number above 0, got {healthy!r}",
+            )
+        )
+        healthy = base.healthy_ltv_cac
+    if problems:
+        raise PlanError(problems)
+    return BudgetSettings(
+        mix=mix if mix is not None else base.mix,
+        cost_per_inquiry={**base.cost_per_inquiry, **(costs or {})},
+        healthy_ltv_cac=float(healthy),
+    )
+
+
+def cost_per_inquiry(
+    spend: pd.DataFrame,
+    leads: pd.DataFrame,
+    *,
+    window_start: pd.Timestamp,
+    as_of: pd.Timestamp,
+    channel_col: str = "source_channel",
+    created_col: str = "inquiry_at",
+    sourced_col: str = "sourced_by",
+) -> pd.DataFrame:
+    """Today's cost of a marketing-sourced inquiry in each channel.
+
+    Parameters
+    ----------
+    spend : DataFrame
+        ``month`` (Timestamp, first day), ``channel``, ``amount`` (currency).
+    leads : DataFrame
+        One row per lead: ``channel_col``, ``created_col`` (date it entered the first
+        stage), ``sourced_col`` (missing counts as marketing).
+    window_start, as_of : Timestamp
+        The KPI window: spend months from ``window_start``'s month to ``as_of``'s, leads
+        created in ``[window_start, as_of]``.
+
+    Returns
+    -------
+    DataFrame
+        ``channel``, ``spend`` (currency), ``inquiries`` (int), ``cost_per_inquiry``
+        (currency; NaN with spend but no inquiry), ``inquiry_share`` (0..1 of the window's
+        marketing-sourced inquiries), most inquiries first.
+
+    Examples
+    --------
+    >>> spend = pd.DataFrame({"month": pd.to_datetime(["2026-01-01"] * 2),
+    ...                       "channel": ["webinar", "events"], "amount": [1000.0, 500.0]})
+    >>> leads = pd.DataFrame({"source_channel": ["webinar"] * 4 + ["organic"],
+    ...                       "inquiry_at": pd.to_datetime(["2026-01-05"] * 5),
+    ...                       "sourced_by": ["marketing"] * 5})
+    >>> frame = cost_per_inquiry(spend, leads, window_start=pd.Timestamp("2026-01-01"),
+    ...                          as_of=pd.Timestamp("2026-01-31"))
+    >>> frame[["channel", "cost_per_inquiry"]].values.tolist()
+    [['webinar', 250.0], ['organic', 0.0], ['events', nan]]
+    """
+    window_start, as_of = pd.Timestamp(window_start), pd.Timestamp(as_of)
+    months = spend["month"]
+    in_window = (months >= window_start.to_period("M").to_timestamp()) & (months <= as_of)
+    spent = spend.loc[in_window].groupby("channel")["amount"].sum().astype(float)
+    created = leads[created_col]
+    marketing = leads[sourced_col].fillna("marketing") == "marketing"
+    chosen = leads.loc[marketing & (created >= window_start) & (created <= as_of)]
+    counts = chosen.groupby(channel_col, observed=True).size()
+    channels = spent.index.union(counts.index)
+    frame = pd.DataFrame(
+        {
+            "channel": [str(c) for c in channels],
+            "spend": spent.reindex(channels, fill_value=0.0).to_numpy(float),
+            "inquiries": counts.reindex(channels, fill_value=0).to_numpy(np.int64),
+        }
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame["cost_per_inquiry"] = np.where(
+            frame["inquiries"] > 0, frame["spend"] / frame["inquiries"], np.nan
+        )
+    total = frame["inquiries"].sum()
+    frame["inquiry_share"] = frame["inquiries"] / total if total else 0.0
+    return frame.sort_values(
+        ["inquiries", "spend"], ascending=[False, False], kind="stable"
+    ).reset_index(drop=True)
+
+
+def engagement_costs(engagement: Engagement, journeys: Journeys) -> pd.DataFrame:
+    """:func:`cost_per_inquiry` of an engagement over its KPI window (up to ``as_of``)."""
+    return cost_per_inquiry(
+        engagement.spend,
+        journeys.leads,
+        window_start=engagement.window_start,
+        as_of=engagement.as_of_timestamp,
+        created_col=f"{journeys.stages[0]}_at",
+    )
+
+
+def channel_mix(
+    costs: pd.DataFrame, mix: Mapping[str, float] | None = None, *, where: str = "budget.mix"
+) -> pd.Series:
+    """Shares of the plan's inquiries by channel, summing to 1.
+
+    Parameters
+    ----------
+    costs : DataFrame
+        :func:`cost_per_inquiry`.
+    mix : mapping, optional
+        Channel -> share (any scale, normalised). Default: today's ``inquiry_share``.
+
+    Returns
+    -------
+    Series
+        Indexed by channel, channels with a share > 0 only.
+
+    Raises
+    ------
+    PlanError
+        A mix naming a channel the data does not know (with the closest known one).
+    """
+    if mix is None:
+        shares = costs.set_index("channel")["inquiry_share"].astype(float)
+        return shares.loc[shares > 0]
+    known = costs["channel"].tolist()
+    problems = []
+    for channel in mix:
+        if channel not in known:
+            hint = closest_key(channel, known)
+            fix = f"did you mean '{hint}'?" if hint else f"known channels: {', '.join(known)}"
+            problems.append(
+                Problem(
+                    CONFIG_FILE,
+                    f"{where}.{channel}",
+                    f"no spend or inquiry for channel '{channel}' in the data: {fix}",
+                )
+            )
+    if problems:
+        raise PlanError(problems)
+    shares = pd.Series(mix, dtype=float)
+    shares = shares / shares.sum()
+    return shares.loc[shares > 0]
+
+
+def plan_budget(
+    inquiries: float,
+    costs: pd.DataFrame,
+    *,
+    mix: Mapping[str, float] | None = None,
+    cost_overrides: Mapping[str, float] | None = None,
+    where: str = "budget",
+) -> pd.DataFrame:
+    """The budget that buys ``inquiries`` under a channel mix.
+
+    Parameters
+    ----------
+    inquiries : float
+        First-stage volume to buy (the plan's total, or its net total).
+    costs : DataFrame
+        :func:`cost_per_inquiry`.
+    mix : mapping, optional
+        See :func:`channel_mix`.
+    cost_overrides : mapping, optional
+        Channel -> cost per inquiry replacing today's.
+
+    Returns
+    -------
+    DataFrame
+        ``channel``, ``share`` (0..1), ``inquiries``, ``cost_per_inquiry``, ``cost_from``
+        (override | data), ``budget`` (currency), largest budget first.
+
+    Raises
+    ------
+    PlanError
+        A channel of the mix without a usable cost per inquiry (spend but no inquiry) and
+        no override.
+
+    Examples
+    --------
+    >>> costs = pd.DataFrame({"channel": ["a", "b"], "spend": [100.0, 0.0],
+    ...                       "inquiries": [10, 10], "cost_per_inquiry": [10.0, 0.0],
+    ...                       "inquiry_share": [0.5, 0.5]})
+    >>> plan_budget(1000, costs)["budget"].tolist()
+    [5000.0, 0.0]
+    """
+    shares = channel_mix(costs, mix, where=f"{where}.mix")
+    overrides = dict(cost_overrides or {})
+    today = costs.set_index("channel")["cost_per_inquiry"]
+    cost = np.array([overrides.get(c, today.get(c, np.nan)) for c in shares.index], dtype=float)
+    missing = [c for c, v in zip(shares.index, cost, strict=True) if not np.isfinite(v)]
+    if missing:
+        raise PlanError(
+            [
+                Problem(
+                    CONFIG_FILE,
+                    f"{where}.cost_per_inquiry.{c}",
+                    f"channel '{c}' had spend but no marketing-sourced inquiry in the KPI "
+                    f"window, so its cost per inquiry is unknown: set {where}.cost_per_inquiry.{c}"
+                    " or leave the channel out of the mix",
+                )
+                for c in missing
+            ]
+        )
+    frame = pd.DataFrame(
+        {
+            "channel": list(shares.index),
+            "share": shares.to_numpy(float),
+            "inquiries": shares.to_numpy(float) * float(inquiries),
+            "cost_per_inquiry": cost,
+            "cost_from": ["override" if c in overrides else "data" for c in shares.index],
+        }
+    )
+    frame["budget"] = frame["inquiries"] * frame["cost_per_inquiry"]
+    return frame.sort_values("budget", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def blended_cost_per_inquiry(allocation: pd.DataFrame) -> float:
+    """Average cost of an inquiry under the mix of :func:`plan_budget`'s allocation."""
+    return float((allocation["share"] * allocation["cost_per_inquiry"]).sum())
+
+
+@dataclass(frozen=True)
+class UnitEconomics:
+    """The unit economics a budget implies.
+
+    Attributes
+    ----------
+    cac : float or None
+        Budget / won deals (currency); None without deals.
+    ltv : float
+        Average deal size x gross margin / annual churn (currency).
+    ratio : float or None
+        ``ltv / cac``; None when the CAC is 0 or unknown.
+    healthy_ratio : float
+        The line (3 by default).
+    healthy : bool or None
+        ``ratio >= healthy_ratio``; True when the CAC is 0.
+    payback_months : float or None
+        ``cac / (avg_deal_size x gross_margin / 12)``.
+    """
+
+    cac: float | None
+    ltv: float
+    ratio: float | None
+    healthy_ratio: float
+    healthy: bool | None
+    payback_months: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "cac": _float(self.cac),
+            "ltv": _float(self.ltv),
+            "ratio": _float(self.ratio),
+            "healthy_ratio": _float(self.healthy_ratio),
+            "healthy": self.healthy,
+            "payback_months": _float(self.payback_months),
+        }
+
+
+def unit_economics(
+    budget: float,
+    won_count: float,
+    avg_deal_size: float,
+    *,
+    gross_margin: float,
+    annual_churn: float,
+    healthy_ratio: float = HEALTHY_LTV_CAC,
+) -> UnitEconomics:
+    """CAC, LTV, LTV:CAC and CAC payback of a budget that wins ``won_count`` deals.
+
+    Examples
+    --------
+    A 1,000,000 budget winning 100 deals of 48,000 at 75% margin and 15% churn:
+
+    >>> e = unit_economics(1_000_000, 100, 48_000, gross_margin=0.75, annual_churn=0.15)
+    >>> e.cac, e.ltv, e.ratio, e.healthy, round(e.payback_months, 2)
+    (10000.0, 240000.0, 24.0, True, 3.33)
+    """
+    ltv = avg_deal_size * gross_margin / annual_churn
+    cac = budget / won_count if won_count > 0 else None
+    ratio = ltv / cac if cac else None
+    healthy = (ratio >= healthy_ratio) if ratio is not None else (True if cac == 0 else None)
+    monthly_margin = avg_deal_size * gross_margin / 12
+    payback = cac / monthly_margin if cac is not None and monthly_margin > 0 else None
+    return UnitEconomics(
+        cac=cac,
+        ltv=ltv,
+        ratio=ratio,
+        healthy_ratio=healthy_ratio,
+        healthy=healthy,
+        payback_months=payback,
+    )
+
+
+@dataclass(frozen=True)
+class BudgetReport:
+    """The plan's budget.
+
+    Attributes
+    ----------
+    costs : DataFrame
+        :func:`cost_per_inquiry`.
+    allocation : DataFrame
+        :func:`plan_budget` for the plan's first-stage total.
+    total : float
+        Budget for the gross plan (currency).
+    net_total : float or None
+        Budget for the first-stage total still needed after the pipeline credit.
+    by_month : DataFrame
+        ``month`` (Timestamp), ``inquiries`` (the plan's first-stage cohort), ``budget``.
+    blended_cost_per_inquiry : float
+    economics : UnitEconomics
+        For the gross plan: budget / the plan's won deals.
+    mix_from : str
+        ``data`` (today's mix) or ``override``.
+    """
+
+    costs: pd.DataFrame
+    allocation: pd.DataFrame
+    total: float
+    net_total: float | None
+    by_month: pd.DataFrame
+    blended_cost_per_inquiry: float
+    economics: UnitEconomics
+    mix_from: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able Python (no NaN)."""
+        return {
+            "total": _float(self.total),
+            "net_total": _float(self.net_total),
+            "blended_cost_per_inquiry": _float(self.blended_cost_per_inquiry),
+            "mix_from": self.mix_from,
+            "channels": [
+                {k: _plain(v) for k, v in row.items()}
+                for row in self.allocation.to_dict(orient="records")
+            ],
+            "cost_per_inquiry": [
+                {k: _plain(v) for k, v in row.items()}
+                for row in self.costs.to_dict(orient="records")
+            ],
+            "economics": self.economics.to_dict(),
+        }
+
+
+def _float(value: float | None) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return _float(value)
+    return None if value is pd.NA else value
+
+
+def budget_settings(
+    config: EngagementConfig, scenario_budget: Mapping | None = None, *, scenario: str | None = None
+) -> BudgetSettings:
+    """The top-level ``budget:`` section with a scenario's ``budget:`` on top.
+
+    Raises
+    ------
+    PlanError
+        When either section is invalid (see :func:`parse_budget`).
+    """
+    base = parse_budget(config.budget)
+    if not scenario_budget:
+        return base
+    where = f"scenarios[name={scenario}].budget" if scenario else "budget"
+    return parse_budget(scenario_budget, where=where, base=base)
+
+
+def build_budget(
+    engagement: Engagement,
+    plan: PlanReport,
+    journeys: Journeys | None = None,
+    *,
+    settings: BudgetSettings | None = None,
+    costs: pd.DataFrame | None = None,
+) -> BudgetReport:
+    """The budget, CAC and LTV:CAC of a plan.
+
+    Parameters
+    ----------
+    engagement : Engagement
+    plan : PlanReport
+    journeys : Journeys, optional
+    settings : BudgetSettings, optional
+        Default: engagement.yaml's ``budget:`` section.
+    costs : DataFrame, optional
+        :func:`cost_per_inquiry` already computed.
+
+    Raises
+    ------
+    PlanError
+        An invalid ``budget:`` section or a mix the data cannot price.
+    """
+    config = engagement.config
+    settings = settings or parse_budget(config.budget)
+    if costs is None:
+        costs = engagement_costs(engagement, journeys or build_journeys(engagement))
+    first_total = float(plan.totals[0])
+    allocation = plan_budget(
+        first_total, costs, mix=settings.mix, cost_overrides=settings.cost_per_inquiry
+    )
+    blended = blended_cost_per_inquiry(allocation)
+    total = float(allocation["budget"].sum())
+    net = float(plan.net_totals[0]) * blended if plan.net_totals is not None else None
+    schedule = plan.schedule_frame()
+    first = schedule.loc[schedule["stage"] == plan.stages[0], ["month", "required"]]
+    by_month = pd.DataFrame(
+        {
+            "month": first["month"].to_numpy(),
+            "inquiries": first["required"].to_numpy(float),
+            "budget": first["required"].to_numpy(float) * blended,
+        }
+    )
+    economics = unit_economics(
+        total,
+        float(plan.totals[-1]),
+        plan.avg_deal_size,
+        gross_margin=config.economics.gross_margin,
+        annual_churn=config.economics.annual_churn,
+        healthy_ratio=settings.healthy_ltv_cac,
+    )
+    return BudgetReport(
+        costs=costs,
+        allocation=allocation,
+        total=total,
+        net_total=net,
+        by_month=by_month,
+        blended_cost_per_inquiry=blended,
+        economics=economics,
+        mix_from="override" if settings.mix is not None else "data",
+    )

@@ -1,0 +1,167 @@
+"""Every word a report reader sees, in English and French, and locale-aware number formats.
+
+Code asks for text by key (:func:`text`) and formats numbers with :func:`format_number`,
+:func:`format_money` and :func:`format_percent`; nothing else in the package hard-codes a
+sentence a client reads. French numbers follow French typography: ``1 234,5 €``, ``12,3 %``
+(narrow no-break spaces).
+
+Adding a key: add it to both catalogues; ``tests/i18n/test_i18n.py`` checks they hold the same keys
+and the same ``{placeholders}``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from functools import partial
+
+from workbook.i18n import catalogue
+
+LANGUAGES = ("en", "fr")
+NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before % and €
+
+#: Words shown in capitals wherever a data key is shown.
+ACRONYMS = {w: w.upper() for w in ("roi", "seo", "crm", "mql", "sal", "sql", "smb", "abm", "emea")}
+
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF", "JPY": "¥"}
+
+
+def _merge() -> dict[str, dict[str, str]]:
+    merged: dict[str, dict[str, str]] = {language: {} for language in LANGUAGES}
+    for module in catalogue.MODULES:
+        for language in LANGUAGES:
+            clash = merged[language].keys() & module.TEXT[language].keys()
+            if clash:
+                raise RuntimeError(f"text keys defined twice: {sorted(clash)}")
+            merged[language].update(module.TEXT[language])
+    return merged
+
+
+CATALOGUE: dict[str, dict[str, str]] = _merge()
+
+
+def check_language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}, got {language!r}")
+    return language
+
+
+def text(key: str, language: str = "en", /, **values: object) -> str:
+    """The sentence or label ``key`` in ``language``, with ``{placeholders}`` filled.
+
+    Examples
+    --------
+    >>> text("subtitle", "fr", as_of="30/09/2026")
+    'Données au 30/09/2026'
+    """
+    template = CATALOGUE[check_language(language)][key]
+    return template.format(**values) if values else template
+
+
+def stage_label(stage: str, language: str = "en") -> str:
+    """Readable name of a funnel stage (the stage itself when not in the catalogue)."""
+    return CATALOGUE[check_language(language)].get(f"stage.{stage}", stage.replace("_", " "))
+
+
+def pretty(name: object) -> str:
+    """A data key shown to readers: ``paid_search`` -> ``Paid search``."""
+    if name is None or (isinstance(name, float) and math.isnan(name)):
+        return "-"
+    words = [ACRONYMS.get(w, w) for w in str(name).replace("_", " ").strip().split(" ")]
+    phrase = " ".join(words)
+    return phrase[:1].upper() + phrase[1:]
+
+
+def format_number(value: float | None, language: str = "en", *, decimals: int = 0) -> str:
+    """``1,234.5`` in English, ``1 234,5`` in French; ``-`` for a missing value.
+
+    Examples
+    --------
+    >>> format_number(1234.5, "fr", decimals=1) == "1\u202f234,5"
+    True
+    >>> format_number(1234.5, "en", decimals=1)
+    '1,234.5'
+    """
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    english = f"{value:,.{decimals}f}"
+    if check_language(language) == "en":
+        return english
+    return english.replace(",", NNBSP).replace(".", ",")
+
+
+def format_money(
+    value: float | None, currency: str = "EUR", language: str = "en", *, decimals: int = 0
+) -> str:
+    """``€1,234`` in English, ``1 234 €`` in French.
+
+    Examples
+    --------
+    >>> format_money(48000, "EUR", "en")
+    '€48,000'
+    >>> format_money(48000, "EUR", "fr") == "48\u202f000\u202f€"
+    True
+    """
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    symbol = CURRENCY_SYMBOLS.get(currency, currency)
+    number = format_number(abs(value), language, decimals=decimals)
+    sign = "-" if value < 0 else ""
+    if language == "fr":
+        return f"{sign}{number}{NNBSP}{symbol}"
+    if len(symbol) > 1:
+        return f"{sign}{symbol} {number}"
+    return f"{sign}{symbol}{number}"
+
+
+def format_percent(value: float | None, language: str = "en", *, decimals: int = 1) -> str:
+    """A fraction as a percentage: ``12.3%`` in English, ``12,3 %`` in French.
+
+    Examples
+    --------
+    >>> format_percent(0.123)
+    '12.3%'
+    """
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    number = format_number(100 * value, language, decimals=decimals)
+    return f"{number}{NNBSP}%" if language == "fr" else f"{number}%"
+
+
+def formatters(
+    language: str, currency: str = "EUR"
+) -> tuple[Callable[..., str], Callable[..., str], Callable[..., str]]:
+    """:func:`format_number`, :func:`format_percent` and :func:`format_money` bound to a
+    language (and currency): the ``n``, ``pct`` and ``money`` of every sentence builder.
+
+    Examples
+    --------
+    >>> n, pct, money = formatters("fr", "EUR")
+    >>> n(1234.5) == format_number(1234.5, "fr"), pct(0.25, decimals=0)
+    (True, '25\u202f%')
+    """
+    return (
+        partial(format_number, language=language),
+        partial(format_percent, language=language),
+        partial(format_money, currency=currency, language=language),
+    )
+
+
+def format_date(value, language: str = "en") -> str:
+    """``2026-09-30`` in English reports, ``30/09/2026`` in French ones."""
+    if value is None:
+        return "-"
+    return value.strftime("%d/%m/%Y") if language == "fr" else value.strftime("%Y-%m-%d")
+
+
+def format_month(value, language: str = "en") -> str:
+    """``Sep 2026`` / ``sept. 2026``."""
+    fr = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+          "nov.", "déc."]  # fmt: skip
+    en = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    names = fr if language == "fr" else en
+    return f"{names[value.month - 1]} {value.year}"
+
+
+def catalogue_keys(language: str) -> Mapping[str, str]:
+    return CATALOGUE[check_language(language)]

@@ -1,0 +1,9 @@
+"""The text catalogue, one module per report; :mod:`workbook.i18n` merges them.
+
+Each module defines ``TEXT = {"en": {...}, "fr": {...}}``. Keys are unique across modules
+(``tests/i18n/test_i18n.py`` checks both languages hold the same keys and placeholders).
+"""
+
+from workbook.i18n.catalogue import common, excel, kickoff, midpoint, plan, problems, strategy
+
+MODULES = (common, kickoff, midpoint, plan, strategy, excel, problems)

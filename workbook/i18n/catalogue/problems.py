@@ -1,0 +1,168 @@
+"""What ``validate`` says about rows it quarantines or warns about, in English and French.
+
+Keys are ``problem.<code>``; :class:`workbook.intake.problems.Problem` carries the code and values, so
+the command line shows the English sentence and a French report the French one.
+"""
+
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "problem.unreadable_date": (
+            "cannot read the date ({sample}); write dates as 2026-03-01 or 01/03/2026"
+        ),
+        "problem.mixed_dates": (
+            "the column mixes ISO dates like 2026-03-01 ({iso_count} rows) and day-first dates "
+            "like 01/03/2026 ({day_first_count} rows); these rows use the rarer format "
+            "({sample}): re-export the column in one format"
+        ),
+        "problem.unreadable_month": "cannot read the month ({sample}); write 2026-03",
+        "problem.not_a_number": "not a number ({sample})",
+        "problem.below_minimum": "must be >= {minimum} (found {sample})",
+        "problem.unknown_value": (
+            "unknown value ({sample}); allowed: {allowed} (map export values under values: in "
+            "engagement.yaml)"
+        ),
+        "problem.empty_required": "required value is empty (column {column})",
+        "problem.duplicate_id": (
+            "duplicate {column}: {examples}, first on row {first_rows}; the first row is kept, "
+            "repeats are quarantined"
+        ),
+        "problem.skipped_stage": (
+            "empty {column} but a later stage is set: the lead is counted as passing {stage} "
+            "on the date of the next stage it reached"
+        ),
+        "problem.stage_backwards": (
+            "{column} is earlier than the stage before it: treated as reached on the earlier "
+            "stage's date (0 days); check the export"
+        ),
+        "problem.disqualified_before_created": (
+            "disqualified before the lead was created: treated as disqualified on created_at"
+        ),
+        "problem.closed_without_date": (
+            "status is won or lost but closed_at is empty: fill in the close date"
+        ),
+        "problem.open_with_close_date": "open opportunity with a close date: the date is ignored",
+        "problem.closed_before_created": "closed before it was created: check the export",
+        "problem.opportunity_unknown_lead": (
+            "no lead with this lead_id in leads: the opportunity counts for win rates and lift, "
+            "but not in the lead funnel"
+        ),
+        "problem.duplicate_email": (
+            "same e-mail as an earlier lead (case and spaces ignored): review and merge"
+        ),
+        "problem.spend_channel_without_leads": (
+            "no lead has this source_channel: its spend counts in CAC but no lead can be "
+            "credited (lead channels: {channels})"
+        ),
+        "problem.channels_without_spend": (
+            "channels with leads but no spend in spend.csv: {channels} (their CAC and ROI "
+            "cannot be computed)"
+        ),
+        "problem.tag_not_in_config": (
+            "not one of engagement.yaml's {column}s ({allowed}): treated as untagged"
+        ),
+        "problem.untagged_asset": (
+            "untagged asset (no persona or no buying_stage): it cannot fill a content-matrix cell"
+        ),
+        "problem.persona_not_in_config": (
+            "persona not in engagement.yaml ({allowed}): shown as given"
+        ),
+        "problem.touch_unknown_lead": (
+            "no usable lead with this lead_id (not in leads, or its row was quarantined): the "
+            "touch cannot be used and is quarantined"
+        ),
+        "problem.touch_unknown_asset": (
+            "asset_id not in the content inventory: the touch counts for its channel only"
+        ),
+        "problem.created_after_as_of": (
+            "created after as_of ({as_of}): outside the snapshot, not analysed"
+        ),
+        "problem.no_usable_rows": "no usable rows: every row was quarantined (see above)",
+        "problem.workbook_sheets": (
+            "the workbook has {sheets} sheets; read sheet '{sheet}' (name a sheet '{stem}' to "
+            "choose another)"
+        ),
+    },
+    "fr": {
+        "problem.unreadable_date": (
+            "date illisible ({sample}) ; écrivez les dates 2026-03-01 ou 01/03/2026"
+        ),
+        "problem.mixed_dates": (
+            "la colonne mélange des dates ISO comme 2026-03-01 ({iso_count} lignes) et des dates "
+            "jour/mois comme 01/03/2026 ({day_first_count} lignes) ; ces lignes sont au format "
+            "le plus rare ({sample}) : réexportez la colonne dans un seul format"
+        ),
+        "problem.unreadable_month": "mois illisible ({sample}) ; écrivez 2026-03",
+        "problem.not_a_number": "pas un nombre ({sample})",
+        "problem.below_minimum": "doit être >= {minimum} (trouvé {sample})",
+        "problem.unknown_value": (
+            "valeur inconnue ({sample}) ; valeurs permises : {allowed} (associez les valeurs de "
+            "l'export sous values: dans engagement.yaml)"
+        ),
+        "problem.empty_required": "valeur obligatoire vide (colonne {column})",
+        "problem.duplicate_id": (
+            "{column} en double : {examples}, déjà vu ligne {first_rows} ; la première ligne est "
+            "gardée, les répétitions sont écartées"
+        ),
+        "problem.skipped_stage": (
+            "{column} vide alors qu'une étape suivante est renseignée : le lead est compté "
+            "comme passé par {stage} à la date de l'étape suivante atteinte"
+        ),
+        "problem.stage_backwards": (
+            "{column} est antérieure à l'étape précédente : étape comptée comme atteinte à la "
+            "date de l'étape précédente (0 jour) ; vérifiez l'export"
+        ),
+        "problem.disqualified_before_created": (
+            "disqualifié avant sa création : compté comme disqualifié à sa date de création"
+        ),
+        "problem.closed_without_date": (
+            "statut gagné ou perdu mais closed_at est vide : renseignez la date de clôture"
+        ),
+        "problem.open_with_close_date": (
+            "opportunité ouverte avec une date de clôture : la date est ignorée"
+        ),
+        "problem.closed_before_created": "clôturée avant sa création : vérifiez l'export",
+        "problem.opportunity_unknown_lead": (
+            "aucun lead avec ce lead_id : l'opportunité compte pour les taux de gain et la "
+            "contribution, pas dans l'entonnoir des leads"
+        ),
+        "problem.duplicate_email": (
+            "même e-mail qu'un lead précédent (casse et espaces ignorés) : à revoir et fusionner"
+        ),
+        "problem.spend_channel_without_leads": (
+            "aucun lead n'a ce source_channel : ses dépenses comptent dans le CAC mais aucun "
+            "lead ne peut lui être attribué (canaux des leads : {channels})"
+        ),
+        "problem.channels_without_spend": (
+            "canaux avec des leads mais sans dépenses dans spend.csv : {channels} (leur CAC et "
+            "leur ROI ne peuvent être calculés)"
+        ),
+        "problem.tag_not_in_config": (
+            "absent des {column}s d'engagement.yaml ({allowed}) : traité comme non classé"
+        ),
+        "problem.untagged_asset": (
+            "contenu non classé (sans persona ou sans étape d'achat) : il ne peut remplir "
+            "aucune cellule de la matrice"
+        ),
+        "problem.persona_not_in_config": (
+            "persona absente d'engagement.yaml ({allowed}) : affichée telle quelle"
+        ),
+        "problem.touch_unknown_lead": (
+            "aucun lead utilisable avec ce lead_id (absent des leads, ou sa ligne a été "
+            "écartée) : l'interaction est écartée"
+        ),
+        "problem.touch_unknown_asset": (
+            "asset_id absent de l'inventaire des contenus : l'interaction ne compte que pour "
+            "son canal"
+        ),
+        "problem.created_after_as_of": (
+            "créé après as_of ({as_of}) : hors de l'instantané, non analysé"
+        ),
+        "problem.no_usable_rows": (
+            "aucune ligne utilisable : toutes les lignes ont été écartées (voir ci-dessus)"
+        ),
+        "problem.workbook_sheets": (
+            "le classeur a {sheets} feuilles ; feuille lue : « {sheet} » (nommez une feuille "
+            "« {stem} » pour en choisir une autre)"
+        ),
+    },
+}

@@ -1,0 +1,490 @@
+"""The typed, validated content of ``engagement.yaml``.
+
+:func:`parse_config` turns the YAML mapping into a frozen :class:`EngagementConfig`, with the
+contract's defaults, and reports every problem at once: unknown keys (with the closest valid
+key), wrong types, values out of range.
+
+See Also
+--------
+workbook.intake.schema.CONFIG_KEYS : every key the file accepts.
+workbook.intake.io.read_yaml : reads the file (and reports YAML syntax errors with their line).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from workbook.intake.problems import Problem
+from workbook.intake.schema import (
+    ANY_LIST,
+    ANY_MAPPING,
+    CONFIG_KEYS,
+    DATA_FILES,
+    DEFAULT_BUYING_STAGES,
+    DEFAULT_PERSONAS,
+    DEFAULT_STAGES,
+    LANGUAGES,
+    STAKEHOLDER_KEYS,
+    column_rules,
+)
+
+CONFIG_FILE = "engagement.yaml"
+
+
+@dataclass(frozen=True)
+class Stakeholder:
+    """A person at the kickoff: name, role (title) and function (sales, marketing, ...)."""
+
+    name: str
+    role: str = ""
+    function: str = ""
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What demand marketing must source: revenue over a plan period with a ramp-up."""
+
+    revenue: float | None = None
+    period_start: str | None = None  # "YYYY-MM"
+    period_months: int = 12
+    ramp_months: int = 0
+
+
+@dataclass(frozen=True)
+class Economics:
+    """Unit economics for LTV: gross margin and annual churn, both fractions 0..1."""
+
+    gross_margin: float = 0.75
+    annual_churn: float = 0.15
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Overrides of what the data says. Keys of the dicts are ``<from>_<to>`` stage pairs."""
+
+    avg_deal_size: float | None = None
+    conversion: dict[str, float] = field(default_factory=dict)
+    lag_days: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EngagementConfig:
+    """Everything ``engagement.yaml`` says, with the contract's defaults filled in.
+
+    ``columns`` maps, per data file, a contract column name to the export's own header;
+    ``values`` maps, per data file and column, an export's value to the contract's value
+    (e.g. Salesforce's ``Closed Won`` to ``won``).
+    """
+
+    client: str
+    currency: str = "EUR"
+    language: str = "en"
+    as_of: dt.date | None = None
+    stages: tuple[str, ...] = DEFAULT_STAGES
+    buying_stages: tuple[str, ...] = DEFAULT_BUYING_STAGES
+    personas: tuple[str, ...] = DEFAULT_PERSONAS
+    window_months: int = 12
+    horizon_days: int = 365
+    targets: Targets = field(default_factory=Targets)
+    economics: Economics = field(default_factory=Economics)
+    assumptions: Assumptions = field(default_factory=Assumptions)
+    min_assets_per_cell: int = 2
+    stale_months: int = 18
+    questions: dict[str, Any] = field(default_factory=dict)
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    values: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    stakeholders: tuple[Stakeholder, ...] = ()
+    hypotheses: tuple[str, ...] = ()
+    scenarios: tuple[dict[str, Any], ...] = ()
+    budget: dict[str, Any] = field(default_factory=dict)
+    lead_management: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def stage_pairs(self) -> tuple[str, ...]:
+        """``<from>_<to>`` keys of adjacent stages, e.g. ``inquiry_mql``."""
+        return tuple(f"{a}_{b}" for a, b in zip(self.stages[:-1], self.stages[1:], strict=True))
+
+
+def closest_key(key: str, candidates: list[str] | tuple[str, ...]) -> str | None:
+    """The valid key nearest to a misspelt one, or None.
+
+    Examples
+    --------
+    >>> closest_key("analysys", ["analysis", "targets"])
+    'analysis'
+    """
+    match = difflib.get_close_matches(str(key), list(candidates), n=1, cutoff=0.5)
+    return match[0] if match else None
+
+
+def unknown_key_problem(path: str, key: object, candidates, *, what: str = "key") -> Problem:
+    """An engagement.yaml problem for an unknown ``key`` under ``path``, naming the closest
+    valid one (or listing them all).
+
+    Examples
+    --------
+    >>> unknown_key_problem("targets", "ramp_month", ["ramp_months"]).message
+    "unknown key 'ramp_month': did you mean 'ramp_months'?"
+    """
+    candidates = [str(c) for c in candidates]
+    hint = closest_key(str(key), candidates)
+    where = f"{path}.{key}" if path else str(key)
+    fix = f"did you mean '{hint}'?" if hint else f"valid {what}s: {', '.join(candidates)}"
+    return Problem(CONFIG_FILE, where, f"unknown {what} '{key}': {fix}")
+
+
+def _type_ok(value: object, expected: object) -> bool:
+    if expected == ANY_MAPPING:
+        return isinstance(value, Mapping)
+    if expected == ANY_LIST:
+        return isinstance(value, list)
+    if expected == "date":
+        return isinstance(value, dt.date | str)
+    if expected == "month":
+        return isinstance(value, str | dt.date)
+    if isinstance(value, bool):  # YAML yes/no must not pass as a number
+        return False
+    return isinstance(value, expected)  # type: ignore[arg-type]
+
+
+def _type_name(expected: object) -> str:
+    names = {
+        ANY_MAPPING: "a mapping (key: value lines)",
+        ANY_LIST: "a list",
+        "date": "a date like 2026-09-30",
+        "month": "a month like 2027-01",
+        int: "a whole number",
+        str: "text",
+        (int, float): "a number",
+    }
+    return names.get(expected, str(expected))  # type: ignore[call-overload]
+
+
+def check_keys(raw: Mapping, spec: Mapping = CONFIG_KEYS, path: str = "") -> list[Problem]:
+    """Problems with unknown keys and wrong types, recursively, against ``spec``."""
+    problems: list[Problem] = []
+    for key, value in raw.items():
+        where = f"{path}.{key}" if path else str(key)
+        if key not in spec:
+            problems.append(unknown_key_problem(path, key, list(spec)))
+            continue
+        expected = spec[key]
+        if value is None:
+            continue
+        if isinstance(expected, Mapping):
+            if not isinstance(value, Mapping):
+                problems.append(
+                    Problem(CONFIG_FILE, where, "must be a section of key: value lines")
+                )
+            else:
+                problems.extend(check_keys(value, expected, where))
+        elif not _type_ok(value, expected):
+            problems.append(
+                Problem(CONFIG_FILE, where, f"must be {_type_name(expected)}, got {value!r}")
+            )
+    return problems
+
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _as_month(value: object) -> str | None:
+    if isinstance(value, dt.date):
+        return f"{value.year:04d}-{value.month:02d}"
+    text = str(value).strip()
+    return text if _MONTH.match(text) else None
+
+
+def _as_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _name_list(raw: Mapping, key: str, default: tuple[str, ...], problems: list[Problem]):
+    value = raw.get(key)
+    if value is None:
+        return default
+    names = tuple(str(v).strip() for v in value)
+    if len(names) == 0 or any(not n for n in names):
+        problems.append(Problem(CONFIG_FILE, key, "must be a non-empty list of names"))
+        return default
+    if len(set(names)) != len(names):
+        problems.append(Problem(CONFIG_FILE, key, f"names must not repeat: {list(names)}"))
+    return names
+
+
+def pair_overrides(
+    section: object, where: str, pairs: Sequence[str], problems: list[Problem], *, rate: bool
+) -> dict[str, float]:
+    """Validate a ``<from>_<to>: value`` mapping (conversion rates or lag days).
+
+    Parameters
+    ----------
+    section : object
+        The mapping as read (None: nothing overridden).
+    where : str
+        Its key path in engagement.yaml, e.g. ``assumptions.conversion``.
+    pairs : sequence of str
+        Valid ``<from>_<to>`` keys.
+    problems : list of Problem
+        Appended to, one per invalid entry.
+    rate : bool
+        Values are conversion rates in (0, 1]; otherwise lags in days >= 0.
+
+    Returns
+    -------
+    dict
+        The valid entries, as floats.
+    """
+    out: dict[str, float] = {}
+    if section is None:
+        return out
+    if not isinstance(section, Mapping):
+        problems.append(Problem(CONFIG_FILE, where, "must be a mapping of <from>_<to>: value"))
+        return out
+    for pair, value in section.items():
+        key = f"{where}.{pair}"
+        if pair not in pairs:
+            hint = closest_key(str(pair), list(pairs))
+            fix = f"did you mean '{hint}'?" if hint else f"valid keys: {', '.join(pairs)}"
+            problems.append(
+                Problem(CONFIG_FILE, key, f"'{pair}' is not a pair of adjacent stages: {fix}")
+            )
+        elif isinstance(value, bool) or not isinstance(value, int | float):
+            problems.append(Problem(CONFIG_FILE, key, f"must be a number, got {value!r}"))
+        elif rate and not 0 < value <= 1:
+            problems.append(
+                Problem(CONFIG_FILE, key, f"a conversion rate is a fraction in (0, 1], got {value}")
+            )
+        elif not rate and value < 0:
+            problems.append(Problem(CONFIG_FILE, key, f"a lag is days >= 0, got {value}"))
+        else:
+            out[str(pair)] = float(value)
+    return out
+
+
+def _mappings(raw: Mapping, key: str, stages: tuple[str, ...], problems: list[Problem]) -> dict:
+    """Validate ``columns:`` (contract name -> header) or ``values:`` sections."""
+    out: dict = {}
+    for file, mapping in (raw.get(key) or {}).items():
+        if mapping is None:
+            continue
+        known = [rule.name for rule in column_rules(file, stages)]
+        clean: dict = {}
+        for name, target in mapping.items():
+            if name not in known:
+                problems.append(unknown_key_problem(f"{key}.{file}", name, known))
+                continue
+            if key == "columns":
+                if not isinstance(target, str | int) or isinstance(target, bool):
+                    problems.append(
+                        Problem(CONFIG_FILE, f"{key}.{file}.{name}", "must be the export's header")
+                    )
+                    continue
+                clean[name] = str(target)
+            else:
+                if not isinstance(target, Mapping):
+                    problems.append(
+                        Problem(
+                            CONFIG_FILE,
+                            f"{key}.{file}.{name}",
+                            "must map the export's values to contract values",
+                        )
+                    )
+                    continue
+                clean[name] = {str(k).strip().lower(): str(v) for k, v in target.items()}
+        out[file] = clean
+    return out
+
+
+def parse_config(raw: Mapping | None) -> tuple[EngagementConfig | None, list[Problem]]:
+    """Validate an ``engagement.yaml`` mapping and fill in the contract's defaults.
+
+    Parameters
+    ----------
+    raw : mapping or None
+        What ``yaml.safe_load`` returned.
+
+    Returns
+    -------
+    config : EngagementConfig or None
+        None when an error prevents building it.
+    problems : list of Problem
+        Every error found (unknown keys with the closest valid key, types, ranges).
+    """
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        return None, [Problem(CONFIG_FILE, None, "must be a mapping of key: value lines")]
+    problems = check_keys(raw)
+    if not str(raw.get("client") or "").strip():
+        problems.append(Problem(CONFIG_FILE, "client", "required: the client's name"))
+    typed_ok = not problems
+
+    stages = _name_list(raw, "stages", DEFAULT_STAGES, problems)
+    if stages[-2:] != ("opportunity", "won") or len(stages) < 3:
+        problems.append(
+            Problem(
+                CONFIG_FILE,
+                "stages",
+                "the ladder must end with opportunity, won and have a lead stage before them "
+                f"(default {list(DEFAULT_STAGES)}); got {list(stages)}",
+            )
+        )
+    buying_stages = _name_list(raw, "buying_stages", DEFAULT_BUYING_STAGES, problems)
+    personas = _name_list(raw, "personas", DEFAULT_PERSONAS, problems)
+    if not typed_ok:
+        return None, problems
+
+    language = str(raw.get("language") or "en").strip().lower()
+    if language not in LANGUAGES:
+        problems.append(Problem(CONFIG_FILE, "language", f"must be one of {list(LANGUAGES)}"))
+    currency = str(raw.get("currency") or "EUR").strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        problems.append(Problem(CONFIG_FILE, "currency", "must be an ISO 4217 code like EUR"))
+    as_of = None
+    if raw.get("as_of") is not None:
+        as_of = _as_date(raw["as_of"])
+        if as_of is None:
+            problems.append(Problem(CONFIG_FILE, "as_of", "must be a date like 2026-09-30"))
+
+    analysis = raw.get("analysis") or {}
+    window_months = int(analysis.get("window_months", 12))
+    horizon_days = int(analysis.get("horizon_days", 365))
+    if window_months < 1:
+        problems.append(Problem(CONFIG_FILE, "analysis.window_months", "must be at least 1"))
+    if horizon_days < 1:
+        problems.append(Problem(CONFIG_FILE, "analysis.horizon_days", "must be at least 1"))
+
+    t = raw.get("targets") or {}
+    period_start = None
+    if t.get("period_start") is not None:
+        period_start = _as_month(t["period_start"])
+        if period_start is None:
+            problems.append(
+                Problem(CONFIG_FILE, "targets.period_start", "must be a month like '2027-01'")
+            )
+    targets = Targets(
+        revenue=float(t["revenue"]) if t.get("revenue") is not None else None,
+        period_start=period_start,
+        period_months=int(t.get("period_months", 12)),
+        ramp_months=int(t.get("ramp_months", 0)),
+    )
+    if targets.revenue is not None and targets.revenue <= 0:
+        problems.append(Problem(CONFIG_FILE, "targets.revenue", "must be above 0"))
+    if targets.period_months < 1:
+        problems.append(Problem(CONFIG_FILE, "targets.period_months", "must be at least 1"))
+    if not 0 <= targets.ramp_months <= targets.period_months:
+        problems.append(
+            Problem(CONFIG_FILE, "targets.ramp_months", "must be between 0 and period_months")
+        )
+
+    e = raw.get("economics") or {}
+    economics = Economics(
+        gross_margin=float(e.get("gross_margin", 0.75)),
+        annual_churn=float(e.get("annual_churn", 0.15)),
+    )
+    for key in ("gross_margin", "annual_churn"):
+        if not 0 < getattr(economics, key) <= 1:
+            problems.append(
+                Problem(CONFIG_FILE, f"economics.{key}", "must be a fraction in (0, 1]")
+            )
+
+    pairs = tuple(f"{a}_{b}" for a, b in zip(stages[:-1], stages[1:], strict=True))
+    a = raw.get("assumptions") or {}
+    assumptions = Assumptions(
+        avg_deal_size=float(a["avg_deal_size"]) if a.get("avg_deal_size") is not None else None,
+        conversion=pair_overrides(
+            a.get("conversion"), "assumptions.conversion", pairs, problems, rate=True
+        ),
+        lag_days=pair_overrides(
+            a.get("lag_days"), "assumptions.lag_days", pairs, problems, rate=False
+        ),
+    )
+    if assumptions.avg_deal_size is not None and assumptions.avg_deal_size <= 0:
+        problems.append(Problem(CONFIG_FILE, "assumptions.avg_deal_size", "must be above 0"))
+
+    c = raw.get("content") or {}
+    min_assets = int(c.get("min_assets_per_cell", 2))
+    if min_assets < 1:
+        problems.append(Problem(CONFIG_FILE, "content.min_assets_per_cell", "must be at least 1"))
+
+    stakeholders = []
+    for i, person in enumerate(raw.get("stakeholders") or [], start=1):
+        if not isinstance(person, Mapping) or not str(person.get("name") or "").strip():
+            problems.append(
+                Problem(CONFIG_FILE, f"stakeholders[{i}]", "each needs name, role, function")
+            )
+            continue
+        for key in person:
+            if key not in STAKEHOLDER_KEYS:
+                problems.append(unknown_key_problem(f"stakeholders[{i}]", key, STAKEHOLDER_KEYS))
+        stakeholders.append(
+            Stakeholder(
+                name=str(person["name"]).strip(),
+                role=str(person.get("role") or "").strip(),
+                function=str(person.get("function") or "").strip(),
+            )
+        )
+
+    scenarios = []
+    for i, scenario in enumerate(raw.get("scenarios") or [], start=1):
+        if not isinstance(scenario, Mapping) or not str(scenario.get("name") or "").strip():
+            problems.append(
+                Problem(CONFIG_FILE, f"scenarios[{i}]", "each needs a name and its overrides")
+            )
+            continue
+        scenarios.append(dict(scenario))
+
+    config = EngagementConfig(
+        client=str(raw["client"]).strip(),
+        currency=currency,
+        language=language,
+        as_of=as_of,
+        stages=stages,
+        buying_stages=buying_stages,
+        personas=personas,
+        window_months=window_months,
+        horizon_days=horizon_days,
+        targets=targets,
+        economics=economics,
+        assumptions=assumptions,
+        min_assets_per_cell=min_assets,
+        stale_months=int(c.get("stale_months", 18)),
+        questions=dict(c.get("questions") or {}),
+        columns=_mappings(raw, "columns", stages, problems),
+        values=_mappings(raw, "values", stages, problems),
+        stakeholders=tuple(stakeholders),
+        hypotheses=tuple(str(h) for h in raw.get("hypotheses") or ()),
+        scenarios=tuple(scenarios),
+        budget=dict(raw.get("budget") or {}),
+        lead_management=dict(raw.get("lead_management") or {}),
+    )
+    return (None if problems else config), problems
+
+
+__all__ = [
+    "CONFIG_FILE",
+    "DATA_FILES",
+    "Assumptions",
+    "Economics",
+    "EngagementConfig",
+    "Stakeholder",
+    "Targets",
+    "check_keys",
+    "closest_key",
+    "pair_overrides",
+    "parse_config",
+    "unknown_key_problem",
+]

@@ -1,0 +1,221 @@
+"""An engagement: its typed configuration, its validated data and the audit of both.
+
+:func:`load_engagement` is the one entry point from a folder to analysable data; nothing
+downstream re-validates.
+
+See Also
+--------
+workbook.analysis.journeys.build_journeys : the one table every analysis reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from workbook.intake.config import CONFIG_FILE, EngagementConfig, parse_config
+from workbook.intake.io import RawTable, find_data_file, read_table, read_yaml
+from workbook.intake.problems import Audit, EngagementError, Problem
+from workbook.intake.schema import DATA_FILES, DATA_SUFFIXES, OPTIONAL_FILES
+from workbook.intake.validate import validate_tables
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """A loaded engagement folder.
+
+    Attributes
+    ----------
+    path : Path
+        The engagement folder.
+    config : EngagementConfig
+    leads, opportunities, spend, content : DataFrame
+        Used rows only, typed, contract columns plus ``source_row`` (1-based row in the file).
+    touches : DataFrame or None
+        None when the engagement has no touches file. Its ``channel`` is a Categorical (codes
+        into the distinct channels: millions of touches, a handful of channels).
+    audit : Audit
+        Errors (quarantined rows), warnings, row accounting and duplicates.
+    as_of : datetime.date
+        The snapshot date: ``as_of`` of engagement.yaml, else the latest date in the data.
+    files : dict
+        File stem -> the file name read (``leads.csv``, ``spend.xlsx``...).
+    touch_lead_rows : ndarray of int64 or None
+        For each row of ``touches``, the row of its lead in ``leads`` (found by validation;
+        analyses use it instead of matching millions of ids again). None without touches.
+    """
+
+    path: Path
+    config: EngagementConfig
+    leads: pd.DataFrame
+    opportunities: pd.DataFrame
+    spend: pd.DataFrame
+    content: pd.DataFrame
+    touches: pd.DataFrame | None
+    audit: Audit
+    as_of: dt.date
+    files: dict[str, str]
+    touch_lead_rows: np.ndarray | None = None
+
+    @property
+    def as_of_timestamp(self) -> pd.Timestamp:
+        return pd.Timestamp(self.as_of)
+
+    @property
+    def window_start(self) -> pd.Timestamp:
+        """First day of the KPI window: ``window_months`` calendar months up to as_of's month."""
+        month = pd.Timestamp(self.as_of).to_period("M") - (self.config.window_months - 1)
+        return month.to_timestamp()
+
+
+def read_engagement_config(directory: Path) -> EngagementConfig:
+    """Read and validate ``engagement.yaml`` only.
+
+    Raises
+    ------
+    EngagementError
+        When the file is missing, not YAML, or has invalid keys or values.
+    """
+    raw = read_yaml(Path(directory) / CONFIG_FILE)
+    config, problems = parse_config(raw)  # type: ignore[arg-type]
+    if config is not None:
+        problems = section_problems(config)
+    if problems:
+        raise EngagementError(problems, audit=Audit(errors=tuple(problems)))
+    return config
+
+
+def section_problems(config: EngagementConfig) -> list[Problem]:
+    """Problems in the sections each analysis reads itself: ``scenarios``, ``budget``,
+    ``lead_management`` and ``content.questions``, so ``validate`` reports them up front.
+    """
+    # imported here: these analyses import this module
+    from workbook.analysis.budget import parse_budget
+    from workbook.analysis.leadmgmt import parse_lead_management
+    from workbook.analysis.plan import PlanError, parse_scenarios
+    from workbook.analysis.questions import check_question_overrides
+
+    problems: list[Problem] = []
+    for check in (
+        lambda: parse_scenarios(config.scenarios, stages=config.stages),
+        lambda: parse_budget(config.budget),
+    ):
+        try:
+            check()
+        except PlanError as exc:
+            problems.extend(exc.problems)
+    problems.extend(parse_lead_management(config.lead_management, stages=config.stages)[1])
+    problems.extend(
+        check_question_overrides(
+            config.questions, personas=config.personas, buying_stages=config.buying_stages
+        )
+    )
+    return problems
+
+
+def load_engagement(
+    directory: str | Path, *, as_of: dt.date | str | None = None, full_audit: bool = True
+) -> Engagement:
+    """Read, parse and validate an engagement folder (CONTRACT section 1).
+
+    Parameters
+    ----------
+    directory : str or Path
+        Folder with ``engagement.yaml`` and ``data/``.
+    as_of : date or str, optional
+        Overrides the snapshot date of engagement.yaml.
+    full_audit : bool
+        False skips the checks that only warn, that no figure reads and that scan every lead
+        or touch (repeated e-mails, unknown assets, leads or personas, channels without
+        spend: :func:`workbook.intake.validate.validate_tables`), for commands that print figures,
+        not the audit: the data and every figure are the same, ``audit.complete`` is False.
+
+    Returns
+    -------
+    Engagement
+        Quarantined rows are left out and reported in ``audit``.
+
+    Raises
+    ------
+    EngagementError
+        When the folder cannot be analysed at all: a missing or unreadable file, a missing
+        required column, invalid engagement.yaml. ``exc.audit`` reports every file.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise EngagementError(
+            [Problem(str(directory), None, "is not a folder; create one with 'workbook new DIR'")]
+        )
+    config = read_engagement_config(directory)
+    if as_of is not None:
+        as_of_date = as_of if isinstance(as_of, dt.date) else dt.date.fromisoformat(str(as_of))
+        config = replace(config, as_of=as_of_date)
+    data_dir = directory / "data"
+    problems: list[Problem] = []
+    paths: dict[str, Path] = {}
+    for stem in DATA_FILES:
+        try:
+            path = find_data_file(data_dir, stem)
+        except EngagementError as exc:
+            problems.extend(exc.problems)
+            continue
+        if path is None:
+            if stem not in OPTIONAL_FILES:
+                tried = ", ".join(f"{stem}{s}" for s in DATA_SUFFIXES)
+                problems.append(
+                    Problem(f"{stem}.csv", None, f"not found in {data_dir} (looked for {tried})")
+                )
+            continue
+        paths[stem] = path
+    files = {stem: path.name for stem, path in paths.items()}
+    with ThreadPoolExecutor(2, thread_name_prefix="workbook-load") as background:
+        # the touches (the largest file) are read, then parsed, on a worker thread while
+        # this one reads and parses the other files; validate_tables collects its errors
+        raws: dict[str, RawTable | Future] = {}
+        if "touches" in paths:
+            touches = background.submit(read_table, paths["touches"])
+        for stem, path in paths.items():
+            if stem == "touches":
+                raws[stem] = touches
+                continue
+            try:
+                raws[stem] = read_table(path)
+            except EngagementError as exc:
+                problems.extend(exc.problems)
+        validated = validate_tables(
+            raws,
+            config,
+            prior_problems=tuple(problems),
+            background=background,
+            full_audit=full_audit,
+        )
+    frames = validated.frames
+    return Engagement(
+        path=directory,
+        config=config,
+        leads=frames["leads"],
+        opportunities=frames["opportunities"],
+        spend=frames["spend"],
+        content=frames["content"],
+        touches=frames.get("touches"),
+        audit=validated.audit,
+        as_of=validated.as_of,
+        files=files,
+        touch_lead_rows=validated.touch_lead_rows,
+    )
+
+
+def audit_engagement(directory: str | Path) -> Audit:
+    """The audit of an engagement folder, whether or not it can be analysed.
+
+    Never raises for bad input: fatal problems become errors of the returned audit.
+    """
+    try:
+        return load_engagement(directory).audit
+    except EngagementError as exc:
+        return exc.audit or Audit(errors=exc.problems)
