@@ -81,7 +81,9 @@ def messy_engagement(directory: Path) -> Path:
     opps["amount"] = opps["amount"].astype(object)
     opps.loc[orows[:10], "amount"] = -5
     opps.loc[orows[10:20], "lead_id"] = "L9999999"
-    opps["status"] = opps["status"].map({"won": "Closed Won", "lost": "Closed Lost", "open": "Open"})
+    opps["status"] = opps["status"].map(
+        {"won": "Closed Won", "lost": "Closed Lost", "open": "Open"}
+    )
     opps.loc[orows[20:30], "status"] = "closed won "
     frames["opportunities"] = opps.rename(columns={"status": "Stage"})
 
@@ -160,7 +162,11 @@ def differences(a: object, b: object, path: str = "") -> list[str]:
     if isinstance(a, list) and isinstance(b, list):
         if len(a) != len(b):
             return [f"{path}: {len(a)} items vs {len(b)}"]
-        return [d for i, (x, y) in enumerate(zip(a, b, strict=True)) for d in differences(x, y, f"{path}[{i}]")]
+        return [
+            d
+            for i, (x, y) in enumerate(zip(a, b, strict=True))
+            for d in differences(x, y, f"{path}[{i}]")
+        ]
     if isinstance(a, float) and isinstance(b, float | int):
         if math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12):
             return []
