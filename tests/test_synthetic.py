@@ -7,6 +7,7 @@ for the planted story, checked with margins wide enough for that size.
 from __future__ import annotations
 
 import datetime as dt
+import runpy
 from pathlib import Path
 
 import numpy as np
@@ -362,6 +363,31 @@ def test_bundled_sample_exists_and_matches_the_generator_header():
     assert header == ",".join(FRAME_COLUMNS["leads"])
     assert yaml.safe_load((folder / "engagement.yaml").read_text()) == sample_config()
     assert (folder / "data" / "touches.csv").stat().st_size < 8_000_000
+
+
+def test_the_bundled_sample_is_byte_for_byte_what_generate_sample_writes(tmp_path, capsys):
+    # the committed folder is reproducible: same seed, same generator, same bytes
+    samples = Path(__file__).resolve().parents[1] / "data_samples"
+    script = runpy.run_path(str(samples / "generate_sample.py"))
+    assert script["main"](["--out", str(tmp_path / "acme")]) == 0
+    assert "leads 20,000" in capsys.readouterr().out
+    committed = sorted(
+        p.relative_to(samples / "acme_industrial")
+        for p in (samples / "acme_industrial").rglob("*")
+        if p.is_file()
+    )
+    written = sorted(
+        p.relative_to(tmp_path / "acme") for p in (tmp_path / "acme").rglob("*") if p.is_file()
+    )
+    assert (
+        written
+        == committed
+        == [Path("data") / f"{name}.csv" for name in sorted(DATA_FILES)] + [Path("engagement.yaml")]
+    )
+    for relative in committed:
+        assert (tmp_path / "acme" / relative).read_bytes() == (
+            samples / "acme_industrial" / relative
+        ).read_bytes(), relative
 
 
 def test_yaml_text_quotes_what_yaml_would_misread():
