@@ -10,13 +10,10 @@ import pytest
 
 from tests.conftest import TINY_YAML, write_engagement
 from workbook.analysis.budget import (
-    BudgetSettings,
     blended_cost_per_inquiry,
-    budget_settings,
     build_budget,
     channel_mix,
     cost_per_inquiry,
-    parse_budget,
     plan_budget,
     unit_economics,
 )
@@ -129,25 +126,23 @@ def test_unit_economics_against_the_healthy_three_times_line():
     assert healthy.to_dict()["ratio"] == 24.0
 
 
-def test_budget_section_errors_are_listed_with_their_key():
-    with pytest.raises(PlanError) as error:
-        parse_budget({"mix": {"webinar": -1}, "cost_per_inqury": {}, "healthy_ltv_cac": 0})
-    problems = {p.column: p.message for p in error.value.problems}
-    assert ">= 0" in problems["budget.mix.webinar"]
-    assert "did you mean 'cost_per_inquiry'" in problems["budget.cost_per_inqury"]
-    assert "above 0" in problems["budget.healthy_ltv_cac"]
-    with pytest.raises(PlanError, match="must not all be 0"):
-        parse_budget({"mix": {"webinar": 0}})
-
-
-def test_a_scenario_budget_starts_from_the_top_level_section(tmp_path):
-    engagement, _ = tiny(
-        tmp_path, "budget:\n  mix: {webinar: 1}\n  cost_per_inquiry: {events: 300}\n"
+def test_the_top_level_and_a_scenario_budget_price_the_plan(tmp_path):
+    engagement, journeys = tiny(
+        tmp_path,
+        "budget:\n  mix: {webinar: 1}\n  healthy_ltv_cac: 4\n"
+        "scenarios:\n  - name: cheap\n    budget: {cost_per_inquiry: {webinar: 50}}\n",
     )
-    merged = budget_settings(engagement.config, {"cost_per_inquiry": {"webinar": 50}}, scenario="x")
-    assert merged == BudgetSettings(
-        mix={"webinar": 1.0}, cost_per_inquiry={"events": 300.0, "webinar": 50.0}
-    )
+    plan = build_plan(engagement, journeys)
+    costs = tiny_costs(engagement, journeys).set_index("channel")["cost_per_inquiry"]
+    base = build_budget(engagement, plan, journeys)  # engagement.yaml's budget: section
+    assert base.total == pytest.approx(plan.totals[0] * costs["webinar"])
+    assert (base.mix_from, base.economics.healthy_ratio) == ("override", 4.0)
+    (cheap,) = engagement.config.scenarios
+    priced = build_budget(engagement, plan, journeys, settings=cheap.budget)
+    # the top level's mix and line, the scenario's cost
+    assert priced.total == pytest.approx(plan.totals[0] * 50.0)
+    assert priced.allocation["cost_from"].tolist() == ["override"]
+    assert priced.economics.healthy_ratio == 4.0
 
 
 def test_build_budget_implies_cac_and_ltv_from_the_plan(tmp_path):

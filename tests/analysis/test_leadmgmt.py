@@ -17,7 +17,6 @@ from workbook.analysis.leadmgmt import (
     build_lead_management,
     merge_review,
     normalised_email,
-    parse_lead_management,
     recycle_summary,
     sla_compliance,
     stage_definitions,
@@ -25,6 +24,7 @@ from workbook.analysis.leadmgmt import (
 from workbook.i18n import CATALOGUE
 from workbook.intake.engagement import load_engagement
 from workbook.intake.problems import EngagementError
+from workbook.intake.sections.lead_management import parse_lead_management
 
 STAGES = ("inquiry", "mql", "sal", "sql", "opportunity", "won")
 

@@ -18,6 +18,7 @@ from workbook.analysis.journeys import build_journeys
 from workbook.analysis.plan import (
     DAYS_PER_MONTH,
     PlanError,
+    PlanSettings,
     apply_scenario,
     beta_parameters,
     build_plan,
@@ -27,7 +28,6 @@ from workbook.analysis.plan import (
     find_scenario,
     monthly_lag_pmf,
     open_pipeline_landing,
-    parse_scenarios,
     point_mass_lag_pmf,
     ramp_weights,
     revenue_schedule,
@@ -37,6 +37,7 @@ from workbook.analysis.plan import (
 )
 from workbook.analysis.survival import cumulative_incidence
 from workbook.intake.engagement import load_engagement
+from workbook.intake.sections.scenarios import Scenario
 
 STAGES = ("inquiry", "mql", "sal", "sql", "opportunity", "won")
 PAIRS = ("inquiry_mql", "mql_sal", "sal_sql", "sql_opportunity", "opportunity_won")
@@ -351,43 +352,24 @@ def test_an_unknown_scenario_is_a_plan_error_naming_the_closest(tmp_path):
         find_scenario((), "anything")
 
 
-def test_scenario_schema_errors_are_all_reported_with_their_key():
-    raw = [
-        {"name": "a", "targets": {"revenue": -5, "ramp_month": 2}, "colour": "red"},
-        {"name": "a", "assumptions": {"conversion": {"inquiry_mq": 0.2, "mql_sal": 1.5}}},
-        {"description": "no name"},
-        {"name": "b", "assumptions": {"lag_days": {"sal_sql": -3}, "avg_deal_size": "big"}},
-        {"name": "c", "targets": {"period_start": "2027-13"}},
-        {"name": "d", "budget": {"mix": {"webinar": -1}}},
-    ]
-    with pytest.raises(PlanError) as error:
-        parse_scenarios(raw, stages=STAGES)
-    problems = {p.column: p.message for p in error.value.problems}
-    assert "above 0" in problems["scenarios[1].targets.revenue"]
-    assert "did you mean 'ramp_months'" in problems["scenarios[1].targets.ramp_month"]
-    assert "scenarios[1].colour" in problems
-    assert "unique" in problems["scenarios[2].name"]
-    assert (
-        "did you mean 'inquiry_mql'" in problems["scenarios[2].assumptions.conversion.inquiry_mq"]
+def test_a_scenario_overrides_only_what_it_names():
+    base = PlanSettings(
+        revenue=1_000_000.0,
+        period_start="2027-01",
+        ramp_months=3,
+        conversion={"inquiry_mql": 0.3},
+        lag_days={"sal_sql": 5.0},
     )
-    assert "(0, 1]" in problems["scenarios[2].assumptions.conversion.mql_sal"]
-    assert "needs a name" in problems["scenarios[3]"]
-    assert ">= 0" in problems["scenarios[4].assumptions.lag_days.sal_sql"]
-    assert "above 0" in problems["scenarios[4].assumptions.avg_deal_size"]
-    assert "2027-01" in problems["scenarios[5].targets.period_start"]
-    assert ">= 0" in problems["scenarios[6].budget.mix.webinar"]
-
-
-def test_valid_scenarios_parse_into_their_overrides():
-    scenarios = parse_scenarios(
-        [{"name": "x", "targets": {"period_start": "2027-04", "period_months": 6},
-          "assumptions": {"lag_days": {"opportunity_won": 90}}, "budget": {"mix": {"webinar": 1}}}],
-        stages=STAGES,
-    )  # fmt: skip
-    (x,) = scenarios
-    assert x.targets == {"period_start": "2027-04", "period_months": 6}
-    assert dict(x.lag_days) == {"opportunity_won": 90.0}
-    assert dict(x.budget) == {"mix": {"webinar": 1}}
+    scenario = Scenario(
+        name="short", period_months=6, avg_deal_size=40_000.0, conversion={"mql_sal": 0.5}
+    )
+    assert apply_scenario(base, scenario) == replace(
+        base,
+        period_months=6,
+        avg_deal_size=40_000.0,
+        conversion={"inquiry_mql": 0.3, "mql_sal": 0.5},
+        scenario="short",
+    )
 
 
 # --- uncertainty ---------------------------------------------------------------------------

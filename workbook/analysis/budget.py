@@ -7,12 +7,8 @@ referral) costs 0 an inquiry; a channel with spend but no inquiry has no usable 
 
 The plan's budget is its first-stage total times the blended cost of an inquiry under a
 channel mix: by default today's mix (each channel's share of the window's marketing-sourced
-inquiries), or the ``budget:`` section of engagement.yaml::
-
-    budget:
-      mix: {webinar: 0.4, paid_search: 0.4, events: 0.2}   # shares, normalised to sum to 1
-      cost_per_inquiry: {events: 450}                       # overrides today's cost
-      healthy_ltv_cac: 3                                    # the line LTV:CAC is judged against
+inquiries), or the one of engagement.yaml's ``budget:`` section
+(:class:`workbook.intake.sections.budget.BudgetSettings`), or a scenario's.
 
 The implied CAC is the budget over the plan's won deals; LTV is the average deal size x
 gross margin / annual churn (as in ``kpis``' ``ltv_cac``); LTV:CAC above 3 is healthy.
@@ -27,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -35,9 +31,10 @@ import pandas as pd
 
 from workbook.analysis.journeys import Journeys, build_journeys
 from workbook.analysis.plan import PlanError, PlanReport
-from workbook.intake.config import CONFIG_FILE, EngagementConfig, closest_key
 from workbook.intake.engagement import Engagement
+from workbook.intake.keys import CONFIG_FILE, closest_key
 from workbook.intake.problems import Problem
+from workbook.intake.sections.budget import HEALTHY_LTV_CAC, BudgetSettings
 
 __all__ = [
     "HEALTHY_LTV_CAC",
@@ -45,111 +42,13 @@ __all__ = [
     "BudgetSettings",
     "UnitEconomics",
     "blended_cost_per_inquiry",
-    "budget_settings",
     "build_budget",
     "channel_mix",
     "cost_per_inquiry",
     "engagement_costs",
-    "parse_budget",
     "plan_budget",
     "unit_economics",
 ]
-
-#: LTV:CAC at or above this is healthy.
-HEALTHY_LTV_CAC: float = 3.0
-BUDGET_KEYS: tuple[str, ...] = ("mix", "cost_per_inquiry", "healthy_ltv_cac")
-
-
-@dataclass(frozen=True)
-class BudgetSettings:
-    """engagement.yaml's ``budget:`` section, validated (see the module docstring)."""
-
-    mix: Mapping[str, float] | None = None
-    cost_per_inquiry: Mapping[str, float] = field(default_factory=dict)
-    healthy_ltv_cac: float = HEALTHY_LTV_CAC
-
-
-def parse_budget(
-    raw: Mapping[str, Any] | None,
-    *,
-    where: str = "budget",
-    base: BudgetSettings | None = None,
-) -> BudgetSettings:
-    """Validate a ``budget:`` section (top level or a scenario's).
-
-    Parameters
-    ----------
-    raw : mapping or None
-    where : str
-        Key path for messages, e.g. ``scenarios[2].budget``.
-    base : BudgetSettings, optional
-        Settings the section overrides (a scenario's budget starts from the top level's).
-
-    Raises
-    ------
-    PlanError
-        Listing every problem: unknown keys, shares or costs that are not numbers >= 0,
-        a mix whose shares sum to 0.
-    """
-    base = base or BudgetSettings()
-    raw = raw or {}
-    problems: list[Problem] = []
-    if not isinstance(raw, Mapping):
-        raise PlanError(
-            [Problem(CONFIG_FILE, where, "must be a mapping (mix:, cost_per_inquiry:)")]
-        )
-    for key in raw:
-        if key not in BUDGET_KEYS:
-            hint = closest_key(str(key), BUDGET_KEYS)
-            fix = f"did you mean '{hint}'?" if hint else f"valid keys: {', '.join(BUDGET_KEYS)}"
-            problems.append(Problem(CONFIG_FILE, f"{where}.{key}", f"unknown key '{key}': {fix}"))
-
-    def numbers(key: str) -> dict[str, float] | None:
-        section = raw.get(key)
-        if section is None:
-            return None
-        if not isinstance(section, Mapping):
-            problems.append(Problem(CONFIG_FILE, f"{where}.{key}", "must map channel: number"))
-            return None
-        out = {}
-        for channel, value in section.items():
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                problems.append(
-                    Problem(
-                        CONFIG_FILE,
-                        f"{where}.{key}.{channel}",
-                        f"must be a number >= 0, got {value!r}",
-                    )
-                )
-            else:
-                out[str(channel)] = float(value)
-        return out
-
-    mix = numbers("mix")
-    if mix is not None and not sum(mix.values()) > 0:
-        problems.append(
-            Problem(
-                CONFIG_FILE, f"{where}.mix", "the shares must not all be 0 (they are normalised)"
-            )
-        )
-    costs = numbers("cost_per_inquiry")
-    healthy = raw.get("healthy_ltv_cac", base.healthy_ltv_cac)
-    if isinstance(healthy, bool) or not isinstance(healthy, int | float) or not healthy > 0:
-        problems.append(
-            Problem(
-                CONFIG_FILE,
-                f"{where}.healthy_ltv_cac",
-                f"must be a number above 0, got {healthy!r}",
-            )
-        )
-        healthy = base.healthy_ltv_cac
-    if problems:
-        raise PlanError(problems)
-    return BudgetSettings(
-        mix=mix if mix is not None else base.mix,
-        cost_per_inquiry={**base.cost_per_inquiry, **(costs or {})},
-        healthy_ltv_cac=float(healthy),
-    )
 
 
 def cost_per_inquiry(
@@ -495,23 +394,6 @@ def _plain(value: Any) -> Any:
     return None if value is pd.NA else value
 
 
-def budget_settings(
-    config: EngagementConfig, scenario_budget: Mapping | None = None, *, scenario: str | None = None
-) -> BudgetSettings:
-    """The top-level ``budget:`` section with a scenario's ``budget:`` on top.
-
-    Raises
-    ------
-    PlanError
-        When either section is invalid (see :func:`parse_budget`).
-    """
-    base = parse_budget(config.budget)
-    if not scenario_budget:
-        return base
-    where = f"scenarios[name={scenario}].budget" if scenario else "budget"
-    return parse_budget(scenario_budget, where=where, base=base)
-
-
 def build_budget(
     engagement: Engagement,
     plan: PlanReport,
@@ -528,17 +410,17 @@ def build_budget(
     plan : PlanReport
     journeys : Journeys, optional
     settings : BudgetSettings, optional
-        Default: engagement.yaml's ``budget:`` section.
+        Default: engagement.yaml's ``budget:`` section (a scenario's: ``scenario.budget``).
     costs : DataFrame, optional
         :func:`cost_per_inquiry` already computed.
 
     Raises
     ------
     PlanError
-        An invalid ``budget:`` section or a mix the data cannot price.
+        A mix the data cannot price.
     """
     config = engagement.config
-    settings = settings or parse_budget(config.budget)
+    settings = settings or config.budget
     if costs is None:
         costs = engagement_costs(engagement, journeys or build_journeys(engagement))
     first_total = float(plan.totals[0])

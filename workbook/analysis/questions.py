@@ -4,18 +4,8 @@ Crossed with the personas, the buying stages give the conversation tracks of the
 (DOMAIN.md, "Buyer dialogue logic"): one question per persona x buying stage, answered by the
 content mapped to that cell. :data:`DEFAULT_QUESTIONS` is the default bank, in English and
 French, for the contract's default personas and buying stages; engagement.yaml overrides any
-of it under ``content.questions``:
-
-.. code-block:: yaml
-
-    content:
-      questions:
-        economic_buyer:                       # a persona of engagement.yaml ...
-          decision: What will it cost us, and when does it pay back?   # one text, every language
-        default:                              # ... or default: every persona without its own
-          awareness:
-            en: Is this problem worth solving now?
-            fr: Ce problème vaut-il d'être résolu maintenant ?
+of it under ``content.questions`` (:mod:`workbook.intake.sections.questions`, parsed with the
+rest of the file into :class:`~workbook.intake.sections.questions.QuestionOverrides`).
 
 A question is looked up in this order: the persona's own override, the ``default`` override,
 the bank's question for the persona, the bank's generic question for the buying stage, and,
@@ -30,18 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
 
 import pandas as pd
 
-from workbook.i18n import LANGUAGES, check_language, pretty
-from workbook.intake.config import CONFIG_FILE, EngagementConfig, closest_key
-from workbook.intake.problems import EngagementError, Problem
-
-#: Key of engagement.yaml's ``content.questions`` that applies to every persona.
-ANY_PERSONA = "default"
-#: Where the overrides live in engagement.yaml.
-QUESTIONS_KEY = "content.questions"
+from workbook.i18n import check_language, pretty
+from workbook.intake.config import EngagementConfig
+from workbook.intake.sections.questions import ANY_PERSONA, QUESTIONS_KEY, QuestionOverrides
 
 _BANK: dict[str, dict[str, dict[str, str]]] = {
     "economic_buyer": {
@@ -135,112 +119,12 @@ GENERIC_QUESTION: Mapping[str, str] = MappingProxyType(
 )
 
 
-def check_question_overrides(
-    raw: Mapping[str, Any] | None,
-    *,
-    personas: tuple[str, ...],
-    buying_stages: tuple[str, ...],
-) -> list[Problem]:
-    """Problems with engagement.yaml's ``content.questions`` section, each naming its key.
-
-    Parameters
-    ----------
-    raw : mapping or None
-        The section as read: persona (or ``default``) -> buying stage -> text, or
-        -> {language: text}.
-    personas, buying_stages : tuple of str
-        engagement.yaml's personas and buying stages.
-
-    Returns
-    -------
-    list of Problem
-        Empty when the section is usable. Unknown keys come with the closest valid key.
-
-    Examples
-    --------
-    >>> [p.column for p in check_question_overrides(
-    ...     {"economic_buyer": {"decison": "Why us?"}},
-    ...     personas=("economic_buyer",), buying_stages=("decision",))]
-    ['content.questions.economic_buyer.decison']
-    """
-    problems: list[Problem] = []
-    if not raw:
-        return problems
-    if not isinstance(raw, Mapping):
-        return [Problem(CONFIG_FILE, QUESTIONS_KEY, "must map personas to buying stages")]
-    valid_personas = (*personas, ANY_PERSONA)
-    for persona, stages in raw.items():
-        where = f"{QUESTIONS_KEY}.{persona}"
-        if persona not in valid_personas:
-            hint = closest_key(str(persona), valid_personas)
-            fix = f"did you mean '{hint}'?" if hint else f"valid keys: {', '.join(valid_personas)}"
-            problems.append(Problem(CONFIG_FILE, where, f"unknown persona '{persona}': {fix}"))
-            continue
-        if not isinstance(stages, Mapping):
-            problems.append(
-                Problem(CONFIG_FILE, where, "must map buying stages to the buyer's question")
-            )
-            continue
-        for stage, question in stages.items():
-            key = f"{where}.{stage}"
-            if stage not in buying_stages:
-                hint = closest_key(str(stage), buying_stages)
-                fix = (
-                    f"did you mean '{hint}'?"
-                    if hint
-                    else f"valid buying stages: {', '.join(buying_stages)}"
-                )
-                problems.append(Problem(CONFIG_FILE, key, f"unknown buying stage '{stage}': {fix}"))
-                continue
-            problems.extend(_check_question_text(question, key))
-    return problems
-
-
-def _check_question_text(question: object, key: str) -> list[Problem]:
-    if isinstance(question, str):
-        if question.strip():
-            return []
-        return [Problem(CONFIG_FILE, key, "the question must not be empty")]
-    if isinstance(question, Mapping):
-        problems = []
-        for language, sentence in question.items():
-            if language not in LANGUAGES:
-                problems.append(
-                    Problem(
-                        CONFIG_FILE,
-                        f"{key}.{language}",
-                        f"unknown language '{language}': use {' or '.join(LANGUAGES)}",
-                    )
-                )
-            elif not isinstance(sentence, str) or not sentence.strip():
-                problems.append(
-                    Problem(CONFIG_FILE, f"{key}.{language}", "must be the question as text")
-                )
-        return problems
-    return [
-        Problem(
-            CONFIG_FILE,
-            key,
-            f"must be the question as text, or en:/fr: texts; got {question!r}",
-        )
-    ]
-
-
-def _override(question: object, language: str) -> str | None:
-    if isinstance(question, str):
-        return question.strip()
-    if isinstance(question, Mapping):
-        sentence = question.get(language)
-        return sentence.strip() if isinstance(sentence, str) and sentence.strip() else None
-    return None
-
-
 def buyer_question(
     persona: str,
     buying_stage: str,
     *,
     language: str = "en",
-    overrides: Mapping[str, Any] | None = None,
+    overrides: QuestionOverrides | None = None,
 ) -> tuple[str, str]:
     """The buyer's question for one persona x buying-stage cell, and where it came from.
 
@@ -248,9 +132,8 @@ def buyer_question(
     ----------
     persona, buying_stage : str
     language : {"en", "fr"}
-    overrides : mapping, optional
-        engagement.yaml's ``content.questions`` (already checked with
-        :func:`check_question_overrides`).
+    overrides : QuestionOverrides, optional
+        engagement.yaml's ``content.questions``.
 
     Returns
     -------
@@ -262,17 +145,18 @@ def buyer_question(
     --------
     >>> buyer_question("end_user", "decision")[0]
     'How much training and change will it take for my team?'
-    >>> buyer_question("cfo", "decision", overrides={"cfo": {"decision": "Why now?"}})
+    >>> cfo = QuestionOverrides({"cfo": {"decision": {"en": "Why now?"}}})
+    >>> buyer_question("cfo", "decision", overrides=cfo)
     ('Why now?', 'override')
     """
     check_language(language)
-    overrides = overrides or {}
-    for who in (persona, ANY_PERSONA):
-        stages = overrides.get(who)
-        if isinstance(stages, Mapping) and buying_stage in stages:
-            found = _override(stages[buying_stage], language)
-            if found:
-                return found, "override"
+    found = (
+        overrides.question(persona, buying_stage, language=language)
+        if overrides is not None
+        else None
+    )
+    if found:
+        return found, "override"
     for who in (persona, ANY_PERSONA):
         sentence = DEFAULT_QUESTIONS.get(who, {}).get(buying_stage, {}).get(language)
         if sentence:
@@ -295,18 +179,7 @@ def question_bank(config: EngagementConfig, *, language: str | None = None) -> p
     DataFrame
         One row per cell, personas then buying stages in engagement.yaml's order: ``persona``,
         ``buying_stage``, ``question``, ``source`` (override | bank | generic).
-
-    Raises
-    ------
-    workbook.intake.problems.EngagementError
-        When ``content.questions`` has unknown keys or empty questions (each problem names
-        its engagement.yaml key).
     """
-    problems = check_question_overrides(
-        config.questions, personas=config.personas, buying_stages=config.buying_stages
-    )
-    if problems:
-        raise EngagementError(problems)
     language = check_language(language or config.language)
     rows = [
         (
@@ -326,6 +199,5 @@ __all__ = [
     "GENERIC_QUESTION",
     "QUESTIONS_KEY",
     "buyer_question",
-    "check_question_overrides",
     "question_bank",
 ]

@@ -7,18 +7,26 @@ key), wrong types, values out of range.
 See Also
 --------
 workbook.intake.schema.CONFIG_KEYS : every key the file accepts.
+workbook.intake.sections : the sections analyses read (scenarios, budget, lead management,
+    questions), each parsed once into a frozen value.
 workbook.intake.io.read_yaml : reads the file (and reports YAML syntax errors with their line).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
+from workbook.intake.keys import (
+    CONFIG_FILE,
+    as_month,
+    closest_key,
+    pair_overrides,
+    stage_pairs,
+    unknown_key_problem,
+)
 from workbook.intake.problems import Problem
 from workbook.intake.schema import (
     ANY_LIST,
@@ -32,8 +40,17 @@ from workbook.intake.schema import (
     STAKEHOLDER_KEYS,
     column_rules,
 )
-
-CONFIG_FILE = "engagement.yaml"
+from workbook.intake.sections import (
+    BudgetSettings,
+    LeadManagementSettings,
+    QuestionOverrides,
+    Scenario,
+    parse_budget,
+    parse_lead_management,
+    parse_question_overrides,
+    parse_scenarios,
+    unnamed_scenarios,
+)
 
 
 @dataclass(frozen=True)
@@ -78,7 +95,9 @@ class EngagementConfig:
 
     ``columns`` maps, per data file, a contract column name to the export's own header;
     ``values`` maps, per data file and column, an export's value to the contract's value
-    (e.g. Salesforce's ``Closed Won`` to ``won``).
+    (e.g. Salesforce's ``Closed Won`` to ``won``). ``questions`` (``content.questions``),
+    ``scenarios``, ``budget`` and ``lead_management`` are parsed by
+    :mod:`workbook.intake.sections`.
     """
 
     client: str
@@ -95,47 +114,19 @@ class EngagementConfig:
     assumptions: Assumptions = field(default_factory=Assumptions)
     min_assets_per_cell: int = 2
     stale_months: int = 18
-    questions: dict[str, Any] = field(default_factory=dict)
+    questions: QuestionOverrides = field(default_factory=QuestionOverrides)
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     values: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     stakeholders: tuple[Stakeholder, ...] = ()
     hypotheses: tuple[str, ...] = ()
-    scenarios: tuple[dict[str, Any], ...] = ()
-    budget: dict[str, Any] = field(default_factory=dict)
-    lead_management: dict[str, Any] = field(default_factory=dict)
+    scenarios: tuple[Scenario, ...] = ()
+    budget: BudgetSettings = field(default_factory=BudgetSettings)
+    lead_management: LeadManagementSettings = field(default_factory=LeadManagementSettings)
 
     @property
     def stage_pairs(self) -> tuple[str, ...]:
         """``<from>_<to>`` keys of adjacent stages, e.g. ``inquiry_mql``."""
-        return tuple(f"{a}_{b}" for a, b in zip(self.stages[:-1], self.stages[1:], strict=True))
-
-
-def closest_key(key: str, candidates: list[str] | tuple[str, ...]) -> str | None:
-    """The valid key nearest to a misspelt one, or None.
-
-    Examples
-    --------
-    >>> closest_key("analysys", ["analysis", "targets"])
-    'analysis'
-    """
-    match = difflib.get_close_matches(str(key), list(candidates), n=1, cutoff=0.5)
-    return match[0] if match else None
-
-
-def unknown_key_problem(path: str, key: object, candidates, *, what: str = "key") -> Problem:
-    """An engagement.yaml problem for an unknown ``key`` under ``path``, naming the closest
-    valid one (or listing them all).
-
-    Examples
-    --------
-    >>> unknown_key_problem("targets", "ramp_month", ["ramp_months"]).message
-    "unknown key 'ramp_month': did you mean 'ramp_months'?"
-    """
-    candidates = [str(c) for c in candidates]
-    hint = closest_key(str(key), candidates)
-    where = f"{path}.{key}" if path else str(key)
-    fix = f"did you mean '{hint}'?" if hint else f"valid {what}s: {', '.join(candidates)}"
-    return Problem(CONFIG_FILE, where, f"unknown {what} '{key}': {fix}")
+        return stage_pairs(self.stages)
 
 
 def _type_ok(value: object, expected: object) -> bool:
@@ -190,16 +181,6 @@ def check_keys(raw: Mapping, spec: Mapping = CONFIG_KEYS, path: str = "") -> lis
     return problems
 
 
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
-
-def _as_month(value: object) -> str | None:
-    if isinstance(value, dt.date):
-        return f"{value.year:04d}-{value.month:02d}"
-    text = str(value).strip()
-    return text if _MONTH.match(text) else None
-
-
 def _as_date(value: object) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -222,56 +203,6 @@ def _name_list(raw: Mapping, key: str, default: tuple[str, ...], problems: list[
     if len(set(names)) != len(names):
         problems.append(Problem(CONFIG_FILE, key, f"names must not repeat: {list(names)}"))
     return names
-
-
-def pair_overrides(
-    section: object, where: str, pairs: Sequence[str], problems: list[Problem], *, rate: bool
-) -> dict[str, float]:
-    """Validate a ``<from>_<to>: value`` mapping (conversion rates or lag days).
-
-    Parameters
-    ----------
-    section : object
-        The mapping as read (None: nothing overridden).
-    where : str
-        Its key path in engagement.yaml, e.g. ``assumptions.conversion``.
-    pairs : sequence of str
-        Valid ``<from>_<to>`` keys.
-    problems : list of Problem
-        Appended to, one per invalid entry.
-    rate : bool
-        Values are conversion rates in (0, 1]; otherwise lags in days >= 0.
-
-    Returns
-    -------
-    dict
-        The valid entries, as floats.
-    """
-    out: dict[str, float] = {}
-    if section is None:
-        return out
-    if not isinstance(section, Mapping):
-        problems.append(Problem(CONFIG_FILE, where, "must be a mapping of <from>_<to>: value"))
-        return out
-    for pair, value in section.items():
-        key = f"{where}.{pair}"
-        if pair not in pairs:
-            hint = closest_key(str(pair), list(pairs))
-            fix = f"did you mean '{hint}'?" if hint else f"valid keys: {', '.join(pairs)}"
-            problems.append(
-                Problem(CONFIG_FILE, key, f"'{pair}' is not a pair of adjacent stages: {fix}")
-            )
-        elif isinstance(value, bool) or not isinstance(value, int | float):
-            problems.append(Problem(CONFIG_FILE, key, f"must be a number, got {value!r}"))
-        elif rate and not 0 < value <= 1:
-            problems.append(
-                Problem(CONFIG_FILE, key, f"a conversion rate is a fraction in (0, 1], got {value}")
-            )
-        elif not rate and value < 0:
-            problems.append(Problem(CONFIG_FILE, key, f"a lag is days >= 0, got {value}"))
-        else:
-            out[str(pair)] = float(value)
-    return out
 
 
 def _mappings(raw: Mapping, key: str, stages: tuple[str, ...], problems: list[Problem]) -> dict:
@@ -321,7 +252,10 @@ def parse_config(raw: Mapping | None) -> tuple[EngagementConfig | None, list[Pro
     config : EngagementConfig or None
         None when an error prevents building it.
     problems : list of Problem
-        Every error found (unknown keys with the closest valid key, types, ranges).
+        Every error found (unknown keys with the closest valid key, types, ranges). The
+        sections of :mod:`workbook.intake.sections` (``scenarios``, ``budget``,
+        ``lead_management``, ``content.questions``) are parsed once the rest of the file
+        holds, so their problems are reported when there is no other.
     """
     if raw is None:
         raw = {}
@@ -370,7 +304,7 @@ def parse_config(raw: Mapping | None) -> tuple[EngagementConfig | None, list[Pro
     t = raw.get("targets") or {}
     period_start = None
     if t.get("period_start") is not None:
-        period_start = _as_month(t["period_start"])
+        period_start = as_month(t["period_start"])
         if period_start is None:
             problems.append(
                 Problem(CONFIG_FILE, "targets.period_start", "must be a month like '2027-01'")
@@ -401,7 +335,7 @@ def parse_config(raw: Mapping | None) -> tuple[EngagementConfig | None, list[Pro
                 Problem(CONFIG_FILE, f"economics.{key}", "must be a fraction in (0, 1]")
             )
 
-    pairs = tuple(f"{a}_{b}" for a, b in zip(stages[:-1], stages[1:], strict=True))
+    pairs = stage_pairs(stages)
     a = raw.get("assumptions") or {}
     assumptions = Assumptions(
         avg_deal_size=float(a["avg_deal_size"]) if a.get("avg_deal_size") is not None else None,
@@ -438,15 +372,22 @@ def parse_config(raw: Mapping | None) -> tuple[EngagementConfig | None, list[Pro
             )
         )
 
-    scenarios = []
-    for i, scenario in enumerate(raw.get("scenarios") or [], start=1):
-        if not isinstance(scenario, Mapping) or not str(scenario.get("name") or "").strip():
-            problems.append(
-                Problem(CONFIG_FILE, f"scenarios[{i}]", "each needs a name and its overrides")
-            )
-            continue
-        scenarios.append(dict(scenario))
+    problems.extend(unnamed_scenarios(raw.get("scenarios")))
+    columns = _mappings(raw, "columns", stages, problems)
+    values = _mappings(raw, "values", stages, problems)
+    if problems:
+        return None, problems
 
+    # the sections analyses read, once the keys, types and ladders they rest on hold
+    budget, budget_problems = parse_budget(raw.get("budget"))
+    scenarios, problems = parse_scenarios(raw.get("scenarios"), stages=stages, budget=budget)
+    problems.extend(budget_problems)
+    lead_management, found = parse_lead_management(raw.get("lead_management"), stages=stages)
+    problems.extend(found)
+    questions, found = parse_question_overrides(
+        c.get("questions"), personas=personas, buying_stages=buying_stages
+    )
+    problems.extend(found)
     config = EngagementConfig(
         client=str(raw["client"]).strip(),
         currency=currency,
@@ -462,14 +403,14 @@ def parse_config(raw: Mapping | None) -> tuple[EngagementConfig | None, list[Pro
         assumptions=assumptions,
         min_assets_per_cell=min_assets,
         stale_months=int(c.get("stale_months", 18)),
-        questions=dict(c.get("questions") or {}),
-        columns=_mappings(raw, "columns", stages, problems),
-        values=_mappings(raw, "values", stages, problems),
+        questions=questions,
+        columns=columns,
+        values=values,
         stakeholders=tuple(stakeholders),
         hypotheses=tuple(str(h) for h in raw.get("hypotheses") or ()),
-        scenarios=tuple(scenarios),
-        budget=dict(raw.get("budget") or {}),
-        lead_management=dict(raw.get("lead_management") or {}),
+        scenarios=scenarios,
+        budget=budget,
+        lead_management=lead_management,
     )
     return (None if problems else config), problems
 
@@ -478,8 +419,12 @@ __all__ = [
     "CONFIG_FILE",
     "DATA_FILES",
     "Assumptions",
+    "BudgetSettings",
     "Economics",
     "EngagementConfig",
+    "LeadManagementSettings",
+    "QuestionOverrides",
+    "Scenario",
     "Stakeholder",
     "Targets",
     "check_keys",
