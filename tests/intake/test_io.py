@@ -1,4 +1,4 @@
-"""Reading data files: Arrow's reader, called directly, gives what pandas' Arrow engine gave."""
+"""Reading data files: every cell as text, in any of the encodings and separators exports use."""
 
 from __future__ import annotations
 
@@ -6,14 +6,12 @@ import csv
 import io
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbook.intake.io import NA_TEXTS, _read_csv_arrow, _read_csv_with, check_utf8, read_table
+from workbook.intake.io import NA_TEXTS, read_csv_cells, read_table
 
 CELLS = st.one_of(
     st.sampled_from([*NA_TEXTS, " ", "a,b", 'say "hi"', "Besançon", "ÉLAN", "x y", "0012"]),
@@ -29,7 +27,7 @@ def write_csv(path: Path, rows: list[list[str]], *, delimiter: str = ",", bom: b
 
 
 @given(
-    body=st.lists(st.lists(CELLS, min_size=3, max_size=3), min_size=0, max_size=12),
+    body=st.lists(st.lists(CELLS, min_size=3, max_size=3), min_size=1, max_size=12),
     header=st.sampled_from([["lead_id", "email", "company"], ["a", "a", "b"], ["x", " y ", "z"]]),
     delimiter=st.sampled_from([",", ";"]),
     bom=st.booleans(),
@@ -37,44 +35,62 @@ def write_csv(path: Path, rows: list[list[str]], *, delimiter: str = ",", bom: b
 @settings(
     max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-def test_arrow_read_equals_pandas_arrow_engine(tmp_path, body, header, delimiter, bom):
-    # an all-empty row is skipped by both readers alike; a one-column file is not made here
+def test_every_cell_reads_as_the_text_written_and_na_texts_as_missing(
+    tmp_path, body, header, delimiter, bom
+):
     path = write_csv(tmp_path / "t.csv", [header, *body], delimiter=delimiter, bom=bom)
+    raw = read_table(path)
+    assert raw.delimiter == delimiter and raw.encoding == ("utf-8-sig" if bom else "utf-8")
+    # pandas numbers a repeated header (a, a.1); read_table strips the spaces around headers
+    assert (
+        list(raw.frame.columns)
+        == {
+            "a": ["a", "a.1", "b"],
+            "x": ["x", "y", "z"],
+            "lead_id": ["lead_id", "email", "company"],
+        }[header[0]]
+    )
+    expected = [[None if cell in NA_TEXTS else cell for cell in row] for row in body]
+    got = raw.frame.astype(object).where(raw.frame.notna(), None).to_numpy().tolist()
+    assert got == expected
+    # the C engine, read when Arrow's cannot (quoted line breaks), reads the same frame
     encoding = "utf-8-sig" if bom else "utf-8"
-    ours = _read_csv_arrow(path, delimiter, encoding)
-    pandas = _read_csv_with(path, delimiter, encoding, engine="pyarrow")
-    pd.testing.assert_frame_equal(ours, pandas)
+    c_engine = read_csv_cells(path, delimiter=delimiter, encoding=encoding, engine="c")
+    c_engine.columns = [str(c).strip().lstrip("\ufeff") for c in c_engine.columns]
+    pd.testing.assert_frame_equal(raw.frame, c_engine)
 
 
-def test_text_is_checked_as_utf8_after_reading_in_every_chunk(tmp_path):
+def test_invalid_utf8_far_down_the_file_is_read_again_in_the_encoding_that_decodes_it(tmp_path):
     accented = tmp_path / "accented.csv"
     accented.write_text("id,city\n1,Besançon\n", encoding="utf-8")
-    assert read_table(accented).frame.loc[0, "city"] == "Besançon"  # valid UTF-8: kept
-    # a Windows-1252 byte in a row far down the file (a later chunk of Arrow's reader)
+    raw = read_table(accented)
+    assert raw.encoding == "utf-8" and raw.frame.loc[0, "city"] == "Besançon"
+    # a Windows-1252 byte in a row far down the file (a later block of Arrow's reader)
     latin = tmp_path / "latin.csv"
     latin.write_bytes(b"id,city\n" + b"1,Lyon\n" * 300_000 + "2,Besançon\n".encode("cp1252"))
-    with pytest.raises(UnicodeDecodeError, match="city"):  # not silently read as UTF-8
-        _read_csv_arrow(latin, ",", "utf-8")
+    with pytest.raises(Exception, match="UTF8|utf-8"):  # not silently read as UTF-8
+        read_csv_cells(latin, delimiter=",", encoding="utf-8")
     raw = read_table(latin)
     assert raw.encoding == "cp1252" and raw.frame["city"].iloc[-1] == "Besançon"
+    assert len(raw.frame) == 300_001
 
 
-def test_check_utf8_reads_bytes_only_of_columns_that_are_not_ascii():
-    table = pa.table(
-        {
-            "ascii": pa.chunked_array([["a", None], ["b"]], pa.large_string()),
-            "accent": pa.array(["é", "", "ü"], pa.string()),
-            "number": pa.array([1, 2, 3]),
-        }
-    )
-    check_utf8(table)  # no error: valid everywhere
-    bad = pa.Array.from_buffers(
-        pa.large_string(),
-        1,
-        [None, pa.py_buffer(np.array([0, 1], np.int64)), pa.py_buffer(b"\xe9")],
-    )
-    with pytest.raises(UnicodeDecodeError, match="bad"):
-        check_utf8(pa.table({"ok": ["x"], "bad": bad}))
+def test_a_semicolon_export_with_a_bom_reads_its_decimal_commas_as_such(tmp_path):
+    path = tmp_path / "spend.csv"
+    path.write_bytes(b"\xef\xbb\xbfmonth;channel;amount\n2026-01;webinar;2500,50\n")
+    raw = read_table(path)
+    assert (raw.delimiter, raw.encoding, raw.decimal_comma) == (";", "utf-8-sig", True)
+    assert raw.frame.to_dict("list") == {
+        "month": ["2026-01"],
+        "channel": ["webinar"],
+        "amount": ["2500,50"],
+    }
+
+
+def test_quoted_line_breaks_are_read_by_the_c_engine(tmp_path):
+    path = tmp_path / "content.csv"
+    path.write_text('asset_id,title\nA1,"Buyer\nguide"\nA2,ROI\n', encoding="utf-8")
+    assert read_table(path).frame["title"].tolist() == ["Buyer\nguide", "ROI"]
 
 
 def test_text_cells_keep_pandas_text_dtype_and_missing_values(tmp_path):

@@ -84,12 +84,6 @@ def test_stage_date_earlier_than_the_one_before_is_a_warning_not_a_silent_fix(tm
     assert engagement.leads.loc[0, "sql_at"] == pd.Timestamp("2026-01-12")
 
 
-def test_as_of_defaults_to_the_latest_date_in_the_data(tmp_path):
-    yaml_text = TINY_YAML.replace("as_of: 2026-06-30\n", "")
-    d = write_engagement(tmp_path / "e", {"engagement.yaml": yaml_text})
-    assert str(load_engagement(d).as_of) == "2026-06-20"
-
-
 def test_cross_file_warnings_name_the_rows(tmp_path):
     opps = TINY_OPPS + "O5,L99,ACC5,2026-03-01,,open,1000,marketing,Core\n"
     spend = TINY_SPEND + "2026-03,radio,700\n"
@@ -147,7 +141,6 @@ def test_a_load_without_the_full_audit_skips_only_the_warnings_no_figure_reads(t
     assert lean.audit.rows["touches"].quarantined == 1  # the unknown lead's touch, either way
     for name in ("leads", "opportunities", "spend", "content", "touches"):
         pd.testing.assert_frame_equal(getattr(lean, name), getattr(full, name))
-    np.testing.assert_array_equal(lean.touch_lead_rows, full.touch_lead_rows)
 
 
 # --- the bad-input corpus -------------------------------------------------------------------
@@ -476,13 +469,7 @@ def test_validate_reports_bad_plan_and_lead_management_sections_up_front(tmp_pat
     assert any(k and k.startswith("lead_management") for k in keys), keys
 
 
-def test_validation_reads_the_same_whether_ids_are_matched_as_words_or_as_texts(
-    tmp_path, monkeypatch
-):
-    # million-row files take textkeys' packed paths; forcing them on a small, messy export
-    # checks that validate wires them in exactly like Arrow's text matching
-    from workbook import textkeys
-
+def test_a_messy_export_trims_ids_before_matching_and_counts_each_repeat_once(tmp_path):
     leads = TINY_LEADS + "L2,2026-02-02,,,,,webinar,marketing,,,,,BOB@beta.example\n"
     touches = TINY_TOUCHES + "L77,2026-01-01,email,A1\n L3 ,2026-03-01,webinar,A9\n"
     opps = TINY_OPPS + "O5,L99,ACC5,2026-03-01,,open,1000,marketing,Core\n"
@@ -490,70 +477,23 @@ def test_validation_reads_the_same_whether_ids_are_matched_as_words_or_as_texts(
         tmp_path / "e",
         {"data/leads.csv": leads, "data/touches.csv": touches, "data/opportunities.csv": opps},
     )
-    as_texts = audit_engagement(d).to_dict()
-    monkeypatch.setattr(textkeys, "MIN_TABLE_ROWS", 0)
-    as_words = audit_engagement(d).to_dict()
-    assert as_words == as_texts
-    assert as_words["rows"]["touches"]["quarantined"] == 1  # L77 has no lead
-    assert as_words["rows"]["leads"]["quarantined"] == 1  # the second L2
-    assert as_words["duplicates"] == {"leads": 1}  # " Ann@Alpha.example" repeats L1's
+    audit = audit_engagement(d).to_dict()
+    # " L3 " is L3 once trimmed: only L77's touch has no lead
+    unknown_lead = [w for w in audit["warnings"] if w["file"] == "touches.csv"]
+    assert [(w["column"], w["row"]) for w in unknown_lead] == [("lead_id", 5), ("asset_id", 6)]
+    assert audit["rows"]["touches"] == {"read": 6, "used": 5, "quarantined": 1}
+    repeated = [e for e in audit["errors"] if e["column"] == "lead_id"]
+    assert [(e["file"], e["row"]) for e in repeated] == [("leads.csv", 7)]  # the second L2
+    assert "first on row 2" in repeated[0]["message"]
+    # " Ann@Alpha.example" repeats L1's; the second L2 is quarantined: its e-mail is not counted
+    assert audit["duplicates"] == {"leads": 1}
+    emails = [w["row"] for w in audit["warnings"] if w["column"] == "email"]
+    assert emails == [4]
+    opportunity = [w for w in audit["warnings"] if w["file"] == "opportunities.csv"]
+    assert [(w["column"], w["row"]) for w in opportunity] == [("lead_id", 5)]  # L99
 
 
-# --- the vectorised kernels against plain-Python references ---------------------------------
-def test_with_columns_shares_the_arrays_it_is_given() -> None:
-    # pandas 3 copies an array given to Series() unless told not to: a million-row copy each
-    from workbook.intake.validate import with_columns
-
-    values = np.arange(4)
-    out = with_columns(pd.DataFrame({"a": [1, 2, 3, 4]}), {"b": values})
-    assert np.shares_memory(out["b"].to_numpy(), values)
-    assert out.to_dict("list") == {"a": [1, 2, 3, 4], "b": [0, 1, 2, 3]}
-
-
-ids = st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c", " d", "é", ""])), max_size=30)
-
-
-@given(probe=ids, universe=ids)
-@settings(max_examples=150, deadline=None)
-def test_is_in_agrees_with_a_python_set_whichever_side_is_larger(probe, universe):
-    from workbook.intake.validate import is_in
-
-    known = {u for u in universe if u is not None}
-    expected = [p is not None and p in known for p in probe]
-    assert is_in(pd.Series(probe, dtype=object), universe).tolist() == expected
-
-
-@given(ids_=ids, keys=ids)
-@settings(max_examples=150, deadline=None)
-def test_positions_in_gives_the_first_row_of_each_key_whichever_side_is_larger(ids_, keys):
-    from workbook.intake.validate import positions_in
-
-    first: dict[str, int] = {}
-    for row, value in enumerate(ids_):
-        if value is not None:
-            first.setdefault(value, row)
-    expected = [-1 if k is None else first.get(k, -1) for k in keys]
-    assert positions_in(pd.Series(ids_, dtype=object), keys).tolist() == expected
-
-
-@given(
-    texts=st.lists(
-        st.one_of(st.none(), st.text(alphabet=" \t\u00a0\u3000\x1faé", max_size=6)), max_size=30
-    )
-)
-@settings(max_examples=200, deadline=None)
-def test_trimmed_text_skips_the_copy_only_when_trimming_would_change_nothing(texts):
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from workbook.intake.validate import trimmed_text
-
-    full = pc.utf8_trim_whitespace(pa.array(texts, pa.large_string())).to_pylist()
-    expected = [None if t is None or t == "" else t for t in full]
-    got = trimmed_text(pd.Series(texts, dtype=object)).tolist()
-    assert [None if pd.isna(g) else g for g in got] == expected
-
-
+# --- checks on whole files ------------------------------------------------------------------
 @st.composite
 def emails_and_usable(draw):
     emails = draw(
@@ -568,8 +508,8 @@ def emails_and_usable(draw):
 @given(case=emails_and_usable())
 @example(case=(["Ann@x", "ann@x", "b c"], np.array([True, True, True])))  # upper case, a space
 @settings(max_examples=300, deadline=None)
-def test_email_duplicates_agree_with_a_python_reading_whatever_rewrites_are_skipped(case):
-    from workbook.intake.validate import _email_duplicates
+def test_duplicate_emails_agree_with_a_python_reading(case):
+    from workbook.intake.validate import duplicate_emails
 
     emails, usable = case
     seen: set[str] = set()
@@ -579,75 +519,7 @@ def test_email_duplicates_agree_with_a_python_reading_whatever_rewrites_are_skip
         expected.append(bool(use and key and key in seen))
         if use and key:
             seen.add(key)
-    leads = pd.DataFrame({"email": pd.Series(emails, dtype=object)})
-    assert _email_duplicates(leads, usable).tolist() == expected
-
-
-@pytest.mark.parametrize(
-    ("texts", "keep_time", "expected"),
-    [
-        (["2026-03-01", None], False, ["2026-03-01T00:00", "NaT"]),  # read as dates
-        (["2026-03-01 13:45", "2026-03-02"], False, ["2026-03-01T00:00", "2026-03-02T00:00"]),
-        (["2026-03-01 13:45", "2026-03-02"], True, ["2026-03-01T13:45", "2026-03-02T00:00"]),
-        ([" 2026-03-01 ", "01/03/2026"], False, ["2026-03-01T00:00", "2026-03-01T00:00"]),
-    ],
-)
-def test_parse_dates_floors_dates_and_keeps_times_only_when_asked(texts, keep_time, expected):
-    from workbook.intake.validate import parse_dates
-
-    parsed = parse_dates(pd.Series(texts, dtype=object), keep_time=keep_time)
-    assert parsed.values.to_numpy("datetime64[m]").astype(str).tolist() == expected
-    assert not parsed.unreadable.any()
-
-
-DAY = st.one_of(st.none(), st.integers(0, 40))
-
-
-@given(rows=st.lists(st.tuples(*[DAY] * 7), min_size=1, max_size=25))
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-def test_stage_checks_backfill_and_lift_like_a_row_by_row_reading(rows):
-    """Each empty stage takes the next set date; a date earlier than one before is lifted."""
-    from workbook.intake.config import parse_config
-    from workbook.intake.io import RawTable
-    from workbook.intake.validate import _FileCheck, _lead_stage_checks
-
-    cols = ["created_at", "mql_at", "sal_at", "sql_at", "opportunity_at", "won_at"]
-    origin = pd.Timestamp("2026-01-01")
-
-    def stamp(day):
-        return pd.NaT if day is None else origin + pd.Timedelta(days=day)
-
-    frame = pd.DataFrame(
-        {
-            col: pd.Series([stamp(r[j]) for r in rows], dtype="datetime64[ns]")
-            for j, col in enumerate([*cols, "disqualified_at"])
-        }
-    )
-    config = parse_config({"client": "x"})[0]
-    check = _FileCheck(RawTable(frame, "leads.csv"))
-    out = _lead_stage_checks(frame, check, config)
-
-    for i, row in enumerate(rows):
-        days = list(row[:6])
-        filled = [next((d for d in days[j:] if d is not None), None) for j in range(6)]
-        lifted, running = [], None
-        for d in filled:
-            running = d if running is None or (d is not None and d > running) else running
-            lifted.append(None if d is None else running)
-        created, disq = lifted[0], row[6]
-        if disq is not None and created is not None and disq < created:
-            disq = created
-        expected = pd.Series([stamp(d) for d in [*lifted, disq]], dtype="datetime64[ns]")
-        got = pd.Series([out.loc[i, c] for c in [*cols, "disqualified_at"]], dtype="datetime64[ns]")
-        pd.testing.assert_series_equal(got, expected)
-    skipped = {w.column for w in check.warnings if w.code == "skipped_stage"}
-    expected_skipped = {
-        cols[j]
-        for row in rows
-        for j in range(6)
-        if row[j] is None and any(d is not None for d in row[j + 1 : 6])
-    }
-    assert skipped == expected_skipped
+    assert duplicate_emails(pd.Series(emails, dtype=object), usable).tolist() == expected
 
 
 def test_an_unreadable_touches_file_is_reported_and_the_other_files_still_counted(tmp_path):
@@ -661,83 +533,7 @@ def test_an_unreadable_touches_file_is_reported_and_the_other_files_still_counte
     assert audit["rows"]["leads"] == {"read": 6, "used": 6, "quarantined": 0}
 
 
-def test_coded_columns_clean_each_distinct_value_into_one_category() -> None:
-    from workbook.intake.validate import normalise_key, per_unique
-
-    raw = pd.Series(
-        ["Paid Search", " paid search", None, "  ", "Email", "Paid Search"], dtype="str"
-    )
-    coded = per_unique(raw, normalise_key, coded=True)
-    assert isinstance(coded.dtype, pd.CategoricalDtype)
-    assert coded.cat.categories.tolist() == ["paid_search", "email"]  # merged, in first order
-    assert coded.astype(object).tolist() == [
-        "paid_search",
-        "paid_search",
-        np.nan,
-        np.nan,
-        "email",
-        "paid_search",
-    ]
-    assert per_unique(raw, normalise_key).astype(object).tolist() == coded.astype(object).tolist()
-    empty = per_unique(pd.Series([None, None], dtype="str"), normalise_key, coded=True)
-    assert empty.isna().all() and len(empty.cat.categories) == 0
-
-
 def test_validated_touches_keep_their_channels_as_codes(tiny_dir) -> None:
     touches = load_engagement(tiny_dir).touches
     assert isinstance(touches["channel"].dtype, pd.CategoricalDtype)
     assert touches["channel"].notna().all()
-
-
-@given(
-    opportunities=st.lists(
-        st.tuples(
-            st.sampled_from(["L1", "L2", "L3", None]),  # the lead (None: not linked)
-            st.integers(0, 5),  # created, days after 2026-01-01 (ties on purpose)
-            st.sampled_from(["won", "lost", "open"]),
-            st.one_of(st.none(), st.integers(5, 9)),  # closed, days
-            st.sampled_from([100.0, 250.5, 0.0]),
-        ),
-        max_size=12,
-    )
-)
-@settings(max_examples=200, deadline=None)
-def test_linked_opportunities_give_each_lead_its_stages_like_a_plain_reading(opportunities):
-    from workbook.intake.validate import link_opportunities
-
-    day = pd.Timestamp("2026-01-01")
-    opps = pd.DataFrame(
-        {
-            "opportunity_id": pd.array([f"O{i}" for i in range(len(opportunities))], "str"),
-            "lead_id": pd.array([o[0] for o in opportunities], "str"),
-            "created_at": pd.to_datetime([day + pd.Timedelta(days=o[1]) for o in opportunities]),
-            "status": pd.array([o[2] for o in opportunities], "str"),
-            "closed_at": pd.to_datetime(
-                [None if o[3] is None else day + pd.Timedelta(days=o[3]) for o in opportunities]
-            ),
-            "amount": [o[4] for o in opportunities],
-        }
-    ).astype({"created_at": "datetime64[ns]", "closed_at": "datetime64[ns]"})
-    leads = pd.DataFrame({"lead_id": pd.array(["L2", "L4", "L1", "L2"], "str")})  # L2 twice
-    linked = link_opportunities(leads, opps)
-    for row, lead in enumerate(leads["lead_id"]):
-        mine = [(i, o) for i, o in enumerate(opportunities) if o[0] == lead]
-        if not mine:
-            assert pd.isna(linked.loc[row, "opportunity_at"]) and pd.isna(linked.loc[row, "won_at"])
-            assert pd.isna(linked.loc[row, "lost_at"]) and linked.loc[row, "won_amount"] == 0
-            assert pd.isna(linked.loc[row, "opportunity_id"])
-            continue
-        created = [day + pd.Timedelta(days=o[1]) for _, o in mine]
-        assert linked.loc[row, "opportunity_at"] == min(created)
-        won = [day + pd.Timedelta(days=o[3]) for _, o in mine if o[2] == "won" and o[3] is not None]
-        assert linked.loc[row, "won_at"] == min(won) if won else pd.isna(linked.loc[row, "won_at"])
-        lost = [
-            day + pd.Timedelta(days=o[3]) for _, o in mine if o[2] == "lost" and o[3] is not None
-        ]
-        if lost and all(o[2] == "lost" for _, o in mine):
-            assert linked.loc[row, "lost_at"] == max(lost)
-        else:
-            assert pd.isna(linked.loc[row, "lost_at"])
-        assert linked.loc[row, "won_amount"] == sum(o[4] for _, o in mine if o[2] == "won")
-        first = min(mine, key=lambda io: (io[1][1], io[0]))[0]  # earliest created, then first
-        assert linked.loc[row, "opportunity_id"] == f"O{first}"

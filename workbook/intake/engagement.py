@@ -11,18 +11,16 @@ workbook.analysis.journeys.build_journeys : the one table every analysis reads.
 from __future__ import annotations
 
 import datetime as dt
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from workbook.intake.config import CONFIG_FILE, EngagementConfig, parse_config
-from workbook.intake.io import RawTable, find_data_file, read_table, read_yaml
+from workbook.intake.io import find_data_file, read_yaml
 from workbook.intake.problems import Audit, EngagementError, Problem
 from workbook.intake.schema import DATA_FILES, DATA_SUFFIXES, OPTIONAL_FILES
-from workbook.intake.validate import validate_tables
+from workbook.intake.validate import validate_files
 
 
 @dataclass(frozen=True)
@@ -42,12 +40,10 @@ class Engagement:
     audit : Audit
         Errors (quarantined rows), warnings, row accounting and duplicates.
     as_of : datetime.date
-        The snapshot date: ``as_of`` of engagement.yaml, else the latest date in the data.
+        The snapshot date: ``as_of`` of engagement.yaml, else the latest date in the data
+        (never the clock's).
     files : dict
         File stem -> the file name read (``leads.csv``, ``spend.xlsx``...).
-    touch_lead_rows : ndarray of int64 or None
-        For each row of ``touches``, the row of its lead in ``leads`` (found by validation;
-        analyses use it instead of matching millions of ids again). None without touches.
     """
 
     path: Path
@@ -60,10 +56,10 @@ class Engagement:
     audit: Audit
     as_of: dt.date
     files: dict[str, str]
-    touch_lead_rows: np.ndarray | None = None
 
     @property
     def as_of_timestamp(self) -> pd.Timestamp:
+        """The snapshot date as a midnight timestamp."""
         return pd.Timestamp(self.as_of)
 
     @property
@@ -74,7 +70,7 @@ class Engagement:
 
 
 def read_engagement_config(directory: Path) -> EngagementConfig:
-    """Read and validate ``engagement.yaml`` only.
+    """Read and validate ``engagement.yaml`` only, every section included.
 
     Raises
     ------
@@ -83,39 +79,9 @@ def read_engagement_config(directory: Path) -> EngagementConfig:
     """
     raw = read_yaml(Path(directory) / CONFIG_FILE)
     config, problems = parse_config(raw)  # type: ignore[arg-type]
-    if config is not None:
-        problems = section_problems(config)
-    if problems:
+    if config is None or problems:
         raise EngagementError(problems, audit=Audit(errors=tuple(problems)))
     return config
-
-
-def section_problems(config: EngagementConfig) -> list[Problem]:
-    """Problems in the sections each analysis reads itself: ``scenarios``, ``budget``,
-    ``lead_management`` and ``content.questions``, so ``validate`` reports them up front.
-    """
-    # imported here: these analyses import this module
-    from workbook.analysis.budget import parse_budget
-    from workbook.analysis.leadmgmt import parse_lead_management
-    from workbook.analysis.plan import PlanError, parse_scenarios
-    from workbook.analysis.questions import check_question_overrides
-
-    problems: list[Problem] = []
-    for check in (
-        lambda: parse_scenarios(config.scenarios, stages=config.stages),
-        lambda: parse_budget(config.budget),
-    ):
-        try:
-            check()
-        except PlanError as exc:
-            problems.extend(exc.problems)
-    problems.extend(parse_lead_management(config.lead_management, stages=config.stages)[1])
-    problems.extend(
-        check_question_overrides(
-            config.questions, personas=config.personas, buying_stages=config.buying_stages
-        )
-    )
-    return problems
 
 
 def load_engagement(
@@ -132,7 +98,7 @@ def load_engagement(
     full_audit : bool
         False skips the checks that only warn, that no figure reads and that scan every lead
         or touch (repeated e-mails, unknown assets, leads or personas, channels without
-        spend: :func:`workbook.intake.validate.validate_tables`), for commands that print figures,
+        spend: :func:`workbook.intake.validate.validate_files`), for commands that print figures,
         not the audit: the data and every figure are the same, ``audit.complete`` is False.
 
     Returns
@@ -172,28 +138,7 @@ def load_engagement(
                 )
             continue
         paths[stem] = path
-    files = {stem: path.name for stem, path in paths.items()}
-    with ThreadPoolExecutor(2, thread_name_prefix="workbook-load") as background:
-        # the touches (the largest file) are read, then parsed, on a worker thread while
-        # this one reads and parses the other files; validate_tables collects its errors
-        raws: dict[str, RawTable | Future] = {}
-        if "touches" in paths:
-            touches = background.submit(read_table, paths["touches"])
-        for stem, path in paths.items():
-            if stem == "touches":
-                raws[stem] = touches
-                continue
-            try:
-                raws[stem] = read_table(path)
-            except EngagementError as exc:
-                problems.extend(exc.problems)
-        validated = validate_tables(
-            raws,
-            config,
-            prior_problems=tuple(problems),
-            background=background,
-            full_audit=full_audit,
-        )
+    validated = validate_files(paths, config, prior_problems=tuple(problems), full_audit=full_audit)
     frames = validated.frames
     return Engagement(
         path=directory,
@@ -205,8 +150,7 @@ def load_engagement(
         touches=frames.get("touches"),
         audit=validated.audit,
         as_of=validated.as_of,
-        files=files,
-        touch_lead_rows=validated.touch_lead_rows,
+        files={stem: path.name for stem, path in paths.items()},
     )
 
 

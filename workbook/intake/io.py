@@ -19,47 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pa_csv
 import yaml
 
 from workbook.intake.problems import EngagementError, Problem
 from workbook.intake.schema import DATA_SUFFIXES
-from workbook.textkeys import text_buffers
 
 #: Cell texts read as empty.
 NA_TEXTS: tuple[str, ...] = ("", "NULL", "null", "N/A", "n/a", "#N/A", "NaN", "nan", "None")
 ENCODINGS: tuple[str, ...] = ("utf-8", "cp1252", "latin-1")
-#: yaml.safe_load's loader, in C when PyYAML has libyaml (its wheels do): ten times faster.
+#: yaml.safe_load's loader, in C when PyYAML has libyaml (its wheels do).
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-#: CSV files larger than this are read by Arrow's threads; smaller ones by the caller's,
-#: which need not wait behind the blocks of a large file another thread is reading.
-THREADED_READ_BYTES = 16 << 20
-#: Bounds of the blocks Arrow reads a CSV file in. Each block becomes one chunk of every
-#: column, and every later pass over a column pays a little per chunk: 1 MB blocks (Arrow's
-#: default) cut the touches of a million leads into 193 chunks.
-READ_BLOCK_BYTES = (1 << 20, 64 << 20)
-#: Blocks per thread a file is cut into, enough for Arrow's threads to share the work.
-READ_BLOCKS_PER_THREAD = 4
-
-
-def read_block_bytes(file_bytes: int, threads: int | None = None) -> int:
-    """The block size to read a CSV file of ``file_bytes`` in (:data:`READ_BLOCK_BYTES`).
-
-    Large enough to keep a column's chunks few; small enough to give each of ``threads``
-    (Arrow's, :func:`pyarrow.cpu_count`, when not given) :data:`READ_BLOCKS_PER_THREAD`
-    blocks to read.
-
-    Examples
-    --------
-    >>> read_block_bytes(200 << 20, threads=2) >> 20
-    25
-    >>> read_block_bytes(200 << 20, threads=64) >> 20, read_block_bytes(10 << 30, threads=2) >> 20
-    (1, 64)
-    """
-    threads = threads or pa.cpu_count()
-    low, high = READ_BLOCK_BYTES
-    return max(low, min(high, file_bytes // (threads * READ_BLOCKS_PER_THREAD)))
 
 
 @dataclass(frozen=True)
@@ -183,18 +152,15 @@ def _read_csv(path: Path) -> RawTable:
         )
     delimiter = detect_delimiter(header)
     encoding = "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
-    frame = None
     try:
-        # Arrow's multithreaded reader is ~10x faster on text columns; it checks UTF-8 too
-        frame = _read_csv_arrow(path, delimiter, encoding)
+        frame = read_csv_cells(path, delimiter=delimiter, encoding=encoding)
     except Exception:  # noqa: BLE001 - bad UTF-8, ragged rows, quoted newlines: look closer
         encoding = detect_encoding(path)
-    if frame is None:
         try:
-            frame = _read_csv_arrow(path, delimiter, encoding)
+            frame = read_csv_cells(path, delimiter=delimiter, encoding=encoding)
         except Exception:  # noqa: BLE001 - the C engine reads more or says why not
             try:
-                frame = _read_csv_with(path, delimiter, encoding, engine="c")
+                frame = read_csv_cells(path, delimiter=delimiter, encoding=encoding, engine="c")
             except pd.errors.ParserError as exc:
                 raise EngagementError(
                     [Problem(path.name, None, f"cannot be read as CSV ({exc}); check quoting")]
@@ -227,61 +193,21 @@ def _read_xlsx(path: Path, stem: str) -> RawTable:
     return RawTable(frame, path.name, notes=notes)
 
 
-def check_utf8(table: pa.Table) -> None:
-    """Raise UnicodeDecodeError when a text cell of ``table`` is not valid UTF-8.
+def read_csv_cells(
+    path: Path, *, delimiter: str, encoding: str, engine: str = "pyarrow"
+) -> pd.DataFrame:
+    """Every cell of a CSV file as text, :data:`NA_TEXTS` missing: ``pd.read_csv``.
 
-    Arrow's reader can check each cell as it reads, which takes a third of its reading time.
-    Here, after reading: a column of ASCII bytes only (the usual export; a vectorised scan of
-    its bytes, about 20 ms for 200 MB) is valid UTF-8, and only a column with other bytes is
-    checked by Arrow.
+    Parameters
+    ----------
+    path : Path
+    delimiter : str
+    encoding : str
+        ``utf-8`` (checked: invalid bytes raise), ``utf-8-sig``, ``cp1252`` or ``latin-1``.
+    engine : {"pyarrow", "c"}
+        pandas' engine: Arrow's multithreaded reader, or the C one (slower; reads quoted
+        line breaks and reports malformed rows).
     """
-    for name, column in zip(table.column_names, table.columns, strict=True):
-        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
-            continue
-        for chunk in column.chunks:
-            if len(chunk) == 0:
-                continue
-            offsets, data = text_buffers(chunk)
-            text_bytes = data[offsets[0] : offsets[-1]]
-            if len(text_bytes) == 0 or text_bytes.max() < 0x80:
-                continue
-            try:
-                chunk.validate(full=True)
-            except pa.ArrowInvalid as exc:
-                raise UnicodeDecodeError("utf-8", b"", 0, 1, f"column {name}: {exc}") from None
-
-
-def _read_csv_arrow(path: Path, delimiter: str, encoding: str) -> pd.DataFrame:
-    """Every cell as text (:data:`NA_TEXTS` missing), by Arrow's multithreaded reader.
-
-    What pandas' ``engine="pyarrow"`` gives, less its own passes over the table. The text of
-    a UTF-8 file is checked after reading (:func:`check_utf8`), not cell by cell.
-    """
-    size = path.stat().st_size
-    table = pa_csv.read_csv(
-        path,
-        read_options=pa_csv.ReadOptions(
-            encoding=encoding,
-            # a small file is read on this thread: Arrow's threads may be busy with a large one
-            use_threads=size > THREADED_READ_BYTES,
-            block_size=read_block_bytes(size),
-        ),
-        parse_options=pa_csv.ParseOptions(delimiter=delimiter),
-        convert_options=pa_csv.ConvertOptions(
-            check_utf8=False,  # checked below, faster
-            default_column_type=pa.large_string(),  # pandas' text dtype holds large strings
-            null_values=list(NA_TEXTS),
-            strings_can_be_null=True,
-        ),
-    )
-    if encoding.startswith("utf-8"):  # Arrow transcodes other encodings to valid UTF-8
-        check_utf8(table)
-    if len(set(table.column_names)) < table.num_columns:  # pandas renames repeats (x, x.1)
-        return _read_csv_with(path, delimiter, encoding, engine="pyarrow")
-    return table.to_pandas()
-
-
-def _read_csv_with(path: Path, delimiter: str, encoding: str, *, engine: str) -> pd.DataFrame:
     extra = {"quoting": csv.QUOTE_MINIMAL} if engine == "c" else {}
     return pd.read_csv(
         path,

@@ -175,6 +175,59 @@ class Audit:
         }
 
 
+class FileCheck:
+    """A file's problems and quarantine, collected while its columns are parsed and checked.
+
+    Parameters
+    ----------
+    file : str
+        The file's name, as problems name it (``leads.csv``).
+    n_rows : int
+        Data rows read.
+    notes : sequence of Problem
+        Warnings found while reading the file (they come first).
+
+    Examples
+    --------
+    >>> check = FileCheck("leads.csv", 3)
+    >>> check.error("created_at", np.array([False, True, False]), "empty_required", column="x")
+    >>> check.quarantine.tolist(), check.errors[0].rows, check.count()
+    ([False, True, False], (2,), RowCount(read=3, used=2, quarantined=1))
+    """
+
+    def __init__(self, file: str, n_rows: int, notes: Sequence[Problem] = ()):
+        self.file = file
+        self.n = n_rows
+        self.quarantine = np.zeros(n_rows, bool)
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = list(notes)
+
+    def error(self, column: str | None, mask: np.ndarray, code: str, /, **values) -> None:
+        """Quarantine the rows of ``mask`` with the catalogue's ``problem.<code>`` sentence."""
+        mask = np.asarray(mask, bool)
+        if mask.any():
+            self.quarantine |= mask
+            self.errors.append(
+                Problem.coded(self.file, column, code, rows_from_mask(mask), **values)
+            )
+
+    def warn(self, column: str | None, mask: np.ndarray | None, code: str, /, **values) -> None:
+        """Warn about the rows of ``mask`` (the whole file when None); nothing is quarantined."""
+        if mask is None:
+            self.warnings.append(Problem.coded(self.file, column, code, **values))
+            return
+        mask = np.asarray(mask, bool)
+        if mask.any():
+            self.warnings.append(
+                Problem.coded(self.file, column, code, rows_from_mask(mask), **values)
+            )
+
+    def count(self) -> RowCount:
+        """The file's row accounting so far."""
+        quarantined = int(self.quarantine.sum())
+        return RowCount(read=self.n, used=self.n - quarantined, quarantined=quarantined)
+
+
 class EngagementError(Exception):
     """The engagement cannot be analysed: a file is missing, unreadable or lacks a column.
 
