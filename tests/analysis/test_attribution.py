@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from workbook.analysis.attribution import (
     ATTRIBUTION_MODELS,
     attribute,
-    attribute_coded,
     first_touch,
     last_touch,
     linear,
     markov_removal_effect,
     position_based,
+    touch_order,
 )
 
 
@@ -187,39 +187,6 @@ def test_attribute_puts_every_model_side_by_side() -> None:
         markov_removal_effect(HAND_TOUCHES, HAND_OUTCOMES)["removal_effect"],
         check_names=False,
     )
-
-
-def test_attribute_coded_gives_the_credit_of_attribute() -> None:
-    # the KPIs pass integer codes: leads as rows, channels numbered as first seen
-    lead, lead_ids = pd.factorize(HAND_TOUCHES["lead_id"])
-    channel, names = pd.factorize(HAND_TOUCHES["channel"])
-    outcomes = HAND_OUTCOMES.set_index("lead_id").loc[lead_ids]
-    coded = attribute_coded(
-        lead,
-        HAND_TOUCHES["touched_at"].to_numpy().view(np.int64),
-        channel,
-        list(names),
-        outcomes["converted"].to_numpy(),
-        outcomes["revenue"].to_numpy(),
-    )
-    pd.testing.assert_frame_equal(coded, attribute(HAND_TOUCHES, HAND_OUTCOMES))
-    assert coded["linear_converted"].tolist() == pytest.approx([0.25, 0.75, 0.25, 1.0, 0.75])
-    with pytest.raises(ValueError, match="distinct"):
-        attribute_coded(lead, lead, channel, ["a", "a", "b", "c", "d"], np.ones(4, bool))
-    # touches already in path order need no times
-    order = np.lexsort((channel, HAND_TOUCHES["touched_at"].to_numpy(), lead))
-    in_order = attribute_coded(
-        lead[order],
-        None,
-        channel[order],
-        list(names),
-        outcomes["converted"].to_numpy(),
-        outcomes["revenue"].to_numpy(),
-        ordered=True,
-    )
-    pd.testing.assert_frame_equal(in_order, coded)
-    with pytest.raises(ValueError, match="path order"):
-        attribute_coded(lead, None, channel, list(names), np.ones(4, bool))
 
 
 def test_rule_models_alone_give_what_they_give_beside_markov() -> None:
@@ -417,56 +384,42 @@ def test_half_a_million_touches_credit_exactly_the_touched_conversions() -> None
         st.tuples(
             st.sampled_from([0, 1, 2, 70_000, 2**20 + 3]),
             st.integers(-(2**40), 2**40),
-            st.integers(0, 5),
+            st.sampled_from(["c0", "c1", "c2", "c3"]),
         ),
+        min_size=1,
         max_size=60,
     ),
     st.sampled_from(["no order", "time", "time and channel"]),
-    st.sampled_from([0.0, 1 / 64, 1.0]),
-    st.booleans(),
 )
-def test_touch_order_is_lexsort_by_lead_time_and_channel(
-    rows, presorted, resort_share, radix
+def test_first_and_last_touch_follow_each_lead_path_sorted_by_time_then_channel(
+    rows, presorted
 ) -> None:
-    # every path: pandas' counting sort or numpy's radix passes; the few misplaced leads
-    # sorted alone (share 1.0) or everything sorted by time first (share 0.0)
-    from workbook.analysis import attribution
-    from workbook.analysis.attribution import touch_order
-
+    # integer lead ids of any size, numeric times of either sign, in any file order
     if presorted == "time":
         rows = sorted(rows, key=lambda r: r[1])
     elif presorted == "time and channel":
         rows = sorted(rows, key=lambda r: (r[1], r[2]))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(attribution, "RESORT_SHARE", resort_share)
-        if radix:
-            patch.setattr(attribution, "_groupsort_indexer", None)
-        lead = np.array([r[0] for r in rows], dtype=np.int64)
-        time = np.array([r[1] for r in rows], dtype=np.int64)
-        channel = np.array([r[2] for r in rows], dtype=np.int64)
-        expected = np.lexsort((channel, time, lead))
-        assert touch_order(lead, time, channel).tolist() == expected.tolist()
-        # the sort hands back each column in that order too, fix-ups included
-        order, by_lead, by_time, by_channel = attribution.sorted_by_path(lead, time, channel)
-        assert order.tolist() == expected.tolist()
-        assert by_lead.tolist() == lead[expected].tolist()
-        assert by_time.tolist() == time[expected].tolist()
-        assert by_channel.tolist() == channel[expected].tolist()
-        floats = touch_order(lead, time.astype(float), channel)
-        assert floats.tolist() == np.lexsort((channel, time.astype(float), lead)).tolist()
+    touches = pd.DataFrame(rows, columns=["lead_id", "touched_at", "channel"])
+    leads = sorted({r[0] for r in rows})
+    outcomes = pd.Series(True, index=leads)
+    credit = attribute(touches, outcomes, models=["first_touch", "last_touch"], revenue_col=None)
+    paths: dict[int, list[tuple[int, str]]] = {}
+    for lead, time, channel in rows:
+        paths.setdefault(lead, []).append((time, channel))
+    first = pd.Series([min(p)[1] for p in paths.values()]).value_counts()
+    last = pd.Series([max(p)[1] for p in paths.values()]).value_counts()
+    channels = credit.index
+    assert (
+        credit["first_touch_converted"].tolist() == first.reindex(channels, fill_value=0).tolist()
+    )
+    assert credit["last_touch_converted"].tolist() == last.reindex(channels, fill_value=0).tolist()
 
 
-@pytest.mark.parametrize("radix", [False, True])
-def test_grouping_is_a_stable_sort(monkeypatch, radix) -> None:
-    from workbook.analysis import attribution
-
-    if radix:
-        monkeypatch.setattr(attribution, "_groupsort_indexer", None)
-    codes = np.random.default_rng(3).integers(0, 70_000, 50_000)
-    order, sorted_codes = attribution._grouped(codes)
-    assert np.array_equal(order, np.argsort(codes, kind="stable"))
-    assert np.array_equal(sorted_codes, np.sort(codes))
-    assert attribution._grouped(np.zeros(0, dtype=np.int64))[0].size == 0
+def test_touch_order_sorts_by_lead_then_time_then_channel() -> None:
+    lead = np.array([1, 0, 1, 0, 1])
+    time = np.array([5, 9, 2, 9, 2])
+    channel = np.array([0, 1, 3, 0, 1])
+    assert touch_order(lead, time, channel).tolist() == [3, 1, 4, 2, 0]
 
 
 def _markov_by_hand(paths: dict[str, list[str]], converted: set[str]) -> dict[str, float]:

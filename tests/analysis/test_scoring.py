@@ -26,7 +26,7 @@ from workbook.synthetic import write_engagement as write_generated
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     """A generated engagement whose touches carry a known signal: leads that reach SQL read
-    decision content in the 30 days before (workbook.synthetic._draw_touches)."""
+    decision content in the 30 days before (workbook.synthetic.touches.draw_touches)."""
     config = sample_config()
     config["client"] = "Generated Signal Co"
     folder = write_generated(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workbook.analysis.content import content_matrix
+from workbook.analysis.content.matrix import content_matrix
 from workbook.analysis.journeys import Journeys
 from workbook.intake.engagement import Engagement
 from workbook.intake.problems import Audit

@@ -24,11 +24,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
-from workbook import textkeys
 from workbook.intake.engagement import Engagement
-from workbook.intake.validate import TEXT_DTYPE, backfill_rows
+from workbook.intake.links import backfill_rows
+from workbook.intake.text import as_text
 
 OUTCOMES: tuple[str, ...] = ("open", "advanced", "exited")
 ATTRIBUTES: tuple[str, ...] = (
@@ -57,16 +56,12 @@ class Journeys:
     steps : DataFrame
         ``lead_index`` (row of ``leads``), ``lead_id``, ``stage``, ``next_stage``,
         ``entered_at``, ``outcome``, ``event`` (int8), ``duration_days`` (float, >= 0).
-    source_rows : ndarray of int64 or None
-        For each row of ``leads``, its row in the leads frame the journeys were built from
-        (``Engagement.leads``), so that touches located there need no second id match.
     """
 
     stages: tuple[str, ...]
     as_of: pd.Timestamp
     leads: pd.DataFrame
     steps: pd.DataFrame
-    source_rows: np.ndarray | None = None
 
     def step(self, stage: str) -> pd.DataFrame:
         """The steps out of one stage (leads that entered ``stage``)."""
@@ -178,13 +173,7 @@ def journeys_from_leads(
     frame = pd.DataFrame(out, index=src.index, copy=False)
 
     steps = _steps(frame, dates, last_index, exits, stages=stages, as_of=limit)
-    return Journeys(
-        stages=tuple(stages),
-        as_of=as_of,
-        leads=frame,
-        steps=steps,
-        source_rows=np.flatnonzero(in_snapshot.to_numpy(bool)),
-    )
+    return Journeys(stages=tuple(stages), as_of=as_of, leads=frame, steps=steps)
 
 
 def _steps(
@@ -221,10 +210,8 @@ def _steps(
     steps = pd.DataFrame(
         {name: np.concatenate(arrays) for name, arrays in parts.items()}, copy=False
     )
-    # each stage's leads in order: their ids taken chunk by chunk, never joined into one
-    ids = [textkeys.take(leads["lead_id"], idx) for idx in parts["lead_index"]]
-    lead_ids = pa.chunked_array([c for part in ids for c in part.chunks], pa.large_string())
-    steps.insert(1, "lead_id", pd.Series(pd.array(lead_ids, dtype=TEXT_DTYPE), index=steps.index))
+    lead_ids = as_text(leads["lead_id"]).array.take(steps["lead_index"].to_numpy())
+    steps.insert(1, "lead_id", pd.Series(lead_ids, index=steps.index))
     steps.insert(2, "stage", pd.Categorical.from_codes(steps["stage_index"], list(stages)))
     steps.insert(3, "next_stage", pd.Categorical.from_codes(steps["stage_index"] + 1, list(stages)))
     steps["outcome"] = pd.Categorical.from_codes(steps["event"], list(OUTCOMES))

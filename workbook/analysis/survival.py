@@ -1,4 +1,4 @@
-"""Stage conversion with censoring: competing-risks cumulative incidence and proportion intervals.
+"""Stage conversion with censoring: competing-risks cumulative incidence.
 
 A lead that entered funnel stage A either advanced to stage B (the event of interest), left the
 funnel (disqualified, opportunity lost: the competing event), or is still open at the snapshot
@@ -14,24 +14,20 @@ See Also
 --------
 scipy.stats.ecdf : Kaplan-Meier, the estimator this module's CIF reduces to without
     competing events.
-scipy.stats.binomtest : the Wilson interval used by :func:`proportion_interval`.
+workbook.analysis.intervals.proportion_intervals : the interval of a naive rate.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from statistics import NormalDist
 from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = [
-    "CumulativeIncidence",
-    "cumulative_incidence",
-    "proportion_interval",
-    "proportion_intervals",
-]
+from workbook.analysis.intervals import two_sided_z
+
+__all__ = ["CumulativeIncidence", "cumulative_incidence"]
 
 #: Tolerance when comparing a CIF value with a share of another one (quantile times).
 _QUANTILE_TOLERANCE = 1e-12
@@ -40,14 +36,6 @@ _QUANTILE_TOLERANCE = 1e-12
 def _readonly(array: np.ndarray) -> np.ndarray:
     array.setflags(write=False)
     return array
-
-
-def _two_sided_z(confidence_level: float) -> float:
-    if not 0.0 < confidence_level < 1.0:
-        raise ValueError(f"confidence_level must be in (0, 1), got {confidence_level!r}")
-    # the standard normal quantile (scipy.stats.norm.ppf's value to within 1e-15), from the
-    # standard library: importing scipy.stats takes most of a second, scipy.special a fifth
-    return NormalDist().inv_cdf(0.5 + confidence_level / 2.0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -260,41 +248,15 @@ def _validated_inputs(
     return durations, events
 
 
-#: Whole-day durations up to this many days are tallied by day, without sorting.
-MAX_TALLY_DAYS = 1 << 20
-
-
 def _tallies(
     durations: np.ndarray, events: np.ndarray, event_of_interest: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct times and, at each, leads leaving, events of any type, events of interest.
-
-    Durations in whole days (dates have day resolution) are counted per day in one pass;
-    other durations are sorted. Both give the same times and counts, except that the
-    whole-day tally also lists days on which nobody left (zero counts change no estimate:
-    the caller keeps only times with events).
-    """
-    is_event = events != 0
-    is_interest = events == event_of_interest
-    longest = durations.max(initial=0.0)
-    if longest <= MAX_TALLY_DAYS:
-        days = durations.astype(np.int64)
-        if np.array_equal(days, durations):
-            size = int(longest) + 1
-            leaving = np.bincount(days, minlength=size)
-            events_all = np.bincount(days, weights=is_event, minlength=size).astype(np.int64)
-            events_interest = np.bincount(days, weights=is_interest, minlength=size)
-            return (
-                np.arange(size, dtype=float),
-                leaving,
-                events_all,
-                events_interest.astype(np.int64),
-            )
+    """Distinct times and, at each, leads leaving, events of any type, events of interest."""
     unique_times, inverse = np.unique(durations, return_inverse=True)
     m_all = unique_times.size
     leaving = np.bincount(inverse, minlength=m_all)
-    events_all = np.bincount(inverse[is_event], minlength=m_all)
-    events_interest = np.bincount(inverse[is_interest], minlength=m_all)
+    events_all = np.bincount(inverse[events != 0], minlength=m_all)
+    events_interest = np.bincount(inverse[events == event_of_interest], minlength=m_all)
     return unique_times, leaving, events_all, events_interest
 
 
@@ -351,7 +313,7 @@ def cumulative_incidence(
     (the first term's weight is taken as 0 where :math:`n_j = d_j`, where its factor
     :math:`F_1(t) - F_1(t_j)` is 0). Without competing events it reduces to Greenwood's
     formula for :math:`1 - S`. The sums are computed with cumulative sums, so the whole
-    curve costs O(n log n), and O(n) when durations are whole days (as dates give).
+    curve costs O(n log n).
 
     The band ``lower``/``upper`` applies the log(-log) transform recommended by
     Choudhury (2002): :math:`F^{\exp(\pm z\,\mathrm{se} / (F \log F))}`, which always lies in
@@ -369,7 +331,8 @@ def cumulative_incidence(
 
     See Also
     --------
-    proportion_interval : the interval of the naive ``converted / entered`` rate.
+    workbook.analysis.intervals.proportion_interval : the interval of the naive
+        ``converted / entered`` rate.
     scipy.stats.ecdf : ``1 - Kaplan-Meier``, which over-states the incidence when competing
         events are treated as censored.
 
@@ -384,7 +347,7 @@ def cumulative_incidence(
     >>> [round(x, 4) for x in cif.incidence.tolist()]
     [0.0, 0.0, 0.2597, 0.5195, 0.6494]
     """
-    z = _two_sided_z(confidence_level)
+    z = two_sided_z(confidence_level)
     durations, events = _validated_inputs(duration_days, event, event_of_interest)
     n = durations.size
 
@@ -471,96 +434,3 @@ def _loglog_band(
     lower = np.clip(np.nan_to_num(lower, nan=0.0), 0.0, incidence)
     upper = np.clip(np.nan_to_num(upper, nan=1.0), incidence, 1.0)
     return lower, upper
-
-
-def proportion_interval(
-    successes: int, trials: int, *, confidence_level: float = 0.95
-) -> tuple[float, float] | tuple[None, None]:
-    """Wilson score interval of a proportion, delegated to :func:`scipy.stats.binomtest`.
-
-    Parameters
-    ----------
-    successes : int
-        Count of successes (e.g. converted leads), 0 <= successes <= trials.
-    trials : int
-        Count of trials (e.g. leads that entered the stage), >= 0.
-    confidence_level : float, default 0.95
-        Confidence level of the interval.
-
-    Returns
-    -------
-    tuple of (float, float), or (None, None)
-        Lower and upper bounds in [0, 1]; ``(None, None)`` when ``trials`` is 0.
-
-    See Also
-    --------
-    proportion_intervals : the same for arrays of groups.
-    cumulative_incidence : the censoring-aware rate.
-
-    Examples
-    --------
-    >>> [round(x, 4) for x in proportion_interval(8, 10)]
-    [0.4902, 0.9433]
-    """
-    k, n = int(successes), int(trials)
-    if k != successes or n != trials:
-        raise ValueError("successes and trials must be whole numbers")
-    if n < 0 or k < 0 or k > n:
-        raise ValueError(f"need 0 <= successes <= trials, got {k} of {n}")
-    _two_sided_z(confidence_level)
-    if n == 0:
-        return None, None
-    from scipy import stats  # imported when first needed: it takes most of a second
-
-    interval = stats.binomtest(k, n).proportion_ci(
-        confidence_level=confidence_level, method="wilson"
-    )
-    return float(interval.low), float(interval.high)
-
-
-def proportion_intervals(
-    successes: npt.ArrayLike, trials: npt.ArrayLike, *, confidence_level: float = 0.95
-) -> tuple[np.ndarray, np.ndarray]:
-    r"""Wilson score intervals for many groups at once (closed form, vectorised).
-
-    Parameters
-    ----------
-    successes, trials : array_like of int, same shape
-        Counts per group, 0 <= successes <= trials.
-    confidence_level : float, default 0.95
-        Confidence level of the intervals.
-
-    Returns
-    -------
-    lower, upper : numpy.ndarray of float
-        Bounds in [0, 1], the input's shape; NaN where ``trials`` is 0 (convert to ``None``
-        before JSON).
-
-    Notes
-    -----
-    With :math:`\hat p = k / n` and :math:`z` the two-sided normal quantile,
-
-    .. math:: \frac{k + z^2/2}{n + z^2} \pm \frac{z}{n + z^2}\sqrt{\frac{k (n-k)}{n} + \frac{z^2}{4}},
-
-    the interval :func:`scipy.stats.binomtest` gives with ``method="wilson"`` (no continuity
-    correction); the test suite checks the two agree.
-
-    See Also
-    --------
-    proportion_interval : one group, through scipy.
-    """
-    z = _two_sided_z(confidence_level)
-    k = np.asarray(successes, dtype=float)
-    n = np.asarray(trials, dtype=float)
-    if k.shape != n.shape:
-        raise ValueError("successes and trials must have the same shape")
-    if np.any(n < 0) or np.any(k < 0) or np.any(k > n):
-        raise ValueError("need 0 <= successes <= trials in every group")
-    z2 = z * z
-    with np.errstate(divide="ignore", invalid="ignore"):
-        center = (k + z2 / 2.0) / (n + z2)
-        half = z / (n + z2) * np.sqrt(k * (n - k) / n + z2 / 4.0)
-        lower = np.where(k == 0, 0.0, np.clip(center - half, 0.0, 1.0))
-        upper = np.where(k == n, 1.0, np.clip(center + half, 0.0, 1.0))
-    empty = n == 0
-    return np.where(empty, np.nan, lower), np.where(empty, np.nan, upper)

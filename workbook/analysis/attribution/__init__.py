@@ -1,0 +1,37 @@
+"""Channel attribution from lead touch paths: rule-based models and a Markov removal effect.
+
+Every model shares out each converted lead (and, when given, its revenue) among the channels
+of the lead's touches, so each model's credits add up to the converted leads that have at
+least one touch. Leads with no touch are not part of any model; a touched lead missing from
+the outcomes counts as not converted.
+
+Pass only the touches that can have influenced the outcome (for instance, touches before the
+opportunity was created): the models do not know when a lead converted.
+
+All models are vectorised: leads and channels are numbered with :func:`pandas.factorize`, the
+touches put in path order (by lead, time and channel) with :func:`numpy.lexsort`
+(:mod:`~workbook.analysis.attribution.paths`), then ``bincount`` passes; the rule-based
+models (:mod:`~workbook.analysis.attribution.rules`) read only the converted leads' touches,
+and only the Markov model (:mod:`~workbook.analysis.attribution.markov`) loops, once per
+channel.
+
+See Also
+--------
+attribute : all models side by side, one row per channel.
+"""
+
+from workbook.analysis.attribution.markov import markov_removal_effect
+from workbook.analysis.attribution.models import ATTRIBUTION_MODELS, attribute
+from workbook.analysis.attribution.paths import touch_order
+from workbook.analysis.attribution.rules import first_touch, last_touch, linear, position_based
+
+__all__ = [
+    "ATTRIBUTION_MODELS",
+    "attribute",
+    "first_touch",
+    "last_touch",
+    "linear",
+    "markov_removal_effect",
+    "position_based",
+    "touch_order",
+]

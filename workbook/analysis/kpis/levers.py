@@ -1,0 +1,271 @@
+"""The levers: first-touch return per channel, multi-touch attribution and unit economics.
+
+They read opportunities closed (``closed_at``) and spend (``month``) inside the KPI window.
+
+See Also
+--------
+workbook.analysis.attribution.attribute : the multi-touch models of the levers KPI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from workbook.analysis.attribution import ATTRIBUTION_MODELS, attribute
+from workbook.analysis.journeys import Journeys
+from workbook.analysis.kpis.sources import spend_in_window
+from workbook.analysis.numbers import finite_or_none
+from workbook.intake.text import as_text, is_in, positions_in
+
+_DAY = np.timedelta64(1, "D")
+
+
+@dataclass(frozen=True)
+class UnitEconomics:
+    """LTV:CAC and CAC payback of marketing-sourced business (CONTRACT ``ltv_cac``).
+
+    Attributes
+    ----------
+    spend : float
+        All marketing spend in the window (currency).
+    won_count : int
+        Marketing-sourced opportunities won in the window.
+    avg_won_amount : float or None
+        Their mean amount (currency).
+    cac, ltv : float or None
+        Currency. ``cac`` = spend / won_count; ``ltv`` = avg_won_amount x gross_margin /
+        annual_churn.
+    ratio : float or None
+        ltv / cac.
+    payback_months : float or None
+        cac / (avg_won_amount x gross_margin / 12).
+    """
+
+    spend: float
+    won_count: int
+    avg_won_amount: float | None
+    cac: float | None
+    ltv: float | None
+    ratio: float | None
+    payback_months: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "cac": finite_or_none(self.cac),
+            "ltv": finite_or_none(self.ltv),
+            "ratio": finite_or_none(self.ratio),
+            "payback_months": finite_or_none(self.payback_months),
+            "spend": float(self.spend),
+            "won_count": int(self.won_count),
+            "avg_won_amount": finite_or_none(self.avg_won_amount),
+        }
+
+
+def unit_economics(
+    closed: pd.DataFrame,
+    spend: pd.DataFrame,
+    *,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    gross_margin: float,
+    annual_churn: float,
+) -> UnitEconomics:
+    """CAC, LTV, LTV:CAC and CAC payback of marketing-sourced wins in the window.
+
+    Parameters
+    ----------
+    closed : DataFrame
+        Opportunities closed in the window (:func:`closed_in_window`).
+    spend : DataFrame
+        ``month`` (month start), ``amount``; filtered to the window here.
+    start, end : Timestamp
+        The KPI window.
+    gross_margin, annual_churn : float
+        Fractions 0..1 (engagement.yaml ``economics``).
+
+    Returns
+    -------
+    UnitEconomics
+
+    Examples
+    --------
+    >>> closed = pd.DataFrame({"status": ["won"], "amount": [50000.0],
+    ...                        "sourced_by": ["marketing"]})
+    >>> spend = pd.DataFrame({"month": pd.to_datetime(["2026-01-01"]), "amount": [25000.0]})
+    >>> e = unit_economics(closed, spend, start=pd.Timestamp("2025-07-01"),
+    ...                    end=pd.Timestamp("2026-06-30"), gross_margin=0.75, annual_churn=0.15)
+    >>> e.cac, e.ltv, e.ratio, e.payback_months
+    (25000.0, 250000.0, 10.0, 8.0)
+    """
+    total_spend = float(spend_in_window(spend, start=start, end=end)["amount"].sum())
+    won = closed["status"].eq("won").to_numpy(bool) & closed["sourced_by"].eq("marketing").to_numpy(
+        bool
+    )
+    amounts = closed["amount"].to_numpy(float)[won]
+    count = int(won.sum())
+    avg = float(amounts.mean()) if count else None
+    cac = total_spend / count if count else None
+    ltv = avg * gross_margin / annual_churn if avg is not None and annual_churn > 0 else None
+    ratio = ltv / cac if ltv is not None and cac else None
+    monthly_margin = avg * gross_margin / 12 if avg is not None else None
+    payback = cac / monthly_margin if cac is not None and monthly_margin else None
+    return UnitEconomics(
+        spend=total_spend,
+        won_count=count,
+        avg_won_amount=avg,
+        cac=cac,
+        ltv=ltv,
+        ratio=ratio,
+        payback_months=payback,
+    )
+
+
+def channel_levers(
+    closed: pd.DataFrame,
+    spend: pd.DataFrame,
+    leads: pd.DataFrame,
+    *,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+) -> pd.DataFrame:
+    """First-touch return per channel over the KPI window.
+
+    Parameters
+    ----------
+    closed : DataFrame
+        Opportunities closed in the window (``status``, ``amount``, ``lead_id``).
+    spend : DataFrame
+        ``month``, ``channel``, ``amount``; filtered to the window here.
+    leads : DataFrame
+        ``lead_id`` (unique), ``source_channel``, ``created_at``.
+    start, end : Timestamp
+        The KPI window.
+
+    Returns
+    -------
+    DataFrame
+        One row per channel with spend or won deals in the window (most spend first):
+        ``channel``, ``spend`` (currency), ``leads`` (leads created in the window),
+        ``won_count``, ``won_revenue`` (won opportunities whose lead has that
+        ``source_channel``), ``cac`` (spend / won_count, NaN when no win), ``roi``
+        ((won_revenue - spend) / spend, NaN without spend).
+    """
+    window_spend = spend_in_window(spend, start=start, end=end)
+    spend_by = window_spend.groupby(window_spend["channel"].astype(str))["amount"].sum()
+    won = closed.loc[closed["status"].eq("won").to_numpy(bool)]
+    # the few leads with a won deal first (a look-up in the small set), then their rows
+    won_leads = leads.loc[is_in(leads["lead_id"], won["lead_id"]), ["lead_id", "source_channel"]]
+    position = positions_in(won_leads["lead_id"], won["lead_id"])
+    found = position >= 0
+    won_channel = as_text(won_leads["source_channel"]).iloc[position[found]]
+    credited = won_channel.notna().to_numpy(bool)
+    won_frame = pd.DataFrame(
+        {
+            "channel": won_channel.to_numpy(object)[credited].astype(str),
+            "amount": won["amount"].to_numpy(float)[found][credited],
+        }
+    )
+    won_by = won_frame.groupby("channel")["amount"].agg(["size", "sum"])
+    created = leads["created_at"]
+    in_window = ((created >= start) & (created <= end)).fillna(False).to_numpy(bool)
+    leads_by = as_text(leads["source_channel"])[in_window].value_counts()
+    channels = sorted(set(spend_by.index) | set(won_by.index))
+    out = pd.DataFrame({"channel": channels})
+    out["spend"] = spend_by.reindex(channels, fill_value=0.0).to_numpy(float)
+    out["leads"] = leads_by.reindex(channels, fill_value=0).to_numpy("int64")
+    out["won_count"] = won_by["size"].reindex(channels, fill_value=0).to_numpy("int64")
+    out["won_revenue"] = won_by["sum"].reindex(channels, fill_value=0.0).to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["cac"] = np.where(out["won_count"] > 0, out["spend"] / out["won_count"], np.nan)
+        out["roi"] = np.where(
+            out["spend"] > 0, (out["won_revenue"] - out["spend"]) / out["spend"], np.nan
+        )
+    return out.sort_values(
+        ["spend", "channel"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
+
+
+def touch_attribution(
+    touches: pd.DataFrame | None,
+    journeys: Journeys,
+    *,
+    start: pd.Timestamp,
+    models: Sequence[str] = ATTRIBUTION_MODELS,
+) -> pd.DataFrame | None:
+    """Won deals and revenue credited to touch channels under several attribution models.
+
+    The population is every lead of the snapshot still in play at the window start: won or
+    out of the funnel on or after ``start``, or still open at ``as_of``. A lead converts when
+    it was won in the window; its revenue is ``won_amount``. Only touches on or before the
+    day of the lead's outcome (won, or left the funnel; ``as_of`` for open leads) count: a
+    touch after the outcome cannot have influenced it. Dates have day resolution, so a touch
+    on the outcome day counts.
+
+    Parameters
+    ----------
+    touches : DataFrame or None
+        ``lead_id``, ``touched_at``, ``channel``; None when the engagement has none.
+        Touches of leads not in the journeys, or with an empty cell, are left out.
+    journeys : Journeys
+    start : Timestamp
+        First day of the KPI window.
+    models : sequence of str
+        Models of :func:`workbook.analysis.attribution.attribute`.
+
+    Returns
+    -------
+    DataFrame or None
+        None without touches. Otherwise one row per channel touched (index ``channel``):
+        ``<model>_won`` (won deals credited, float; each model sums to the touched leads won),
+        ``<model>_won_revenue`` (currency) and, with Markov, ``markov_removal_effect`` (0..1).
+    """
+    if touches is None or len(touches) == 0:
+        return None
+    leads = journeys.leads
+    won_at = leads[f"{journeys.stages[-1]}_at"].to_numpy("datetime64[ns]")
+    exit_at = leads["exit_at"].to_numpy("datetime64[ns]")
+    as_of = journeys.as_of.to_datetime64()
+    outcome = np.where(~np.isnat(won_at), won_at, np.where(~np.isnat(exit_at), exit_at, as_of))
+    start64 = pd.Timestamp(start).to_datetime64()
+    in_play = outcome >= start64
+    converted = in_play & ~np.isnat(won_at) & (won_at >= start64)
+    # a touch counts before the end of its lead's outcome day; not at all (NaT) for a lead
+    # out of play or not in the journeys (row -1 reads the last slot)
+    deadline = np.full(len(leads) + 1, np.datetime64("NaT"), dtype="datetime64[ns]")
+    deadline[:-1][in_play] = outcome[in_play] + _DAY
+    lead_row = positions_in(leads["lead_id"], touches["lead_id"])
+    touched_at = touches["touched_at"].to_numpy("datetime64[ns]")
+    keep = (touched_at < deadline[lead_row]) & touches["channel"].notna().to_numpy(bool)
+    if not keep.any():
+        return None
+    amount = leads["won_amount"].to_numpy(float)
+    credit = attribute(
+        pd.DataFrame(
+            {
+                "lead_row": lead_row[keep],
+                "touched_at": touched_at[keep],
+                "channel": touches["channel"].array[keep],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "lead_row": np.arange(len(leads)),
+                "converted": converted,
+                "revenue": np.where(converted & ~np.isnan(amount), amount, 0.0),
+            }
+        ),
+        models=models,
+        lead_id_col="lead_row",
+    )
+    renamed = {}
+    for model in models:
+        renamed[f"{model}_converted"] = f"{model}_won"
+        renamed[f"{model}_revenue"] = f"{model}_won_revenue"
+    credit = credit.rename(columns=renamed)
+    credit.index = credit.index.astype(str)
+    return credit

@@ -1,0 +1,180 @@
+"""What the scoring model knows about each lead: its cut-offs and its features.
+
+See Also
+--------
+workbook.analysis.scoring : the model and its leakage rules.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from workbook.analysis.journeys import Journeys
+from workbook.intake.schema import lead_stages
+from workbook.intake.text import positions_in
+
+#: Lead attributes the model reads (missing values become ``unknown``).
+ATTRIBUTE_FEATURES: tuple[str, ...] = ("source_channel", "persona", "segment", "sourced_by")
+#: Most touch channels given their own feature; rarer ones only count in the totals.
+MAX_TOUCH_CHANNELS = 12
+
+
+def default_target(stages: tuple[str, ...]) -> str:
+    """The stage the model predicts by default: ``sql`` when the ladder has it, else the last
+    stage recorded on the lead (the one before ``opportunity``), else the second stage.
+
+    Examples
+    --------
+    >>> default_target(("inquiry", "mql", "sal", "sql", "opportunity", "won"))
+    'sql'
+    >>> default_target(("inquiry", "mql", "opportunity", "won"))
+    'mql'
+    """
+    if "sql" in stages[1:]:
+        return "sql"
+    lead = lead_stages(stages)
+    return lead[-1] if len(lead) > 1 else stages[1]
+
+
+def scoring_moments(journeys: Journeys, *, target: str, horizon_days: int) -> pd.DataFrame:
+    """Outcome and touch cut-offs of every lead.
+
+    Parameters
+    ----------
+    journeys : Journeys
+    target : str
+        A stage of the ladder after the first.
+    horizon_days : int
+
+    Returns
+    -------
+    DataFrame
+        One row per lead of ``journeys.leads`` (same order): ``inquiry_at``, ``target_at``,
+        ``reached`` (reached the target within ``horizon_days`` of the inquiry),
+        ``train_cutoff`` (touches strictly before it describe the lead for training: the
+        target day when reached, else the earliest of exit, horizon end and the end of the
+        as_of day) and ``score_cutoff`` (the target day when reached at any time, else the
+        exit day, else the end of the as_of day).
+    """
+    leads = journeys.leads
+    first = journeys.stages[0]
+    inquiry = leads[f"{first}_at"]
+    target_at = leads[f"{target}_at"]
+    horizon = pd.Timedelta(days=horizon_days)
+    reached = (target_at.notna() & (target_at - inquiry <= horizon)).to_numpy(bool)
+    end_of_as_of = journeys.as_of.normalize() + pd.Timedelta(days=1)
+    exit_at = leads["exit_at"]
+    not_reached_cut = pd.concat(
+        [exit_at, inquiry + horizon, pd.Series(end_of_as_of, index=leads.index)], axis=1
+    ).min(axis=1)
+    train_cutoff = np.where(
+        reached, target_at.to_numpy("datetime64[ns]"), not_reached_cut.to_numpy("datetime64[ns]")
+    )
+    score_cutoff = np.where(
+        target_at.notna(),
+        target_at.to_numpy("datetime64[ns]"),
+        exit_at.fillna(end_of_as_of).to_numpy("datetime64[ns]"),
+    )
+    return pd.DataFrame(
+        {
+            "inquiry_at": inquiry.to_numpy("datetime64[ns]"),
+            "target_at": target_at.to_numpy("datetime64[ns]"),
+            "reached": reached,
+            "train_cutoff": train_cutoff,
+            "score_cutoff": score_cutoff,
+        },
+        index=leads.index,
+    )
+
+
+def lead_features(
+    journeys: Journeys,
+    cutoff: np.ndarray,
+    *,
+    touches: pd.DataFrame | None = None,
+    content: pd.DataFrame | None = None,
+    buying_stages: tuple[str, ...] = (),
+    touch_channels: tuple[str, ...] = (),
+    recent_days: int = 30,
+) -> pd.DataFrame:
+    """The model's features of every lead, from what was known before ``cutoff``.
+
+    Parameters
+    ----------
+    journeys : Journeys
+    cutoff : ndarray of datetime64, one per lead of ``journeys.leads``
+        Only touches strictly before the lead's cut-off count.
+    touches : DataFrame, optional
+        ``lead_id``, ``touched_at``, ``channel``, ``asset_id``. Without it: attributes only.
+    content : DataFrame, optional
+        ``asset_id``, ``buying_stage``: the buying stage of each touched asset.
+    buying_stages : tuple of str
+        One count per buying stage.
+    touch_channels : tuple of str
+        One count per touch channel listed.
+    recent_days : int
+        Width of the "recent" window before the cut-off.
+
+    Returns
+    -------
+    DataFrame
+        Index of ``journeys.leads``. Attribute columns (text, ``unknown`` when missing) and,
+        with touches, integer counts: ``touches``, ``touches_{recent_days}d``,
+        ``touches_<buying_stage>``, ``touches_<buying_stage>_{recent_days}d``,
+        ``touches_channel_<channel>``.
+
+    Examples
+    --------
+    Touches on or after the cut-off are ignored (see ``tests/analysis/test_scoring.py``).
+    """
+    leads = journeys.leads
+    out = pd.DataFrame(index=leads.index)
+    for col in ATTRIBUTE_FEATURES:
+        values = leads[col] if col in leads else pd.Series(pd.NA, index=leads.index)
+        out[col] = values.astype(object).where(values.notna(), "unknown").astype(str)
+    if touches is None:
+        return out
+    n = len(leads)
+    position = positions_in(leads["lead_id"], touches["lead_id"])
+    when = touches["touched_at"].to_numpy("datetime64[ns]")
+    ok = position >= 0
+    cut = np.full(len(touches), np.datetime64("NaT"), "datetime64[ns]")
+    cut[ok] = np.asarray(cutoff, dtype="datetime64[ns]")[position[ok]]
+    keep = ok & ~np.isnat(cut) & (when < cut)
+    pos = position[keep]
+    recent = when[keep] >= cut[keep] - np.timedelta64(recent_days, "D")
+    suffix = f"_{recent_days}d"
+    out["touches"] = np.bincount(pos, minlength=n)
+    out[f"touches{suffix}"] = np.bincount(pos[recent], minlength=n)
+    stage = np.full(len(pos), "", dtype=object)
+    if content is not None and "asset_id" in touches:
+        tags = content.set_index(content["asset_id"].astype(object))["buying_stage"]
+        asset = touches["asset_id"].astype(object).to_numpy(object)[keep]
+        stage = tags.reindex(pd.Index(asset, dtype=object)).to_numpy(object)
+    for bs in buying_stages:
+        hit = stage == bs
+        out[f"touches_{bs}"] = np.bincount(pos[hit], minlength=n)
+        out[f"touches_{bs}{suffix}"] = np.bincount(pos[hit & recent], minlength=n)
+    channel = touches["channel"].astype(object).to_numpy(object)[keep]
+    for ch in touch_channels:
+        out[f"touches_channel_{ch}"] = np.bincount(pos[channel == ch], minlength=n)
+    return out
+
+
+def top_touch_channels(touches: pd.DataFrame, limit: int = MAX_TOUCH_CHANNELS) -> tuple[str, ...]:
+    """The touch channels with at least 20 touches, most touched first, at most ``limit``."""
+    counts = touches["channel"].dropna().astype(str).value_counts()
+    counts = counts.loc[counts >= 20]
+    ordered = sorted(counts.index, key=lambda c: (-counts[c], c))
+    return tuple(ordered[:limit])
+
+
+def last_touch_by_lead(journeys: Journeys, touches: pd.DataFrame) -> np.ndarray:
+    """Latest touch of each lead of ``journeys.leads`` on or before as_of (NaT when none)."""
+    position = positions_in(journeys.leads["lead_id"], touches["lead_id"])
+    when = touches["touched_at"].to_numpy("datetime64[ns]")
+    end = (journeys.as_of.normalize() + pd.Timedelta(days=1)).to_datetime64()
+    ok = (position >= 0) & ~np.isnat(when) & (when < end)
+    latest = pd.Series(when[ok]).groupby(position[ok]).max().reindex(range(len(journeys.leads)))
+    return latest.to_numpy("datetime64[ns]")
