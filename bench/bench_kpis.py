@@ -16,10 +16,9 @@ multi-touch attribution, called as the CLI calls it (it groups the touches while
 the journeys); and (b + c), what `workbook kpis` does. Prints the best of each step and the
 median over the rounds of (b + c) / (a). With ``--fresh``, also times new processes as a
 user runs them: Python importing pandas and reading the files, against the
-``workbook kpis DIR --json`` command (which imports more, and tunes its own allocator). Peak memory is the maximum resident set
-size of a fresh child process running (b + c) once (its ``VmHWM``). Ends with the
-1M / 100k scaling of each step's median (10.0 = linear in leads). The process takes the
-command's memory settings (``workbook.cli``), the read alike.
+``workbook kpis DIR --json`` command (which imports more). Peak memory is the maximum
+resident set size of a fresh child process running (b + c) once (its ``VmHWM``). Ends with
+the 1M / 100k scaling of each step's median (10.0 = linear in leads).
 """
 
 from __future__ import annotations
@@ -34,14 +33,10 @@ import time
 import warnings
 from pathlib import Path
 
-import workbook.cli  # noqa: F401 - first: the command's memory settings, before numpy loads
-
-# isort: split
 import pandas as pd
 from bench_validate import ensure_data, fresh_processes  # the same engagements and baseline
 
 from workbook.analysis.kpis import compute_kpis
-from workbook.cli import keep_freed_memory
 from workbook.intake.engagement import load_engagement
 
 
@@ -143,7 +138,6 @@ def main() -> None:
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     warnings.simplefilter("ignore", pd.errors.DtypeWarning)  # pandas guessing mixed columns
-    keep_freed_memory()  # as the command does
     if args.child:
         json.dumps(end_to_end(args.child), allow_nan=False)
         print(peak_rss_gb())

@@ -15,10 +15,6 @@ that no step always follows the same one. Prints the best and the median of each
 step, and the ratio (b)/(a) of the bests and the median of the rounds' ratios. With
 ``--fresh``, also times new processes as a user runs them: Python reading the files with
 pandas, against the ``workbook validate`` command.
-
-The timed process takes the command's memory settings (``workbook.cli``: numpy without huge
-pages, freed memory kept), so that the in-process steps run as in the command; the read runs
-in the same process, under the same settings.
 """
 
 from __future__ import annotations
@@ -32,13 +28,9 @@ import tracemalloc
 import warnings
 from pathlib import Path
 
-import workbook.cli  # noqa: F401 - first: the command's memory settings, before numpy loads
-
-# isort: split
 import pandas as pd
 
 from workbook.analysis.journeys import build_journeys
-from workbook.cli import keep_freed_memory
 from workbook.intake.engagement import audit_engagement, load_engagement
 from workbook.synthetic import generate_engagement, write_engagement
 
@@ -82,9 +74,6 @@ import pandas as pd
 warnings.simplefilter("ignore")
 [pd.read_csv(f) for f in sorted(Path(sys.argv[1], "data").glob("*.csv"))]
 """
-# the same read in a process with the command's memory settings: a check that the settings
-# alone do not explain the command's speed
-READ_TUNED = "import workbook.cli as c\nc.keep_freed_memory()\n" + READ_ONLY
 
 
 def fresh_processes(directory: Path, repeat: int, command: tuple[str, ...] = ("validate",)) -> None:
@@ -93,8 +82,7 @@ def fresh_processes(directory: Path, repeat: int, command: tuple[str, ...] = ("v
     Both include starting Python and importing pandas; the command also imports pyarrow and
     workbook. Every page of memory is fresh, which costs more here than in a warm process.
     ``command`` is the workbook subcommand and its options (bench_kpis.py times ``kpis``).
-    The ratio is against plain Python's read; a second read, in a process with the command's
-    memory settings, is shown beside it.
+    The ratio is against plain Python's read.
     """
     workbook = str(Path(sys.executable).with_name("workbook"))
     commands = {
@@ -102,12 +90,6 @@ def fresh_processes(directory: Path, repeat: int, command: tuple[str, ...] = ("v
             sys.executable,
             "-c",
             READ_ONLY,
-            str(directory),
-        ],
-        "the same, with the command's memory settings": [
-            sys.executable,
-            "-c",
-            READ_TUNED,
             str(directory),
         ],
         f"workbook {command[0]} DIR {' '.join(command[1:])}": [workbook, command[0]]
@@ -128,8 +110,8 @@ def fresh_processes(directory: Path, repeat: int, command: tuple[str, ...] = ("v
     medians = {name: statistics.median(t) for name, t in times.items()}
     for name, seconds in medians.items():
         print(f"  {name:48s} {seconds:6.2f} s")
-    read, tuned, ran = medians.values()
-    print(f"  ratio {ran / read:.2f} (against the read with the same settings: {ran / tuned:.2f})")
+    read, ran = medians.values()
+    print(f"  ratio {ran / read:.2f}")
 
 
 def main() -> None:
@@ -142,7 +124,6 @@ def main() -> None:
     )
     args = parser.parse_args()
     warnings.simplefilter("ignore", pd.errors.DtypeWarning)  # pandas guessing mixed columns
-    keep_freed_memory()  # as the command does
     directory = ensure_data(args.leads, args.seed)
     files = sorted((directory / "data").glob("*.csv"))
     sizes = {f.name: f.stat().st_size / 1e6 for f in files}

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import platform
 import subprocess
 import sys
 
@@ -158,54 +156,26 @@ def test_score_out_writes_every_lead_score_and_json_keeps_the_contract_keys(tmp_
     assert scores["score"].between(0, 1).all()
 
 
-@pytest.mark.parametrize(
-    ("variable", "default"),
-    [
-        ("MIMALLOC_ALLOW_LARGE_OS_PAGES", "1"),
-        ("MIMALLOC_PURGE_DELAY", "-1"),
-        ("NUMPY_MADVISE_HUGEPAGE", "0"),
-    ],
-)
-def test_the_command_sets_its_memory_settings_unless_told_otherwise(variable, default) -> None:
-    # set before numpy and pyarrow load, for the command's process and the kernels it starts
-    script = f"import os, workbook.cli; print(os.environ['{variable}'])"
-    env = {k: v for k, v in os.environ.items() if k != variable}
-    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True)
-    assert result.stdout.decode().strip() == default
-    told = "1" if default != "1" else "0"
-    result = subprocess.run(
-        [sys.executable, "-c", script], env={**env, variable: told}, capture_output=True
+def test_importing_the_cli_leaves_the_environment_unchanged() -> None:
+    # nothing is set at import time: not in the command, not in the kernels it starts
+    script = (
+        "import json, os; before = dict(os.environ); import workbook.cli; "
+        "print(json.dumps(dict(os.environ) == before))"
     )
-    assert result.stdout.decode().strip() == told
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "true"
 
 
-def test_numpy_loaded_by_the_command_does_not_ask_for_huge_pages() -> None:
-    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
-    # numpy's switch returns its previous state: off, as numpy read it from the environment
-    script = "import workbook.cli, numpy; print(numpy._core.multiarray._set_madvise_hugepage(True))"
-    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True)
-    assert result.stdout.decode().strip() == "False", result.stderr.decode()
-
-
-def test_the_command_keeps_freed_memory_on_glibc() -> None:
-    # run in a child: the setting is for the command's own short-lived process
-    script = "from workbook.cli import keep_freed_memory; print(keep_freed_memory())"
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
-    assert out.returncode == 0
-    on_glibc = platform.libc_ver()[0] == "glibc"
-    assert out.stdout.strip() == str(on_glibc)
-
-
-def test_figure_commands_end_at_once_with_their_whole_output(tiny_dir) -> None:
-    # the command skips the interpreter's teardown (exit_now): the output must still be whole
+def test_figure_commands_print_their_whole_output(tiny_dir) -> None:
     result = run_command("kpis", str(tiny_dir), "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["currency"] == "EUR"
     assert result.stderr == ""
 
 
-def test_the_command_ending_at_once_keeps_exit_1_for_input_with_errors(tmp_path) -> None:
-    # CONTRACT section 2: exit 1 when the input has errors, through exit_now as well
+def test_the_command_exits_1_for_input_with_errors(tmp_path) -> None:
+    # CONTRACT section 2: exit 1 when the input has errors
     from tests.conftest import TINY_LEADS, write_engagement
 
     leads = TINY_LEADS.replace("L2,2026-01-06,", "L2,not a date,", 1)
@@ -238,7 +208,7 @@ def test_a_reader_that_leaves_early_is_not_an_error(tmp_path) -> None:
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr
 
 
-def test_exit_now_is_only_for_the_command_not_for_callers(tiny_dir, capsys) -> None:
+def test_main_returns_its_exit_code_to_python_callers(tiny_dir, capsys) -> None:
     # main(argv) from Python (tests, notebooks) returns; it never ends the caller's process
     assert main(["validate", str(tiny_dir), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["ok"] is True

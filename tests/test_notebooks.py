@@ -21,7 +21,14 @@ from workbook.cli import main
 from workbook.intake.engagement import load_engagement
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
-PHASE_PARAMETERS = {"engagement_dir", "as_of", "language", "seed", "interactive"}
+PHASE_PARAMETERS = {
+    "engagement_dir",
+    "as_of",
+    "language",
+    "seed",
+    "interactive",
+    "engagement_snapshot",
+}
 
 
 def test_there_is_a_kickoff_notebook():

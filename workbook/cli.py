@@ -7,7 +7,6 @@ one engagement failed), 2 bad usage. Bad input never prints a Python traceback.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import json
 import os
 import signal
@@ -15,31 +14,16 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
 
-# Memory settings, made before numpy and pyarrow load, so only for the command and the
-# notebook kernels it starts (a user's own setting wins):
-# - Arrow's allocator (mimalloc) may back its memory with 2 MB pages: on machines where first
-#   touching memory is slow, reading a large export takes about half as long. It keeps the
-#   memory it frees for reuse instead of handing it back to the system 10 ms later, to fault
-#   it in again: 0.7 s less of a fresh `workbook kpis` of a million leads (3.7 s -> 3.0 s).
-# - numpy does not ask the kernel for 2 MB pages (transparent huge pages, "madvise" mode) on
-#   its large arrays: on a machine whose memory is fragmented, the kernel compacts memory
-#   while the command waits, which made a fresh `workbook kpis` of a million leads take
-#   4.1 s instead of 2.9 s (bench/bench_kpis.py --fresh); pandas' read is not affected.
-os.environ.setdefault("MIMALLOC_ALLOW_LARGE_OS_PAGES", "1")
-os.environ.setdefault("MIMALLOC_PURGE_DELAY", "-1")
-os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
-
-from workbook import __version__  # noqa: E402 - after the memory settings
-from workbook.console import (  # noqa: E402
+from workbook import __version__
+from workbook.console import (
     render_audit,
     render_content_text,
     render_kpis,
     render_plan,
     render_score_text,
 )
-from workbook.intake.problems import EngagementError, Problem  # noqa: E402
+from workbook.intake.problems import EngagementError, Problem
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -402,73 +386,15 @@ def _on_sigterm(signum, frame):  # pragma: no cover - exercised by the SIGTERM t
     raise KeyboardInterrupt
 
 
-def keep_freed_memory() -> bool:
-    """Let this process reuse the large blocks it frees instead of returning them at once.
-
-    glibc hands every block of more than a few MB back to the system when it is freed, so
-    the next large array pays again for fresh pages (zeroed, one fault per page: slow on
-    virtual machines). A command lives for seconds: it keeps them, which takes about 15 %
-    off a fresh ``workbook kpis`` of a million leads. Its threads also share one memory
-    arena, so that memory one thread frees serves the next array of another (glibc gives
-    each thread its own: the system time of a fresh ``workbook kpis`` of a million leads
-    fell from 1.8 s to 1.0 s). Nothing changes elsewhere than glibc.
-
-    Returns
-    -------
-    bool
-        Whether the allocator took the settings.
-    """
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.gnu_get_libc_version  # noqa: B018 - glibc, not another C library
-    except (OSError, AttributeError):
-        return False
-    trim_threshold, top_pad, mmap_threshold, arena_max = -1, -2, -3, -8  # malloc.h
-    return all(
-        libc.mallopt(parameter, value) == 1
-        for parameter, value in (
-            (mmap_threshold, 1 << 30),  # blocks below 1 GB come from the reusable heap
-            (trim_threshold, (1 << 31) - 1),  # freed memory stays with the process
-            (top_pad, 64 << 20),  # the heap grows 64 MB at a time
-            (arena_max, 1),  # one heap for every thread (before any thread allocates)
-        )
-    )
-
-
-#: Commands whose work is done when they return (no kernels, workers or files to clean up):
-#: the console script ends their process at once (:func:`exit_now`).
-QUICK_EXIT_COMMANDS = frozenset({"validate", "kpis", "plan", "content", "score"})
-
-
-def exit_now(code: int) -> NoReturn:
-    """End the command's process with ``code`` once its output is flushed.
-
-    Skips the interpreter's teardown, which frees every object and buffer one by one: after a
-    million-lead ``workbook kpis`` that took 0.7 s here, while the system takes the process's
-    memory back at once. Only for :data:`QUICK_EXIT_COMMANDS` run as the command.
-    """
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (BrokenPipeError, ValueError):  # the reader left (`| head`), or it was closed
-            pass
-    os._exit(code)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``workbook`` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if argv is None:  # the command itself, not a caller in a longer-lived process
-        keep_freed_memory()
     if threading_is_main():
         signal.signal(signal.SIGTERM, _on_sigterm)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
-        code = func(args)
-        if argv is None and args.command in QUICK_EXIT_COMMANDS:
-            exit_now(code)
-        return code
+        return func(args)
     except EngagementError as exc:
         print(f"workbook {args.command}: the input has errors:", file=sys.stderr)
         for problem in exc.problems:

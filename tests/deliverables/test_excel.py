@@ -14,13 +14,12 @@ import pandas as pd
 import pytest
 
 from tests.conftest import TINY_YAML, write_engagement
-from workbook.deliverables import excel
-from workbook.deliverables.excel import (
+from workbook.deliverables import excel, key_tables
+from workbook.deliverables.excel import money_format, write_key_tables
+from workbook.deliverables.key_tables import (
     EMAIL_REPLACEMENT,
     build_key_tables,
-    money_format,
     redact_personal_data,
-    write_key_tables,
 )
 from workbook.intake.engagement import load_engagement
 
@@ -208,7 +207,7 @@ def test_audit_message_quoting_an_address_is_masked_in_the_sheet(tiny_engagement
         frame.loc[0, "message"] = "lead bob@beta.example looks like a test record"
         return frame
 
-    monkeypatch.setattr(excel, "audit_issues", issues_with_address)
+    monkeypatch.setattr(key_tables, "audit_issues", issues_with_address)
     tables = build_key_tables(tiny_engagement, language="en")
     messages = tables.sheet("data_issues").frame["Message"].tolist()
     assert messages[0] == f"lead {EMAIL_REPLACEMENT} looks like a test record"

@@ -21,24 +21,23 @@ from tests.conftest import (
     outputs_text,
     write_engagement,
 )
-from workbook.analysis.benchmarks import compare_to_benchmarks, load_benchmarks
+from workbook.analysis.benchmarks import compare_to_benchmarks
 from workbook.analysis.journeys import build_journeys
 from workbook.deliverables import plots
-from workbook.deliverables.midpoint import (
-    attribution_shares,
+from workbook.deliverables.midpoint import build_midpoint, funnel_shape, stuck_opportunities
+from workbook.deliverables.midpoint_facts import attribution_shares
+from workbook.deliverables.midpoint_tables import (
     benchmark_table,
-    build_midpoint,
     executive_table,
-    funnel_shape,
     midpoint_next_steps,
-    midpoint_sentences,
     operations_table,
     sales_table,
     scorecard_table,
-    stuck_opportunities,
 )
+from workbook.deliverables.midpoint_text import midpoint_sentences
 from workbook.i18n import text
 from workbook.i18n.catalogue import midpoint as midpoint_catalogue
+from workbook.intake.benchmarks import load_benchmarks
 from workbook.intake.engagement import load_engagement
 
 NOTEBOOK = NOTEBOOKS_DIR / "01_midpoint_insights.ipynb"

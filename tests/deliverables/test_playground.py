@@ -16,7 +16,8 @@ from tests.conftest import (
     write_engagement,
 )
 from workbook.analysis.plan import compute_plan, estimate_plan_inputs
-from workbook.deliverables.final import build_final_quant, playground_settings
+from workbook.deliverables.final import build_final_quant
+from workbook.deliverables.playground import playground_settings
 from workbook.i18n import format_number
 from workbook.intake.engagement import load_engagement
 
@@ -84,18 +85,18 @@ def test_moving_a_slider_recomputes_the_plan_in_place(tiny_dir, monkeypatch):
     """
     import ipywidgets as widgets
 
-    from workbook.deliverables import final
+    from workbook.deliverables import playground
 
     engagement = load_engagement(tiny_dir)
     inputs = estimate_plan_inputs(engagement)
-    controls = final.playground_controls(inputs, language="en", currency="EUR")
+    controls = playground.playground_controls(inputs, language="en", currency="EUR")
     assert {"revenue", "avg_deal_size", "ramp_months", "rate_0"} <= set(controls)
     assert controls["revenue"].description.startswith("Revenue target (EUR)")
     shown = []
     monkeypatch.setattr("workbook.deliverables.display.display", lambda *objects: None)
     view = widgets.interactive_output(
         lambda **values: shown.append(
-            final.show_playground_plan(inputs, language="en", currency="EUR", **values)
+            playground.show_playground_plan(inputs, language="en", currency="EUR", **values)
         ),
         controls,
     )

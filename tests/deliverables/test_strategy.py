@@ -11,10 +11,8 @@ from matplotlib.figure import Figure
 from tests.conftest import SAMPLE_DIR, write_engagement
 from workbook.analysis.journeys import build_journeys
 from workbook.deliverables import plots
-from workbook.deliverables.strategy import (
-    REVIEW_MONTHS,
-    build_strategy,
-    channel_model,
+from workbook.deliverables.strategy import REVIEW_MONTHS, build_strategy, channel_model
+from workbook.deliverables.strategy_text import (
     feature_label,
     plan_table,
     review_table,

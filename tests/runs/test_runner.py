@@ -454,7 +454,7 @@ def test_only_unlocked_old_hidden_folders_of_the_client_are_removed(tmp_path):
         made[name].mkdir()
         if name != ".acme.run-young":
             _age(made[name])
-    with runner._staging_folder(tmp_path, "acme", "run") as live:  # a long run in progress
+    with runner.staging_folder(tmp_path, "acme", "run") as live:  # a long run in progress
         _age(live)
         removed = remove_abandoned_staging(tmp_path, "acme")
         assert sorted(p.name for p in removed) == [".acme.failed-dead", ".acme.run-dead"]
@@ -474,7 +474,7 @@ def test_the_folder_of_a_killed_run_is_removed_once_its_process_is_gone(tmp_path
             sys.executable,
             "-c",
             "import sys, time; from pathlib import Path; from workbook.runs import runner\n"
-            "with runner._staging_folder(Path(sys.argv[1]), 'acme', 'run') as folder:\n"
+            "with runner.staging_folder(Path(sys.argv[1]), 'acme', 'run') as folder:\n"
             "    print(folder, flush=True); time.sleep(60)",
             str(tmp_path),
         ],

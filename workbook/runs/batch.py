@@ -1,13 +1,11 @@
 """``workbook batch``: every engagement's reports, in parallel, one failure never stopping the others.
 
-:func:`run_batch` sends one job per engagement (:func:`run_engagement_job`, the same path as
-``workbook run``: :func:`workbook.runs.pipeline.prepare_reports` then
-:func:`workbook.runs.pipeline.write_reports`) to a :class:`concurrent.futures.Executor`: a local
+:func:`run_batch` sends one job per engagement (:func:`workbook.runs.jobs.run_engagement_job`,
+the same path as ``workbook run``) to a :class:`concurrent.futures.Executor`: a local
 process pool by default, or a Dask distributed cluster (``Client(address).get_executor()``).
-Each job returns a :class:`BatchRow` and never raises for a failed engagement: its failure is
-recorded in ``OUT/<slug>/failed/`` (the executed notebook up to the failing cell and
-``error.txt``; for a failure before any notebook ran, ``error.txt`` alone) and the published
-reports of that client are left as they were.
+Each job returns a :class:`workbook.runs.outcomes.BatchRow` and never raises for a failed
+engagement: its failure is recorded in ``OUT/<slug>/failed/`` and the published reports of
+that client are left as they were.
 
 Two engagements of one batch never write to the same folder: the first (in the order given)
 owns ``OUT/<slug>/``; any later one with the same client slug fails at once, writing nothing.
@@ -31,27 +29,19 @@ import os
 import shutil
 import signal
 import sys
-import threading
 import time
 from collections import deque
 from collections.abc import Sequence
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from workbook.i18n import LANGUAGES
-from workbook.intake.problems import EngagementError
-from workbook.runs.pipeline import (
-    NOTEBOOKS_DIR,
-    engagement_slug,
-    notebook_parameters,
-    prepare_reports,
-    write_reports,
-)
+from workbook.runs.jobs import BatchJob, pool_worker_init, run_engagement_job
+from workbook.runs.outcomes import STATUSES, BatchResult, BatchRow, failure_reason
+from workbook.runs.pipeline import NOTEBOOKS_DIR, engagement_slug, notebook_parameters
 from workbook.runs.runner import (
     PHASE_NOTEBOOKS,
-    NotebookRunError,
     check_notebook_parameters,
     find_phase_notebooks,
     record_failure,
@@ -70,8 +60,6 @@ WORKER_PRELOAD = (
     "scipy.optimize",
     "scipy.stats",
 )
-#: Statuses of a :class:`BatchRow`.
-STATUSES = ("succeeded", "failed")
 #: Seconds to wait for a Dask scheduler to answer, and for a first worker to join it.
 SCHEDULER_TIMEOUT_SECONDS = 20
 #: Reason of an engagement whose client slug an earlier engagement of the batch has.
@@ -83,297 +71,6 @@ DUPLICATE_REASON = (
 
 class SchedulerError(RuntimeError):
     """The Dask scheduler cannot be reached, or no worker is connected to it."""
-
-
-@dataclass(frozen=True)
-class BatchJob:
-    """What a worker needs to produce one engagement's reports (picklable; paths absolute)."""
-
-    engagement_dir: Path
-    client_slug: str
-    out_dir: Path
-    notebooks_dir: Path
-    phases: tuple[str, ...]
-    language: str | None = None
-    seed: int = 7
-    pdf: bool = False
-    key_tables: bool = True
-
-
-@dataclass(frozen=True)
-class BatchRow:
-    """The outcome of one engagement of a batch.
-
-    Attributes
-    ----------
-    engagement_dir : Path
-        As given to :func:`run_batch`.
-    client_slug : str
-        Its folder under ``OUT``.
-    status : {"succeeded", "failed"}
-    duration_seconds : float
-        Wall-clock time of the job (0 when it never ran).
-    reason : str
-        Empty when it succeeded; else one line: the first input problem, the notebook
-        failure (``phase: notebook, cell n: Error: message``), or ``ExceptionType: message``.
-    report_paths : tuple of Path
-        Files published into ``OUT/<client_slug>/``.
-    failure_dir : Path or None
-        ``OUT/<client_slug>/failed/`` when the failure was recorded there.
-    notes : tuple of str
-        Notes for the user (quarantined rows, skipped phases).
-    """
-
-    engagement_dir: Path
-    client_slug: str
-    status: str
-    duration_seconds: float
-    reason: str = ""
-    report_paths: tuple[Path, ...] = ()
-    failure_dir: Path | None = None
-    notes: tuple[str, ...] = ()
-
-    @property
-    def succeeded(self) -> bool:
-        return self.status == "succeeded"
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-able dict."""
-        return {
-            "engagement_dir": str(self.engagement_dir),
-            "client_slug": self.client_slug,
-            "status": self.status,
-            "duration_seconds": round(float(self.duration_seconds), 3),
-            "reason": self.reason or None,
-            "report_paths": [str(p) for p in self.report_paths],
-            "failure_dir": None if self.failure_dir is None else str(self.failure_dir),
-            "notes": list(self.notes),
-        }
-
-
-@dataclass(frozen=True)
-class BatchResult:
-    """Every engagement's outcome, in the order given, and the batch's totals.
-
-    Attributes
-    ----------
-    rows : tuple of BatchRow
-    out_dir : Path
-    total_seconds : float
-        Wall-clock time of the whole batch, worker start-up included.
-    executor : str
-        ``"2 local worker processes"``, ``"Dask cluster at tcp://..."`` or the executor's type.
-    """
-
-    rows: tuple[BatchRow, ...]
-    out_dir: Path
-    total_seconds: float
-    executor: str = ""
-
-    @property
-    def succeeded(self) -> tuple[BatchRow, ...]:
-        return tuple(row for row in self.rows if row.succeeded)
-
-    @property
-    def failed(self) -> tuple[BatchRow, ...]:
-        return tuple(row for row in self.rows if not row.succeeded)
-
-    @property
-    def exit_code(self) -> int:
-        """1 if any engagement failed, else 0 (CONTRACT ``batch``)."""
-        return 1 if self.failed else 0
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-able dict."""
-        return {
-            "out_dir": str(self.out_dir),
-            "executor": self.executor,
-            "succeeded": len(self.succeeded),
-            "failed": len(self.failed),
-            "total_seconds": round(float(self.total_seconds), 3),
-            "engagements": [row.to_dict() for row in self.rows],
-        }
-
-    def to_text(self) -> str:
-        """The summary printed by ``workbook batch``: one line per engagement, then totals.
-
-        Examples
-        --------
-        >>> row = BatchRow(Path("clients/acme"), "acme", "succeeded", 12.34)
-        >>> print(BatchResult((row,), Path("reports"), 13.0).to_text())
-        engagement    client  status     duration  reason
-        clients/acme  acme    succeeded    12.3 s
-        <BLANKLINE>
-        1 succeeded, 0 failed in 13.0 s. Reports in reports/<client>/.
-        """
-        headers = ("engagement", "client", "status", "duration", "reason")
-        lines = [
-            (
-                str(row.engagement_dir),
-                row.client_slug,
-                row.status,
-                f"{row.duration_seconds:,.1f} s",
-                row.reason,
-            )
-            for row in self.rows
-        ]
-        widths = [max([len(h), *(len(line[i]) for line in lines)]) for i, h in enumerate(headers)]
-
-        def render(values: Sequence[str]) -> str:
-            cells = [
-                value.rjust(width) if i == 3 else value.ljust(width)
-                for i, (value, width) in enumerate(zip(values, widths, strict=True))
-            ]
-            return "  ".join(cells).rstrip()
-
-        out = [render(headers), *(render(line) for line in lines), ""]
-        out.append(
-            f"{len(self.succeeded)} succeeded, {len(self.failed)} failed in "
-            f"{self.total_seconds:,.1f} s. Reports in {self.out_dir}/<client>/."
-        )
-        recorded = [row.failure_dir for row in self.failed if row.failure_dir is not None]
-        if recorded:
-            out.append("Failure records (error.txt, and the notebook up to the failing cell):")
-            out.extend(f"  {path}" for path in recorded)
-        return "\n".join(out)
-
-
-def failure_reason(error: BaseException) -> str:
-    """One line saying why an engagement failed.
-
-    Examples
-    --------
-    >>> failure_reason(ValueError("bad value\\nmore detail"))
-    'ValueError: bad value'
-    """
-    if isinstance(error, EngagementError) and error.problems:
-        first = error.problems[0].describe(max_rows=3)
-        more = len(error.problems) - 1
-        return first + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
-    if isinstance(error, NotebookRunError):
-        return f"{error.phase}: {error.summary()}" if error.phase else error.summary()
-    lines = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
-
-
-def _failure_text(error: BaseException, engagement_dir: Path) -> str:
-    """``error.txt`` for a failure before any notebook ran."""
-    lines = [f"Run failed before any notebook ran: {failure_reason(error)}", ""]
-    lines.append(f"engagement: {engagement_dir}")
-    if isinstance(error, EngagementError):
-        lines += ["", "problems:", *(f"  - {p.describe()}" for p in error.problems)]
-        lines += ["", f"Fix them, then check with: workbook validate {engagement_dir}"]
-    else:
-        lines += ["", f"error: {type(error).__name__}: {error}"]
-    return "\n".join(lines) + "\n"
-
-
-# --- the job a worker runs ---------------------------------------------------------------------
-
-_IN_POOL_WORKER = False
-
-
-def _pool_worker_init() -> None:
-    """Local pool workers ignore SIGINT between jobs (no traceback when Ctrl-C hits them idle)."""
-    global _IN_POOL_WORKER
-    _IN_POOL_WORKER = True
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _interrupt_once(signum: int, frame: object) -> None:
-    """SIGINT in a running job: one KeyboardInterrupt, then ignore more (let cleanup finish)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    raise KeyboardInterrupt
-
-
-def run_engagement_job(job: BatchJob) -> BatchRow:
-    """Produce one engagement's reports; what a worker runs. Never raises for a failed run.
-
-    Failures during the run are recorded by :func:`workbook.runs.runner.run_engagement`; any
-    other failure (the engagement cannot be loaded, a data file is missing) is written to
-    ``OUT/<slug>/failed/error.txt`` here. An interruption
-    (KeyboardInterrupt) is not caught: the run's temporary folder is removed and the
-    interruption propagates.
-
-    Parameters
-    ----------
-    job : BatchJob
-
-    Returns
-    -------
-    BatchRow
-    """
-    handle_sigint = _IN_POOL_WORKER and threading.current_thread() is threading.main_thread()
-    if handle_sigint:
-        signal.signal(signal.SIGINT, _interrupt_once)
-    started = time.perf_counter()
-
-    def failed(error: BaseException, failure_dir: Path | None) -> BatchRow:
-        return BatchRow(
-            engagement_dir=job.engagement_dir,
-            client_slug=job.client_slug,
-            status="failed",
-            duration_seconds=time.perf_counter() - started,
-            reason=failure_reason(error),
-            failure_dir=failure_dir,
-        )
-
-    def record(error: BaseException) -> Path | None:
-        try:
-            return record_failure(
-                job.out_dir, job.client_slug, _failure_text(error, job.engagement_dir)
-            )
-        except OSError:
-            return None
-
-    error_file = job.out_dir / job.client_slug / "failed" / "error.txt"
-    try:
-        try:
-            prepared = prepare_reports(
-                job.engagement_dir,
-                language=job.language,
-                seed=job.seed,
-                client_slug=job.client_slug,
-            )
-        except Exception as error:
-            return failed(error, record(error))
-        previous_record = _file_identity(error_file)
-        try:
-            result = write_reports(
-                prepared,
-                phases=job.phases,
-                out_dir=job.out_dir,
-                progress=False,
-                pdf=job.pdf,
-                notebooks_dir=job.notebooks_dir,
-                key_tables=job.key_tables,
-            )
-        except Exception as error:
-            recorded = _file_identity(error_file) not in (None, previous_record)
-            return failed(error, error_file.parent if recorded else record(error))
-        return BatchRow(
-            engagement_dir=job.engagement_dir,
-            client_slug=job.client_slug,
-            status="succeeded",
-            duration_seconds=time.perf_counter() - started,
-            report_paths=result.reports,
-            notes=result.notes,
-        )
-    finally:
-        if handle_sigint:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _file_identity(path: Path) -> tuple[int, int] | None:
-    """Inode and modification time: tells a freshly written ``error.txt`` from an old one."""
-    try:
-        status = path.stat()
-    except OSError:
-        return None
-    return status.st_ino, status.st_mtime_ns
-
-
-# --- the batch ---------------------------------------------------------------------------------
 
 
 def _check_notebooks(notebooks_dir: Path, phases: Sequence[str]) -> None:
@@ -451,7 +148,7 @@ def _new_pool(workers: int) -> cf.ProcessPoolExecutor:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(WORKER_PRELOAD))
     return cf.ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_pool_worker_init
+        max_workers=workers, mp_context=context, initializer=pool_worker_init
     )
 
 
@@ -720,6 +417,7 @@ def _failed_row(job: BatchJob, reason: str, duration_seconds: float) -> BatchRow
 
 
 __all__ = [
+    "STATUSES",
     "BatchJob",
     "BatchResult",
     "BatchRow",

@@ -1,9 +1,10 @@
 """``workbook run``: from an engagement folder to its client reports.
 
-Loads and validates the engagement first (so bad input fails in a second, with file, column
-and rows, before any kernel starts), then executes the phase notebooks with papermill and
-publishes their reports, with the Excel workbook of key tables, all-or-nothing
-(:func:`workbook.runs.runner.run_engagement`).
+Loads and validates the engagement once, first (so bad input fails in a second, with file,
+column and rows, before any kernel starts), saves a snapshot of the validated engagement into
+the run's hidden folder, then executes the phase notebooks with papermill (each reads the
+snapshot, never the raw files) and publishes their reports, with the Excel workbook of key
+tables, all-or-nothing (:func:`workbook.runs.runner.run_engagement`).
 
 The two halves are separate functions so that a batch can tell a failure before any notebook
 ran (:func:`prepare_reports`: bad input, a missing file) from one during the run
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from workbook.i18n import format_date, text
+from workbook.intake import snapshot
 from workbook.intake.config import CONFIG_FILE
 from workbook.intake.engagement import Engagement, load_engagement
 from workbook.intake.io import read_yaml
@@ -175,7 +177,8 @@ def write_reports(
     The reports and the Excel workbook of key tables (``<slug>-key-tables.xlsx``, see
     :func:`workbook.deliverables.excel.write_key_tables`) are built in a temporary folder inside
     ``out_dir`` and published together into ``out_dir/<client-slug>/`` only when all of them
-    were written.
+    were written. The phase notebooks read the prepared engagement from a snapshot in that
+    folder (:mod:`workbook.intake.snapshot`): the raw files are not read again.
 
     Parameters
     ----------
@@ -206,6 +209,9 @@ def write_reports(
 
             write_key_tables(engagement, folder / KEY_TABLES_NAME.format(slug=slug), language=lang)
 
+    def save_snapshot(path: Path) -> None:
+        snapshot.save_engagement_snapshot(engagement, path)
+
     result = run_engagement(
         prepared.engagement_dir,
         phases=list(phases),
@@ -219,6 +225,7 @@ def write_reports(
         language=lang,
         subtitle=text("subtitle", lang, as_of=format_date(engagement.as_of, lang)),
         extra_files=extra_files,
+        snapshot=save_snapshot,
     )
     notes = list(prepared.notes)
     for phase in result.phases_skipped:

@@ -1,13 +1,12 @@
 """Charts of the mid-point insights report.
 
-Each function takes what :mod:`workbook.analysis.kpis`, :mod:`workbook.deliverables.midpoint` or
+The funnel's charts are in :mod:`workbook.deliverables.plots.funnel`. Each function takes what
+:mod:`workbook.analysis.kpis`, :mod:`workbook.deliverables.midpoint` or
 :mod:`workbook.analysis.benchmarks` returned and gives back a matplotlib ``Figure`` with a title,
 labelled axes and units; words come from the text catalogue.
 """
 
 from __future__ import annotations
-
-from collections.abc import Mapping
 
 import matplotlib
 import numpy as np
@@ -15,7 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from workbook.analysis.survival import CumulativeIncidence
+from workbook.deliverables.midpoint_facts import step_label
 from workbook.deliverables.plots.style import (
     ACCENT,
     BAD,
@@ -25,6 +24,7 @@ from workbook.deliverables.plots.style import (
     house_style,
     new_figure,
     number_axis,
+    percent_axis,
     style_axes,
 )
 from workbook.i18n import format_month, format_number, format_percent, pretty, stage_label, text
@@ -34,261 +34,9 @@ __all__ = [
     "benchmark_chart",
     "channel_return_chart",
     "cohort_heatmap",
-    "funnel_glass_chart",
-    "incidence_curves_chart",
-    "leakage_chart",
     "lift_trend_chart",
-    "rates_chart",
-    "velocity_curves_chart",
     "win_rate_chart",
 ]
-
-
-def _step_name(a: str, b: str, language: str) -> str:
-    return f"{stage_label(a, language)} → {stage_label(b, language)}"
-
-
-def _percent_axis(ax, language: str, *, axis: str = "y", top: float | None = None) -> None:
-    """Percent tick labels; one decimal when the axis tops out below 5 %."""
-    if top is not None and top < 0.05:
-        fmt = FuncFormatter(lambda v, _: format_percent(v, language, decimals=1))
-        (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
-        return
-    number_axis(ax, language, axis=axis, percent=True)
-
-
-@house_style
-def funnel_glass_chart(shape: pd.DataFrame, *, language: str = "en") -> Figure:
-    """The funnel drawn as a glass: bar width = expected share of first-stage leads reaching
-    each stage (:func:`workbook.deliverables.midpoint.funnel_shape`)."""
-    fig, ax = new_figure(9, 0.6 * len(shape) + 1.4)
-    ax.grid(False)
-    for side in ("left", "bottom"):
-        ax.spines[side].set_visible(False)
-    y = np.arange(len(shape))[::-1]
-    widths = shape["reach_share"].to_numpy(float)
-    step = shape["step_rate"].to_numpy(float)
-    colors = [
-        BAD if (q and r < 0.5) else ACCENT
-        for q, r in zip(shape["qualified_step"], np.nan_to_num(step, nan=1.0), strict=True)
-    ]
-    ax.barh(y, widths, left=-widths / 2, color=colors, height=0.7)
-    for yy, w, r in zip(y, widths, step, strict=True):
-        ax.text(0.52, yy, format_percent(w, language), va="center", fontsize=9)
-        if np.isfinite(r):
-            ax.text(
-                -0.52,
-                yy + 0.5,
-                f"↓ {format_percent(r, language)}",
-                va="center",
-                ha="right",
-                fontsize=8,
-                color="#333333",
-            )
-    ax.set_yticks(y, [stage_label(s, language) for s in shape["stage"]])
-    ax.set_xlim(-0.75, 0.75)
-    ax.set_xticks([])
-    ax.set_xlabel(text("mid.axis.reach_share", language))
-    ax.set_title(text("mid.chart.glass", language))
-    return fig
-
-
-@house_style
-def rates_chart(funnel: pd.DataFrame, *, language: str = "en") -> Figure:
-    """Each step's censoring-aware rate (with its band) beside the naive rate (Wilson).
-
-    Parameters
-    ----------
-    funnel : DataFrame
-        :func:`workbook.analysis.kpis.funnel_rates`.
-    """
-    fig, ax = new_figure(9, 4.2)
-    style_axes(ax)
-    x = np.arange(len(funnel))
-    for offset, (col, low, high, key, color) in zip(
-        (-0.12, 0.12),
-        (
-            ("rate", "rate_lower", "rate_upper", "mid.legend.rate", ACCENT),
-            ("naive_rate", "naive_lower", "naive_upper", "mid.legend.naive", MUTED),
-        ),
-        strict=True,
-    ):
-        value = funnel[col].to_numpy(float)
-        err = np.vstack([value - funnel[low].to_numpy(float), funnel[high].to_numpy(float) - value])
-        ax.errorbar(
-            x + offset,
-            value,
-            yerr=np.nan_to_num(np.clip(err, 0, None)),
-            fmt="o",
-            color=color,
-            capsize=4,
-            label=text(key, language),
-        )
-    ax.set_xticks(
-        x, [_step_name(a, b, language) for a, b in zip(funnel["from"], funnel["to"], strict=True)]
-    )
-    ax.tick_params(axis="x", labelsize=8)
-    ax.set_ylim(0, 1)
-    _percent_axis(ax, language)
-    ax.set_xlabel(text("mid.axis.step", language))
-    ax.set_ylabel(text("mid.axis.rate", language))
-    ax.legend(loc="upper left", fontsize=8)
-    ax.set_title(text("mid.chart.rates", language))
-    return fig
-
-
-@house_style
-def leakage_chart(
-    funnel: pd.DataFrame, *, highlight: tuple | None = None, language: str = "en"
-) -> Figure:
-    """Share of leads lost at each step (1 - rate), with the band.
-
-    Parameters
-    ----------
-    funnel : DataFrame
-        :func:`workbook.analysis.kpis.funnel_rates`.
-    highlight : tuple, optional
-        ``(from, to, ...)`` of the step drawn in red (default: the largest leak).
-    """
-    fig, ax = new_figure(9, 0.5 * len(funnel) + 1.6)
-    style_axes(ax)
-    ax.grid(True, axis="x", color="#e6e6e6")
-    ax.grid(False, axis="y")
-    leak = 1.0 - funnel["rate"].to_numpy(float)
-    low = 1.0 - funnel["rate_upper"].to_numpy(float)
-    high = 1.0 - funnel["rate_lower"].to_numpy(float)
-    y = np.arange(len(funnel))[::-1]
-    worst = int(np.nanargmax(leak)) if np.isfinite(leak).any() else -1
-    if highlight is not None:
-        match = np.flatnonzero(
-            (funnel["from"].astype(str) == highlight[0]).to_numpy()
-            & (funnel["to"].astype(str) == highlight[1]).to_numpy()
-        )
-        worst = int(match[0]) if len(match) else worst
-    colors = [BAD if i == worst else ACCENT for i in range(len(funnel))]
-    ax.barh(y, np.nan_to_num(leak), color=colors, height=0.6)
-    ax.errorbar(
-        np.nan_to_num(leak),
-        y,
-        xerr=np.nan_to_num(np.clip(np.vstack([leak - low, high - leak]), 0, None)),
-        fmt="none",
-        ecolor="#333333",
-        capsize=3,
-    )
-    for yy, v in zip(y, leak, strict=True):
-        ax.text(
-            min(np.nan_to_num(v) + 0.02, 0.98),
-            yy + 0.32,
-            format_percent(v, language),
-            fontsize=8,
-            va="center",
-        )
-    ax.set_yticks(
-        y, [_step_name(a, b, language) for a, b in zip(funnel["from"], funnel["to"], strict=True)]
-    )
-    ax.set_xlim(0, 1)
-    _percent_axis(ax, language, axis="x")
-    ax.set_xlabel(text("mid.axis.leakage", language))
-    ax.set_ylabel(text("mid.axis.step", language))
-    ax.set_title(text("mid.chart.leakage", language))
-    return fig
-
-
-def _draw_curve(ax, cif: CumulativeIncidence, *, horizon_days: float, color: str, label: str):
-    t = cif.time_days
-    keep = t <= horizon_days
-    times = np.append(t[keep], horizon_days)
-    values = np.append(cif.incidence[keep], cif.at(horizon_days))
-    lower = np.append(cif.lower[keep], cif.band_at(horizon_days)[0])
-    upper = np.append(cif.upper[keep], cif.band_at(horizon_days)[1])
-    ax.fill_between(times, lower, upper, step="post", color=color, alpha=0.18, linewidth=0)
-    ax.step(times, values, where="post", color=color, label=label, linewidth=1.6)
-
-
-@house_style
-def incidence_curves_chart(
-    curves: Mapping[str, CumulativeIncidence],
-    *,
-    horizon_days: float,
-    title: str,
-    language: str = "en",
-) -> Figure:
-    """Cumulative incidence curves (one per label) with their confidence bands.
-
-    Parameters
-    ----------
-    curves : mapping
-        Legend label -> :class:`~workbook.analysis.survival.CumulativeIncidence`.
-    horizon_days : float
-        Right end of the x axis.
-    title : str
-    """
-    fig, ax = new_figure(9, 4.2)
-    style_axes(ax)
-    for i, (label, cif) in enumerate(curves.items()):
-        _draw_curve(
-            ax, cif, horizon_days=horizon_days, color=PALETTE[i % len(PALETTE)], label=label
-        )
-    ax.set_xlim(0, horizon_days)
-    ax.set_ylim(bottom=0)
-    _percent_axis(ax, language, top=ax.get_ylim()[1])
-    ax.set_xlabel(text("mid.axis.days_since_entry", language))
-    ax.set_ylabel(text("mid.axis.cumulative_incidence", language))
-    if curves:
-        ax.legend(loc="upper left", fontsize=8)
-    ax.set_title(title)
-    return fig
-
-
-@house_style
-def velocity_curves_chart(
-    curves: Mapping[tuple[str, str], CumulativeIncidence],
-    velocity: pd.DataFrame,
-    *,
-    horizon_days: float,
-    language: str = "en",
-) -> Figure:
-    """Small multiples: for each step, the share of leads having moved on by day t (band
-    shaded), the median time among converters marked.
-
-    Parameters
-    ----------
-    curves : mapping
-        ``(from, to)`` -> cumulative incidence (:attr:`workbook.analysis.kpis.KpiReport.curves`).
-    velocity : DataFrame
-        :func:`workbook.analysis.kpis.velocity_table` (its ``median_days`` is marked).
-    """
-    rows = [r for r in velocity.to_dict("records") if (r["from"], r["to"]) in curves]
-    cols = 3
-    nrows = max(1, int(np.ceil(len(rows) / cols)))
-    fig, axes = new_figure(10, 2.8 * nrows, nrows=nrows, ncols=cols, sharey=False)
-    axes = np.atleast_1d(axes).ravel()
-    for ax, row in zip(axes, rows, strict=False):
-        style_axes(ax)
-        cif = curves[(row["from"], row["to"])]
-        _draw_curve(ax, cif, horizon_days=horizon_days, color=ACCENT, label="")
-        median = row["median_days"]
-        if np.isfinite(median):
-            ax.axvline(median, color=WARN, linestyle="--", linewidth=1)
-            ax.text(
-                median,
-                ax.get_ylim()[1] * 0.05,
-                f" {format_number(median, language)} {text('mid.unit.days', language)}",
-                fontsize=7,
-                color=WARN,
-            )
-        ax.set_xlim(0, horizon_days)
-        ax.set_ylim(bottom=0)
-        _percent_axis(ax, language, top=ax.get_ylim()[1])
-        ax.set_title(_step_name(row["from"], row["to"], language), fontsize=9)
-        ax.set_xlabel(text("mid.axis.days_since_entry", language), fontsize=8)
-        ax.tick_params(labelsize=7)
-    for ax in axes[len(rows) :]:
-        ax.set_visible(False)
-    for ax in axes[::cols]:
-        ax.set_ylabel(text("mid.axis.cumulative_incidence", language), fontsize=8)
-    fig.suptitle(text("mid.chart.velocity", language), x=0.01, ha="left", fontweight="bold")
-    return fig
 
 
 @house_style
@@ -321,7 +69,7 @@ def win_rate_chart(by_source: pd.DataFrame, *, language: str = "en") -> Figure:
         ax.text(xx + 0.32, r, format_percent(r, language), fontsize=8, va="center")
     ax.set_xticks(x, [pretty(s) for s in data.index])
     ax.set_ylim(0, 1)
-    _percent_axis(ax, language)
+    percent_axis(ax, language)
     ax.set_xlabel(text("mid.axis.source", language))
     ax.set_ylabel(text("mid.axis.win_rate", language))
     ax.set_title(text("mid.chart.win_rate", language))
@@ -386,7 +134,7 @@ def attribution_chart(shares: pd.DataFrame, *, language: str = "en") -> Figure:
             label=text(f"mid.model.{model}", language),
         )
     ax.set_yticks(y, [pretty(c) for c in shares["channel"]])
-    _percent_axis(ax, language, axis="x")
+    percent_axis(ax, language, axis="x")
     ax.set_xlabel(text("mid.axis.won_share", language))
     ax.set_ylabel(text("mid.axis.channel", language))
     ax.legend(fontsize=8, loc="lower right")
@@ -480,7 +228,7 @@ def benchmark_chart(comparison: pd.DataFrame, *, language: str = "en") -> Figure
         ax.plot(rows["typical"], y, "|", color="#555555", markersize=10)
         ax.scatter(rows["client"], y, color=[colors[p] for p in rows["position"]], zorder=3, s=36)
         labels = [
-            f"{_step_name(a, b, language)} · {seg} [{text(f'mid.quality.{q}', language)}]"
+            f"{step_label(a, b, language)} · {seg} [{text(f'mid.quality.{q}', language)}]"
             for a, b, seg, q in zip(
                 rows["from_stage"], rows["to_stage"], rows["segment"], rows["quality"], strict=True
             )
@@ -488,7 +236,7 @@ def benchmark_chart(comparison: pd.DataFrame, *, language: str = "en") -> Figure
         ax.set_yticks(y, labels, fontsize=7)
         if metric == "conversion_rate":
             ax.set_xlim(0, 1)
-            _percent_axis(ax, language, axis="x")
+            percent_axis(ax, language, axis="x")
             ax.set_xlabel(text("mid.axis.rate", language))
         else:
             ax.set_xlim(left=0)
@@ -552,7 +300,7 @@ def lift_trend_chart(monthly: pd.DataFrame, *, currency: str, language: str = "e
     share_ax.set_ylim(0, 1)
     share_ax.spines["top"].set_visible(False)
     share_ax.grid(False)
-    _percent_axis(share_ax, language)
+    percent_axis(share_ax, language)
     share_ax.set_ylabel(text("mid.axis.marketing_share", language))
     handles = ax.get_legend_handles_labels()
     extra = share_ax.get_legend_handles_labels()

@@ -87,3 +87,12 @@ def number_axis(ax, language: str, *, axis: str = "y", percent: bool = False) ->
     else:
         fmt = FuncFormatter(lambda v, _: format_number(v, language))
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def percent_axis(ax, language: str, *, axis: str = "y", top: float | None = None) -> None:
+    """Percent tick labels; one decimal when the axis tops out below 5 %."""
+    if top is not None and top < 0.05:
+        fmt = FuncFormatter(lambda v, _: format_percent(v, language, decimals=1))
+        (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+        return
+    number_axis(ax, language, axis=axis, percent=True)

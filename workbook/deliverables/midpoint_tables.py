@@ -1,0 +1,266 @@
+"""The mid-point report's tables: the scorecard, the stakeholder views (executive, marketing
+operations, sales), the benchmarks, and the next steps, drawn from one
+:class:`workbook.deliverables.midpoint.MidpointReport`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from workbook.deliverables.midpoint_facts import (
+    best_and_worst_channels,
+    finite_or_none,
+    marketing_share_trend,
+    other_new_business_win_rate,
+    row_number,
+    step_label,
+)
+from workbook.i18n import (
+    format_money,
+    format_number,
+    format_percent,
+    pretty,
+    stage_label,
+    text,
+)
+
+if TYPE_CHECKING:
+    from workbook.deliverables.midpoint import MidpointReport
+
+
+def scorecard_table(report: MidpointReport, *, language: str, currency: str) -> pd.DataFrame:
+    """The six outcome KPIs (and LTV:CAC) as one scorecard, formatted for the reader.
+
+    Returns
+    -------
+    DataFrame
+        One row per KPI: ``kpi`` (its name), ``figure`` (the headline number) and ``detail``
+        (what goes with it), all text in ``language``.
+    """
+    k = report.kpis
+    pct = lambda v: format_percent(v, language)  # noqa: E731
+    money = lambda v: format_money(v, currency, language)  # noqa: E731
+    days = lambda v: format_number(v, language)  # noqa: E731
+    src = k.by_source
+    marketing = src.loc["marketing"] if "marketing" in src.index else None
+    other_rate = other_new_business_win_rate(src)
+    first_won = k.velocity.iloc[0]
+    opp_won = k.velocity.loc[k.velocity["key"] == "opportunity_won"]
+    leak = report.biggest_leak
+    best, worst = best_and_worst_channels(k.channels)
+    rows = [
+        (
+            "lift",
+            pct(k.lift.won_revenue_share),
+            text("mid.score.lift.detail", language, count_share=pct(k.lift.won_count_share)),
+        ),
+        (
+            "quality",
+            money(row_number(marketing, "avg_won_amount")),
+            text("mid.score.quality.detail", language, ltv=money(k.economics.ltv)),
+        ),
+        (
+            "conversion",
+            pct(row_number(marketing, "win_rate")),
+            text("mid.score.conversion.detail", language, other_rate=pct(other_rate)),
+        ),
+        (
+            "health",
+            pct(leak[2]) if leak else "-",
+            text(
+                "mid.score.health.detail",
+                language,
+                step=step_label(leak[0], leak[1], language) if leak else "-",
+                stuck=format_number(int(k.stuck["stuck_count"].sum()), language),
+            ),
+        ),
+        (
+            "levers",
+            pretty(best["channel"]) if best is not None else "-",
+            text(
+                "mid.score.levers.detail",
+                language,
+                roi=format_number(row_number(best, "roi"), language, decimals=1),
+                worst=pretty(worst["channel"]) if worst is not None else "-",
+                worst_roi=format_number(row_number(worst, "roi"), language, decimals=1),
+            ),
+        ),
+        (
+            "velocity",
+            text("mid.days", language, days=days(finite_or_none(first_won["median_days"]))),
+            text(
+                "mid.score.velocity.detail",
+                language,
+                first=stage_label(str(first_won["from"]), language),
+                opp_days=days(finite_or_none(opp_won["median_days"].iloc[0]))
+                if len(opp_won)
+                else "-",
+            ),
+        ),
+        (
+            "ltv_cac",
+            format_number(k.economics.ratio, language, decimals=1),
+            text(
+                "mid.score.ltv_cac.detail",
+                language,
+                cac=money(k.economics.cac),
+                payback=format_number(k.economics.payback_months, language, decimals=1),
+            ),
+        ),
+    ]
+    return pd.DataFrame(
+        [(text(f"mid.kpi.{key}", language), figure, detail) for key, figure, detail in rows],
+        columns=["kpi", "figure", "detail"],
+    )
+
+
+def executive_table(report: MidpointReport, *, language: str, currency: str) -> pd.DataFrame:
+    """The executive page: lift, quality, LTV:CAC and the lift trend, formatted.
+
+    Returns
+    -------
+    DataFrame
+        ``measure`` and ``figure`` (text in ``language``).
+    """
+    k = report.kpis
+    pct = lambda v: format_percent(v, language)  # noqa: E731
+    money = lambda v: format_money(v, currency, language)  # noqa: E731
+    recent, before = marketing_share_trend(report)
+    marketing = k.by_source.loc["marketing"] if "marketing" in k.by_source.index else None
+    rows = [
+        ("mid.exec.won_revenue", money(k.lift.won_revenue)),
+        ("mid.exec.revenue_share", pct(k.lift.won_revenue_share)),
+        ("mid.exec.count_share", pct(k.lift.won_count_share)),
+        ("mid.exec.avg_deal", money(row_number(marketing, "avg_won_amount"))),
+        ("mid.exec.median_deal", money(row_number(marketing, "median_won_amount"))),
+        ("mid.exec.ltv", money(k.economics.ltv)),
+        ("mid.exec.cac", money(k.economics.cac)),
+        ("mid.exec.ratio", format_number(k.economics.ratio, language, decimals=1)),
+        ("mid.exec.payback", format_number(k.economics.payback_months, language, decimals=1)),
+        ("mid.exec.share_recent", pct(recent)),
+        ("mid.exec.share_before", pct(before)),
+    ]
+    half = max(1, report.window_months // 2)
+    return pd.DataFrame(
+        [(text(key, language, months=half), figure) for key, figure in rows],
+        columns=["measure", "figure"],
+    )
+
+
+def operations_table(report: MidpointReport) -> pd.DataFrame:
+    """The marketing-operations page: each step's rate, leakage, speed and stuck leads.
+
+    Returns
+    -------
+    DataFrame
+        One row per adjacent pair: ``from``, ``to``, ``entered``, ``rate``, ``rate_lower``,
+        ``rate_upper``, ``leakage`` (1 - rate), ``median_days``, ``p75_days``, ``open_count``
+        and ``stuck_count`` (of ``from``).
+    """
+    k = report.kpis
+    out = k.funnel[
+        ["from", "to", "entered", "rate", "rate_lower", "rate_upper", "median_days", "p75_days"]
+    ].copy()
+    out.insert(6, "leakage", 1.0 - out["rate"].to_numpy(float))
+    stuck = k.stuck.set_index("stage")
+    out["open_count"] = out["from"].map(stuck["open_count"]).fillna(0).astype("int64")
+    out["stuck_count"] = out["from"].map(stuck["stuck_count"]).fillna(0).astype("int64")
+    return out
+
+
+def sales_table(report: MidpointReport) -> pd.DataFrame:
+    """The sales page: win rates by source with their intervals, deal sizes, win from SQL.
+
+    Returns
+    -------
+    DataFrame
+        :func:`workbook.analysis.kpis.source_outcomes` with ``sourced_by`` as a column.
+    """
+    return report.kpis.by_source.reset_index()
+
+
+def benchmark_table(report: MidpointReport, *, language: str) -> pd.DataFrame:
+    """The benchmark comparison as display-ready text (rates and days formatted per row).
+
+    Returns
+    -------
+    DataFrame
+        ``step`` (From → To), ``metric``, ``segment``, ``range`` (low – high), ``typical``,
+        ``client``, ``position``, ``source``, ``quality``: all text in ``language``.
+    """
+    bench = report.benchmarks
+
+    def fmt(metric: str, value: float) -> str:
+        if metric == "conversion_rate":
+            return format_percent(finite_or_none(value), language)
+        return format_number(finite_or_none(value), language)
+
+    records = []
+    for row in bench.to_dict("records"):
+        metric = row["metric"]
+        records.append(
+            {
+                "step": step_label(row["from_stage"], row["to_stage"], language),
+                "metric": text(f"mid.metric.{metric}", language),
+                "segment": row["segment"],
+                "range": f"{fmt(metric, row['low'])} – {fmt(metric, row['high'])}",
+                "typical": fmt(metric, row["typical"]),
+                "client": fmt(metric, row["client"]),
+                "position": text(f"mid.position.{row['position']}", language)
+                if row["position"]
+                else "",
+                "source": row["source"],
+                "quality": text(f"mid.quality.{row['quality']}", language),
+            }
+        )
+    columns = [
+        "step",
+        "metric",
+        "segment",
+        "range",
+        "typical",
+        "client",
+        "position",
+        "source",
+        "quality",
+    ]
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def midpoint_next_steps(report: MidpointReport, *, language: str) -> list[str]:
+    """The conclusions: what to do between the mid-point and the final strategy.
+
+    Returns
+    -------
+    list of str
+        Sentences in ``language``, the most urgent first.
+    """
+    k = report.kpis
+    steps = []
+    leak = report.biggest_leak
+    if leak:
+        steps.append(text("mid.next.leak", language, step=step_label(leak[0], leak[1], language)))
+    best, worst = best_and_worst_channels(k.channels)
+    if best is not None and worst is not None and best["channel"] != worst["channel"]:
+        steps.append(
+            text(
+                "mid.next.spend",
+                language,
+                worst=pretty(worst["channel"]),
+                best=pretty(best["channel"]),
+            )
+        )
+    steps.append(
+        text(
+            "mid.next.stuck",
+            language,
+            count=format_number(len(report.stuck_opportunities), language),
+        )
+    )
+    if k.skipped_leads:
+        steps.append(
+            text("mid.next.data", language, skipped=format_number(k.skipped_leads, language))
+        )
+    return steps

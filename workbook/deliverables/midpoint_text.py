@@ -1,0 +1,246 @@
+"""The mid-point report's "what this means" sentences, in the report's language."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from workbook.deliverables.midpoint_facts import (
+    RENEWAL_SOURCES,
+    attribution_shares,
+    best_and_worst_channels,
+    finite_or_none,
+    marketing_share_trend,
+    other_new_business_win_rate,
+    row_number,
+    step_label,
+)
+from workbook.i18n import (
+    format_month,
+    format_number,
+    format_percent,
+    formatters,
+    pretty,
+    stage_label,
+    text,
+)
+
+if TYPE_CHECKING:
+    from workbook.deliverables.midpoint import MidpointReport
+
+
+def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) -> dict[str, str]:
+    """The "what this means" sentence of each mid-point finding, in ``language``.
+
+    Returns
+    -------
+    dict
+        Keys ``scorecard``, ``shape``, ``rates``, ``leakage``, ``stuck``, ``velocity``,
+        ``sources``, ``levers``, ``attribution``, ``cohort``, ``benchmarks``, ``executive``,
+        ``trend``, ``operations``, ``sales``, ``stuck_opportunities``.
+    """
+    k = report.kpis
+    n, pct, money = formatters(language, currency)
+    out: dict[str, str] = {}
+    ratio = k.economics.ratio
+    out["scorecard"] = text(
+        "mid.scorecard.means",
+        language,
+        share=pct(k.lift.won_revenue_share),
+        months=n(report.window_months),
+        ratio=format_number(ratio, language, decimals=1),
+        verdict=text(
+            "mid.verdict.healthy" if ratio is not None and ratio >= 3 else "mid.verdict.weak",
+            language,
+        ),
+    )
+    shape = report.shape
+    leak = report.biggest_leak
+    out["shape"] = text(
+        f"mid.shape.{report.glass}.means",
+        language,
+        per_hundred=format_number(100 * float(shape["reach_share"].iloc[-1]), language, decimals=1),
+        first=stage_label(str(shape["stage"].iloc[0]), language),
+        last=stage_label(str(shape["stage"].iloc[-1]), language),
+        step=step_label(leak[0], leak[1], language) if leak else "-",
+        rate=pct(1.0 - leak[2]) if leak else "-",
+    )
+    funnel = k.funnel
+    gap = (funnel["rate"] - funnel["naive_rate"]).abs()
+    if gap.notna().any():
+        row = funnel.loc[gap.idxmax()]
+        out["rates"] = text(
+            "mid.rates.means",
+            language,
+            step=step_label(str(row["from"]), str(row["to"]), language),
+            naive=pct(finite_or_none(row["naive_rate"])),
+            rate=pct(finite_or_none(row["rate"])),
+            lower=pct(finite_or_none(row["rate_lower"])),
+            upper=pct(finite_or_none(row["rate_upper"])),
+        )
+    else:
+        out["rates"] = text("mid.rates.none", language)
+    if leak:
+        entered = int(funnel.loc[funnel["from"] == leak[0], "entered"].iloc[0])
+        out["leakage"] = text(
+            "mid.leakage.means",
+            language,
+            step=step_label(leak[0], leak[1], language),
+            leak=pct(leak[2]),
+            lost=n(round(entered * leak[2])),
+            entered=n(entered),
+            stage=stage_label(leak[0], language),
+        )
+    else:
+        out["leakage"] = text("mid.rates.none", language)
+    stuck = k.stuck
+    worst = stuck.loc[stuck["stuck_count"].idxmax()] if len(stuck) else None
+    out["stuck"] = text(
+        "mid.stuck.means",
+        language,
+        stuck=n(int(stuck["stuck_count"].sum())),
+        stage=stage_label(str(worst["stage"]), language) if worst is not None else "-",
+        count=n(int(worst["stuck_count"])) if worst is not None else "-",
+        skipped=n(k.skipped_leads),
+        recycled=n(k.recycled_leads),
+    )
+    velocity = k.velocity
+    first_won = velocity.iloc[0]
+    steps = velocity.iloc[1:]
+    slow = steps.loc[steps["median_days"].idxmax()] if steps["median_days"].notna().any() else None
+    out["velocity"] = text(
+        "mid.velocity.means",
+        language,
+        median=n(finite_or_none(first_won["median_days"])),
+        p75=n(finite_or_none(first_won["p75_days"])),
+        first=stage_label(str(first_won["from"]), language),
+        step=step_label(str(slow["from"]), str(slow["to"]), language) if slow is not None else "-",
+        days=n(finite_or_none(slow["median_days"])) if slow is not None else "-",
+    )
+    src = k.by_source
+    marketing = src.loc["marketing"] if "marketing" in src.index else None
+    out["sources"] = text(
+        "mid.sources.means",
+        language,
+        m_rate=pct(row_number(marketing, "win_rate")),
+        o_rate=pct(other_new_business_win_rate(src)),
+        m_sql=pct(row_number(marketing, "sql_won_rate") if "sql_won_rate" in src else None),
+        horizon=n(k.horizon_days),
+    )
+    best, worst_channel = best_and_worst_channels(k.channels)
+    total_spend = float(k.channels["spend"].sum())
+    if best is not None and worst_channel is not None:
+        out["levers"] = text(
+            "mid.levers.means",
+            language,
+            best=pretty(best["channel"]),
+            roi=format_number(float(best["roi"]), language, decimals=1),
+            cac=money(finite_or_none(best["cac"])),
+            worst=pretty(worst_channel["channel"]),
+            share=pct(float(worst_channel["spend"]) / total_spend if total_spend else None),
+            worst_roi=format_number(float(worst_channel["roi"]), language, decimals=1),
+        )
+    else:
+        out["levers"] = text("mid.levers.none", language)
+    shares = attribution_shares(k.attribution)
+    if shares is not None and len(shares) and shares.iloc[:, 1:].notna().any().any():
+        values = shares.set_index("channel")
+        spread = values.max(axis=1) - values.min(axis=1)
+        channel = str(spread.idxmax())
+        out["attribution"] = text(
+            "mid.attribution.means",
+            language,
+            channel=pretty(channel),
+            low=pct(float(values.loc[channel].min())),
+            high=pct(float(values.loc[channel].max())),
+        )
+    else:
+        out["attribution"] = text("mid.attribution.none", language)
+    out["cohort"] = _cohort_sentence(report, language)
+    bench = report.benchmarks
+    counts = bench["position"].value_counts()
+    out["benchmarks"] = text(
+        "mid.benchmarks.means",
+        language,
+        below=n(int(counts.get("below", 0))),
+        within=n(int(counts.get("within", 0))),
+        above=n(int(counts.get("above", 0))),
+    )
+    out["executive"] = text(
+        "mid.executive.means",
+        language,
+        share=pct(k.lift.won_revenue_share),
+        avg=money(row_number(marketing, "avg_won_amount")),
+        ltv=money(k.economics.ltv),
+        cac=money(k.economics.cac),
+        ratio=format_number(ratio, language, decimals=1),
+        payback=format_number(k.economics.payback_months, language, decimals=1),
+    )
+    recent, before = marketing_share_trend(report)
+    direction = "flat"
+    if recent is not None and before is not None:
+        if recent > before + 0.02:
+            direction = "up"
+        elif recent < before - 0.02:
+            direction = "down"
+    out["trend"] = text(
+        f"mid.trend.{direction}.means",
+        language,
+        recent=pct(recent),
+        before=pct(before),
+        months=n(max(1, report.window_months // 2)),
+    )
+    out["operations"] = text(
+        "mid.operations.means",
+        language,
+        step=step_label(leak[0], leak[1], language) if leak else "-",
+        stuck=n(int(stuck["stuck_count"].sum())),
+        worst=pretty(worst_channel["channel"]) if worst_channel is not None else "-",
+        best=pretty(best["channel"]) if best is not None else "-",
+    )
+    m_rate = row_number(marketing, "win_rate")
+    new_business = src.drop(index=list(RENEWAL_SOURCES), errors="ignore")["win_rate"].astype(float)
+    best_source = new_business.idxmax() if new_business.notna().any() else None
+    out["sales"] = text(
+        "mid.sales.means",
+        language,
+        m_rate=pct(m_rate),
+        best=pretty(best_source),
+        best_rate=pct(finite_or_none(src.loc[best_source, "win_rate"]) if best_source else None),
+    )
+    opps = report.stuck_opportunities
+    threshold = k.stuck.set_index("stage")["threshold_days"].get("opportunity", np.nan)
+    if len(opps):
+        out["stuck_opportunities"] = text(
+            "mid.stuck_opps.means",
+            language,
+            count=n(len(opps)),
+            amount=money(float(opps["amount"].astype(float).sum())),
+            days=n(finite_or_none(threshold)),
+        )
+    else:
+        out["stuck_opportunities"] = text("mid.stuck_opps.none", language)
+    return out
+
+
+def _cohort_sentence(report: MidpointReport, language: str) -> str:
+    cohort = report.cohort
+    stage = stage_label(report.cohort_stage, language)
+    for k in (3, 2, 1):
+        if k not in cohort.columns:
+            continue
+        observed = cohort[k].dropna()
+        if len(observed) >= 2:
+            old, new = observed.index[0], observed.index[-1]
+            return text(
+                "mid.cohort.means",
+                language,
+                months=format_number(k, language),
+                old=format_percent(float(observed.iloc[0]), language),
+                old_month=format_month(old, language),
+                new=format_percent(float(observed.iloc[-1]), language),
+                new_month=format_month(new, language),
+                stage=stage,
+            )
+    return text("mid.cohort.none", language, stage=stage)

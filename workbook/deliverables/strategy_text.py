@@ -1,0 +1,341 @@
+"""What the final report's building-block sections say: their sentences and display tables.
+
+Each takes the :class:`workbook.deliverables.strategy.StrategyReport` (or one of its parts)
+and the report's language; the notebook only displays.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from workbook.analysis.content import ContentReport
+from workbook.analysis.leadmgmt import LeadManagementReport
+from workbook.analysis.scoring import ScoreReport
+from workbook.deliverables.operating_model import owner_label
+from workbook.i18n import (
+    format_month,
+    format_number,
+    formatters,
+    pretty,
+    stage_label,
+    text,
+)
+
+if TYPE_CHECKING:
+    from workbook.deliverables.strategy import StrategyReport
+
+
+def _join(items: list[str], language: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    word = " et " if language == "fr" else " and "
+    return ", ".join(items[:-1]) + word + items[-1]
+
+
+def strategy_sentences(report: StrategyReport, *, language: str, currency: str) -> dict[str, str]:
+    """The "what this means" sentence of each building block, in ``language``.
+
+    Returns
+    -------
+    dict
+        Keys ``tracks``, ``content``, ``plan``, ``performance``, ``tagging``, ``channels``,
+        ``framework``, ``scoring``, ``sla``, ``recycling``, ``review``, ``accounts``,
+        ``process``, ``organisation``, ``technology``, ``roadmap``.
+    """
+    n, pct, money = formatters(language, currency)
+    cell = lambda p, b: f"{pretty(p)} × {pretty(b).lower()}"  # noqa: E731
+    content = report.content
+    tracks = content.tracks
+    out: dict[str, str] = {}
+
+    gaps = tracks.loc[tracks["status"] == "gap"]
+    out["tracks"] = text(
+        "strategy.tracks.means",
+        language,
+        tracks=n(len(tracks)),
+        covered=n(int((tracks["status"] == "covered").sum())),
+        gaps=n(len(gaps)),
+    )
+    if len(content.gaps):
+        worst = content.gaps.sort_values("assets", kind="stable").iloc[0]
+        out["content"] = text(
+            "strategy.content.means",
+            language,
+            gaps=n(len(content.gaps)),
+            cells=n(int(content.matrix.size)),
+            minimum=n(content.min_assets_per_cell),
+            worst=cell(worst["persona"], worst["buying_stage"]),
+            assets=n(int(worst["assets"])),
+        )
+    else:
+        out["content"] = text(
+            "strategy.content.means.none", language, minimum=n(content.min_assets_per_cell)
+        )
+    if len(content.plan):
+        top = content.plan.iloc[0]
+        out["plan"] = text(
+            "strategy.plan.means",
+            language,
+            cell=cell(top["persona"], top["buying_stage"]),
+            stage=stage_label(str(top["funnel_stage"]), language),
+            leakage=pct(float(top["leakage_rate"])),
+            share=pct(float(top["persona_revenue_share"])),
+            format=pretty(top["suggested_format"]).lower(),
+        )
+    else:
+        out["plan"] = text("strategy.plan.means.none", language)
+    perf = content.performance
+    if perf is not None:
+        a = perf.assets
+        movers = a.loc[a["verdict"] == "moves_buyers"]
+        viewers = a.loc[a["verdict"] == "collects_views"]
+        best = movers.iloc[0] if len(movers) else None
+        out["performance"] = text(
+            "strategy.performance.means",
+            language,
+            movers=n(len(movers)),
+            viewers=n(len(viewers)),
+            best=str(best["asset_id"]) if best is not None else "-",
+            best_rate=pct(float(best["progressed_rate"])) if best is not None else "-",
+            baseline=pct(float(best["baseline_rate"])) if best is not None else "-",
+            views=n(float(viewers["views"].fillna(0).sum())),
+            revenue=money(float(movers["influenced_revenue"].sum())),
+            lag=n(perf.lag_days),
+        )
+    else:
+        out["performance"] = text("strategy.performance.means.none", language)
+    out["tagging"] = text(
+        "strategy.tagging.means",
+        language,
+        untagged=n(len(content.untagged)),
+        stale=n(len(content.stale)),
+    )
+
+    shares, counts = report.channel_model, report.channel_touches
+    if len(shares) and shares.to_numpy().sum() > 0:
+        overall = counts.sum(axis=1) / counts.to_numpy().sum()
+        # the channel over-represented at each stage, among those carrying 5 % of it or more
+        lift = shares.div(overall.replace(0, np.nan), axis=0).where(shares >= 0.05)
+        leaders = [
+            text(
+                "strategy.channels.pair",
+                language,
+                buying_stage=pretty(b).lower(),
+                channel=pretty(lift[b].astype(float).idxmax()),
+                share=pct(float(shares.loc[lift[b].astype(float).idxmax(), b])),
+            )
+            for b in shares.columns
+            if lift[b].notna().any()
+        ]
+        out["channels"] = text("strategy.channels.means", language, pairs=_join(leaders, language))
+    else:
+        out["channels"] = text("strategy.channels.means.none", language)
+
+    lm = report.lead_management
+    out["framework"] = text(
+        "strategy.framework.means",
+        language,
+        stages=n(len(lm.stages)),
+        custom=n(int((lm.stages["source"] != "default").sum())),
+    )
+    sc = report.scoring
+    if sc is not None:
+        lift = sc.lift_at_threshold
+        out["scoring"] = text(
+            "strategy.scoring.means",
+            language,
+            target=stage_label(sc.target, language),
+            auc=format_number(sc.auc, language, decimals=2),
+            threshold=format_number(sc.threshold, language, decimals=2),
+            precision=pct(sc.precision_at_threshold),
+            recall=pct(sc.recall_at_threshold),
+            flagged=pct(sc.flagged_share),
+            lift=format_number(lift, language, decimals=1) if lift else "-",
+        )
+        top = sc.weights.iloc[0] if len(sc.weights) else None
+        out["weights"] = text(
+            "strategy.weights.means",
+            language,
+            feature=feature_label(str(top["feature"]), language) if top is not None else "-",
+            direction=text(
+                "strategy.weights.up"
+                if top is not None and top["weight"] > 0
+                else "strategy.weights.down",
+                language,
+            ),
+        )
+        hot_accounts = sc.accounts.loc[sc.accounts["hot_leads"] > 0]
+        out["accounts"] = text(
+            "strategy.accounts.means",
+            language,
+            accounts=n(len(sc.accounts)),
+            hot=n(len(hot_accounts)),
+            days=n(sc.engaged_days),
+        )
+    else:
+        out["scoring"] = text(
+            "strategy.scoring.means.none", language, reason=report.scoring_error or "-"
+        )
+        out["weights"] = out["scoring"]
+        out["accounts"] = text("strategy.accounts.means.none", language)
+    sla = lm.sla.dropna(subset=["compliance_rate"])
+    if len(sla):
+        worst_sla = sla.sort_values("compliance_rate", kind="stable").iloc[0]
+        out["sla"] = text(
+            "strategy.sla.means",
+            language,
+            from_stage=stage_label(str(worst_sla["from"]), language),
+            to_stage=stage_label(str(worst_sla["to"]), language),
+            days=n(int(worst_sla["sla_days"])),
+            rate=pct(float(worst_sla["compliance_rate"])),
+            median=format_number(float(worst_sla["median_response_days"]), language, decimals=1),
+        )
+    else:
+        out["sla"] = text("strategy.sla.means.none", language)
+    rec = lm.recycling
+    out["recycling"] = text(
+        "strategy.recycling.means",
+        language,
+        disqualified=n(int(rec["disqualified"].sum())),
+        recycled=n(int(lm.recycled_leads)),
+        due=n(int(rec["due_for_nurture"].sum())),
+        days=n(lm.settings.nurture_days),
+    )
+    review = lm.review
+    out["review"] = text(
+        "strategy.review.means",
+        language,
+        emails=n(int((review["review_kind"] == "same_email").sum())),
+        accounts=n(int((review["review_kind"] == "same_account").sum())),
+        hot=n(int(review.loc[review["review_kind"] == "same_account", "hot_leads"].gt(0).sum())),
+    )
+    out["process"] = text("strategy.process.means", language, stages=n(len(report.process_model)))
+    out["organisation"] = text("strategy.organisation.means", language)
+    todo = report.technology.loc[report.technology["status"] == "todo"]
+    out["technology"] = text(
+        "strategy.technology.means",
+        language,
+        ok=n(int((report.technology["status"] == "ok").sum())),
+        total=n(len(report.technology)),
+        todo=_join([str(t).lower() for t in todo["item"].head(3)], language) or "-",
+    )
+    roadmap = report.roadmap
+    tasks = roadmap.loc[~roadmap["milestone"]]
+    out["roadmap"] = text(
+        "strategy.roadmap.means",
+        language,
+        tasks=n(len(tasks)),
+        start=format_month(report.plan_start, language),
+        end=format_month(tasks["end"].max() - pd.DateOffset(months=1), language),
+    )
+    return out
+
+
+def feature_label(feature: str, language: str = "en") -> str:
+    """A scoring feature in words (see :func:`workbook.analysis.scoring.lead_features` for the names).
+
+    Examples
+    --------
+    >>> feature_label("source_channel=paid_social")
+    'First-touch channel: Paid social'
+    >>> feature_label("touches_decision_30d")
+    'Touches (decision, last 30 days)'
+    >>> feature_label("touches_channel_paid_search")
+    'Touches (via Paid search)'
+    """
+    if "=" in feature:
+        name, value = feature.split("=", 1)
+        return text(
+            "strategy.feature.value",
+            language,
+            name=text(f"strategy.feature.{name}", language),
+            value=pretty(value),
+        )
+    parts = feature.split("_")
+    if parts[0] != "touches":
+        return pretty(feature)
+    rest = parts[1:]
+    qualifiers = []
+    if rest and rest[-1].endswith("d") and rest[-1][:-1].isdigit():
+        days = rest.pop()[:-1]
+        qualifiers.append(text("strategy.feature.recent", language, days=days))
+    if rest and rest[0] == "channel":
+        qualifiers.insert(
+            0, text("strategy.feature.via", language, channel=pretty("_".join(rest[1:])))
+        )
+    elif rest:
+        qualifiers.insert(0, pretty("_".join(rest)).lower())
+    label = text("strategy.feature.touches", language)
+    return f"{label} ({', '.join(qualifiers)})" if qualifiers else label
+
+
+def weights_table(scoring: ScoreReport, *, language: str = "en", top: int = 12) -> pd.DataFrame:
+    """The scoring model's largest weights, in words: ``feature``, ``weight``, ``effect``."""
+    weights = scoring.weights.head(top)
+    return pd.DataFrame(
+        {
+            "feature": [feature_label(f, language) for f in weights["feature"]],
+            "weight": weights["weight"].to_numpy(float),
+            "effect": [
+                text("strategy.weights.up" if w > 0 else "strategy.weights.down", language)
+                for w in weights["weight"]
+            ],
+        }
+    )
+
+
+def plan_table(content: ContentReport, *, language: str = "en") -> pd.DataFrame:
+    """The ranked content plan for display: words instead of keys."""
+    plan = content.plan
+    return pd.DataFrame(
+        {
+            "rank": plan["rank"].to_numpy(),
+            "cell": [
+                f"{pretty(p)} × {pretty(b).lower()}"
+                for p, b in zip(plan["persona"], plan["buying_stage"], strict=True)
+            ],
+            "needed": plan["needed"].to_numpy(),
+            "funnel_stage": [stage_label(str(s), language) for s in plan["funnel_stage"]],
+            "leakage_rate": plan["leakage_rate"].to_numpy(float),
+            "persona_revenue_share": plan["persona_revenue_share"].to_numpy(float),
+            "impact_score": plan["impact_score"].to_numpy(float),
+            "suggested_format": [pretty(f) for f in plan["suggested_format"]],
+        }
+    )
+
+
+def stages_table(lead_management: LeadManagementReport, *, language: str = "en") -> pd.DataFrame:
+    """The lead-management stages for display: stage, owner, definition, exit criteria, SLA."""
+    s = lead_management.stages
+    return pd.DataFrame(
+        {
+            "stage": [stage_label(x, language) for x in s["stage"]],
+            "owner": [owner_label(o, language) for o in s["owner"]],
+            "definition": s["definition"].to_numpy(object),
+            "exit_criteria": s["exit_criteria"].to_numpy(object),
+            "sla_days": s["sla_days"].to_numpy(float),
+        }
+    )
+
+
+def technology_table(technology: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
+    """The technology checklist for display: the status in words."""
+    return technology.assign(
+        status=[text(f"strategy.status.{s}", language) for s in technology["status"]]
+    )
+
+
+def review_table(
+    lead_management: LeadManagementReport, *, language: str = "en", top: int = 15
+) -> pd.DataFrame:
+    """The merge review list for display (lead ids and companies only, never e-mails)."""
+    review = lead_management.review
+    email = review.loc[review["review_kind"] == "same_email"].head(top)
+    account = review.loc[review["review_kind"] == "same_account"].head(top)
+    shown = pd.concat([account, email], ignore_index=True)
+    return shown.assign(
+        review_kind=[text(f"strategy.review.kind.{k}", language) for k in shown["review_kind"]]
+    )[["review_kind", "company", "lead_ids", "lead_count", "hot_leads", "keep_lead_id"]]
