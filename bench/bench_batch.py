@@ -77,16 +77,16 @@ def bare_kernel_seconds(base: Path, repeat: int) -> list[float]:
 def trivial_notebook_seconds(base: Path, repeat: int) -> list[float]:
     from workbook.runs.runner import execute_notebook
 
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nb.cells = [
-        nbformat.v4.new_code_cell("x: int = 1  # a parameter", metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("print(x)"),
-    ]
+    # papermill reads the language from the kernelspec (tests/conftest.py has the same
+    # python3_notebook; a bench run as a script does not import the test suite)
+    kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    parameter = nbformat.v4.new_code_cell(
+        "x: int = 1  # a parameter", metadata={"tags": ["parameters"]}
+    )
+    nb = nbformat.v4.new_notebook(
+        cells=[parameter, nbformat.v4.new_code_cell("print(x)")],
+        metadata={"kernelspec": kernelspec},
+    )
     path = base / "trivial.ipynb"
     nbformat.write(nb, path)
     times = []

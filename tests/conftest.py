@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,10 +104,64 @@ def write_engagement(directory: Path, files: dict[str, str | bytes | None] | Non
     return directory
 
 
+def to_french(text: str) -> bytes:
+    """A French-style export: semicolons, day-first dates, decimal commas, BOM."""
+    import io
+
+    import pandas as pd
+
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    for col in frame.columns:
+        if col.endswith("_at"):
+            parsed = pd.to_datetime(frame[col], errors="coerce", format="mixed")
+            frame[col] = parsed.dt.strftime("%d/%m/%Y").fillna("")
+        if col in ("amount", "views"):
+            frame[col] = frame[col].str.replace(".", ",", regex=False)
+    return b"\xef\xbb\xbf" + frame.to_csv(index=False, sep=";").encode("utf-8")
+
+
+def write_french_engagement(directory: Path) -> Path:
+    """The tiny engagement with every data file exported French-style (:func:`to_french`)."""
+    data = {
+        "leads": TINY_LEADS,
+        "opportunities": TINY_OPPS,
+        "spend": TINY_SPEND,
+        "content": TINY_CONTENT,
+        "touches": TINY_TOUCHES,
+    }
+    return write_engagement(
+        directory, {f"data/{name}.csv": to_french(text) for name, text in data.items()}
+    )
+
+
 @pytest.fixture
 def tiny_dir(tmp_path: Path) -> Path:
     """A folder holding the tiny engagement."""
     return write_engagement(tmp_path / "tiny")
+
+
+def python3_notebook(cells: list) -> nbformat.NotebookNode:
+    """A notebook of ``cells`` on the ``python3`` kernel (papermill reads its language there)."""
+    return nbformat.v4.new_notebook(
+        cells=cells,
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+    )
+
+
+def boom_error(notebook_name: str, **fields):
+    """The NotebookRunError of a ``ValueError: boom`` raised in cell 3 (In [4]) of a notebook."""
+    from workbook.runs.runner import NotebookRunError
+
+    return NotebookRunError(
+        notebook_path=Path(notebook_name),
+        error_name="ValueError",
+        error_message="boom",
+        cell_index=3,
+        execution_count=4,
+        **fields,
+    )
 
 
 def execute_notebook(name: str, tmp_path: Path, **parameters):
@@ -114,8 +169,6 @@ def execute_notebook(name: str, tmp_path: Path, **parameters):
 
     Returns the executed notebook.
     """
-    import nbformat
-
     from workbook.runs.runner import execute_notebook as run
 
     out = tmp_path / f"executed_{name}"
@@ -136,3 +189,14 @@ def outputs_text(nb) -> str:
                 if mime in ("text/html", "text/markdown", "text/plain"):
                     parts.append(data if isinstance(data, str) else "".join(data))
     return html.unescape("\n".join(parts))
+
+
+def assert_report_sections(
+    text: str, headings: tuple[str, ...], *, meanings: int, figures: int = 0
+) -> None:
+    """A report's ``text`` shows every heading, at least ``meanings`` "What this means"
+    sentences and at least ``figures`` embedded charts."""
+    missing = [heading for heading in headings if heading not in text]
+    assert not missing, f"headings missing: {missing}"
+    assert text.count("What this means:") >= meanings
+    assert text.count("data:image/png;base64") >= figures

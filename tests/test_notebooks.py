@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import (
     NOTEBOOKS_DIR,
     SAMPLE_DIR,
+    assert_report_sections,
     execute_notebook,
     outputs_text,
     write_engagement,
@@ -79,18 +80,20 @@ def visible_text(html: str) -> str:
 def test_kickoff_on_the_sample_shows_every_section_with_its_meaning(tmp_path):
     nb = execute_notebook("00_kickoff.ipynb", tmp_path, engagement_dir=str(SAMPLE_DIR))
     text = outputs_text(nb)
-    for heading in (
-        "## Stakeholders and agenda",
-        "## Data inventory and quality audit",
-        "## The funnel as it is today",
-        "## Where leads come from",
-        "## Marketing spend by channel and month",
-        "## Content inventory",
-        "## Hypotheses to test by the mid-point",
-    ):
-        assert heading in text
-    assert text.count("What this means:") >= 7
-    assert text.count("data:image/png;base64") >= 5
+    assert_report_sections(
+        text,
+        (
+            "## Stakeholders and agenda",
+            "## Data inventory and quality audit",
+            "## The funnel as it is today",
+            "## Where leads come from",
+            "## Marketing spend by channel and month",
+            "## Content inventory",
+            "## Hypotheses to test by the mid-point",
+        ),
+        meanings=7,
+        figures=5,
+    )
     audit = load_engagement(SAMPLE_DIR).audit
     read = sum(c.read for c in audit.rows.values())
     used = sum(c.used for c in audit.rows.values())
@@ -148,5 +151,6 @@ def test_midpoint_on_a_six_lead_engagement_still_renders_every_section(tmp_path)
     engagement = write_engagement(tmp_path / "tiny")
     nb = execute_notebook("01_midpoint_insights.ipynb", tmp_path, engagement_dir=str(engagement))
     text = outputs_text(nb)
-    assert "## The six outcome KPIs" in text and "## Conclusions and next steps" in text
-    assert text.count("What this means:") >= 10
+    assert_report_sections(
+        text, ("## The six outcome KPIs", "## Conclusions and next steps"), meanings=10
+    )

@@ -14,6 +14,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from workbook import __version__
 from workbook.console import (
@@ -26,9 +27,6 @@ from workbook.console import (
 from workbook.intake.problems import EngagementError, Problem
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_ENGAGEMENT = REPO_ROOT / "data_samples" / "acme_industrial"
 
 
 class UsageError(Exception):
@@ -145,18 +143,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from workbook.runs.batch import SchedulerError, run_batch
     from workbook.runs.runner import UnknownParameterError
 
-    phases = ["kickoff", "midpoint", "final"] if args.phase == "all" else [args.phase]
     try:
         result = run_batch(
-            args.dirs,
-            out_dir=Path(args.out),
-            workers=args.workers,
-            scheduler=args.scheduler,
-            phases=phases,
-            language=args.language,
-            seed=args.seed,
-            pdf=args.pdf,
-            progress=not args.quiet,
+            args.dirs, workers=args.workers, scheduler=args.scheduler, **_report_arguments(args)
         )
     except (
         ValueError,
@@ -191,18 +180,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from workbook.runs.pipeline import run_reports
     from workbook.runs.runner import NotebookRunError, UnknownParameterError
 
-    phases = ["kickoff", "midpoint", "final"] if args.phase == "all" else [args.phase]
     try:
-        result = run_reports(
-            args.dir or SAMPLE_ENGAGEMENT,
-            phases=phases,
-            out_dir=Path(args.out),
-            as_of=args.as_of,
-            language=args.language,
-            seed=args.seed,
-            progress=not args.quiet,
-            pdf=args.pdf,
-        )
+        result = run_reports(args.dir, as_of=args.as_of, **_report_arguments(args))
     except NotebookRunError as exc:
         print(f"workbook run: {exc}", file=sys.stderr)
         if exc.output_path:
@@ -226,8 +205,13 @@ def _analysis_parser(sub, name: str, **kwargs) -> argparse.ArgumentParser:
     return p
 
 
-def _report_options(p: argparse.ArgumentParser, *, language_help: str) -> None:
-    """Options shared by ``run`` and ``batch``."""
+def _report_parser(sub, name: str, *, language_help: str, **kwargs) -> argparse.ArgumentParser:
+    """A command writing reports (``run``, ``batch``): the options :func:`_report_arguments`
+    passes on."""
+    p = sub.add_parser(name, **kwargs)
+    p.add_argument(
+        "--out", default="reports", metavar="OUT", help="output folder (default: reports)"
+    )
     p.add_argument(
         "--phase",
         choices=["kickoff", "midpoint", "final", "all"],
@@ -238,6 +222,22 @@ def _report_options(p: argparse.ArgumentParser, *, language_help: str) -> None:
     p.add_argument("--seed", type=int, default=7, help="random seed (default: 7)")
     p.add_argument("--pdf", action="store_true", help="also print each report to PDF (Chromium)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    return p
+
+
+def _report_arguments(args: argparse.Namespace) -> dict[str, Any]:
+    """The options of :func:`_report_parser` as keyword arguments of ``run_reports`` and
+    ``run_batch``."""
+    from workbook.runs.runner import selected_phases
+
+    return {
+        "phases": selected_phases(args.phase),
+        "out_dir": Path(args.out),
+        "language": args.language,
+        "seed": args.seed,
+        "pdf": args.pdf,
+        "progress": not args.quiet,
+    }
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -317,8 +317,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=7, help="random seed (default: 7)")
     p.set_defaults(func=cmd_score)
 
-    p = sub.add_parser(
+    p = _report_parser(
+        sub,
         "batch",
+        language_help="report language of every engagement (default: each engagement.yaml's)",
         help="run every engagement; one failure never stops the others",
         description="Execute the phase notebooks on every DIR in parallel and write each "
         "client's reports and Excel key tables into OUT/<client-slug>/, all-or-nothing: a "
@@ -327,9 +329,6 @@ def build_parser() -> argparse.ArgumentParser:
         "engagement failed.",
     )
     p.add_argument("dirs", metavar="DIR", nargs="+", help="engagement folders")
-    p.add_argument(
-        "--out", default="reports", metavar="OUT", help="output folder (default: reports)"
-    )
     p.add_argument(
         "--workers",
         type=int,
@@ -345,9 +344,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="run on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:8786) "
         "instead of local worker processes",
     )
-    _report_options(
-        p, language_help="report language of every engagement (default: each engagement.yaml's)"
-    )
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser(
@@ -359,8 +355,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", metavar="DIR", help="folder to create (must not exist or be empty)")
     p.set_defaults(func=cmd_new)
 
-    p = sub.add_parser(
+    p = _report_parser(
+        sub,
         "run",
+        language_help="report language (default: engagement.yaml's)",
         help="execute the phase notebooks and write client-ready reports",
         description="Execute the phase notebooks on DIR with papermill and write HTML reports "
         "(no code) into OUT/<client-slug>/. Reports are replaced only when every phase "
@@ -373,11 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="engagement folder (default: the sample)",
     )
-    p.add_argument(
-        "--out", default="reports", metavar="OUT", help="output folder (default: reports)"
-    )
     p.add_argument("--as-of", default=None, metavar="DATE", help="snapshot date, e.g. 2026-09-30")
-    _report_options(p, language_help="report language (default: engagement.yaml's)")
     p.set_defaults(func=cmd_run)
     return parser
 

@@ -10,16 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbook.analysis.attribution import (
-    ATTRIBUTION_MODELS,
-    attribute,
-    first_touch,
-    last_touch,
-    linear,
-    markov_removal_effect,
-    position_based,
-    touch_order,
-)
+from workbook.analysis.attribution import ATTRIBUTION_MODELS, attribute, touch_order
 
 
 def _touches(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
@@ -31,6 +22,14 @@ def _touches(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
             "channel": channels,
         }
     )
+
+
+def _credit(
+    model: str, touches: pd.DataFrame, outcomes: pd.Series | pd.DataFrame, **options: float
+) -> pd.DataFrame:
+    """One model's columns of :func:`attribute`, without the ``<model>_`` prefix."""
+    credit = attribute(touches, outcomes, models=[model], **options)
+    return credit.rename(columns=lambda column: column.removeprefix(f"{model}_"))
 
 
 # Hand case. a: webinar > event > email > paid_search (won 1000), b: event > webinar (won 500),
@@ -71,7 +70,7 @@ MARKOV_OUTCOMES = pd.Series({"a": True, "b": False, "c": False})
 
 
 def test_first_touch_credits_each_converted_lead_to_its_earliest_channel() -> None:
-    credit = first_touch(HAND_TOUCHES, HAND_OUTCOMES)
+    credit = _credit("first_touch", HAND_TOUCHES, HAND_OUTCOMES)
     assert credit.index.tolist() == CHANNELS
     # a -> webinar, b -> event, c -> seo; d did not convert.
     assert credit["converted"].tolist() == [0.0, 1.0, 0.0, 1.0, 1.0]
@@ -79,41 +78,41 @@ def test_first_touch_credits_each_converted_lead_to_its_earliest_channel() -> No
 
 
 def test_last_touch_credits_each_converted_lead_to_its_latest_channel() -> None:
-    credit = last_touch(HAND_TOUCHES, HAND_OUTCOMES)
+    credit = _credit("last_touch", HAND_TOUCHES, HAND_OUTCOMES)
     # a -> paid_search, b -> webinar, c -> seo.
     assert credit["converted"].tolist() == [0.0, 0.0, 1.0, 1.0, 1.0]
     assert credit["revenue"].tolist() == [0.0, 0.0, 1000.0, 200.0, 500.0]
 
 
 def test_linear_splits_each_converted_lead_evenly() -> None:
-    credit = linear(HAND_TOUCHES, HAND_OUTCOMES)
+    credit = _credit("linear", HAND_TOUCHES, HAND_OUTCOMES)
     # a: 1/4 each of 4 channels; b: 1/2 event, 1/2 webinar; c: seo.
     assert credit["converted"].tolist() == pytest.approx([0.25, 0.75, 0.25, 1.0, 0.75])
     assert credit["revenue"].tolist() == pytest.approx([250.0, 500.0, 250.0, 200.0, 500.0])
 
 
 def test_position_based_gives_40_20_40_and_handles_one_and_two_touches() -> None:
-    credit = position_based(HAND_TOUCHES, HAND_OUTCOMES)
+    credit = _credit("position_based", HAND_TOUCHES, HAND_OUTCOMES)
     # a: webinar 0.4, event 0.1, email 0.1, paid_search 0.4; b: 0.5 / 0.5; c: seo 1.
     assert credit["converted"].tolist() == pytest.approx([0.1, 0.6, 0.4, 1.0, 0.9])
     assert credit["revenue"].tolist() == pytest.approx([100.0, 350.0, 400.0, 200.0, 650.0])
 
 
 def test_position_based_with_custom_shares() -> None:
-    credit = position_based(HAND_TOUCHES, HAND_OUTCOMES, first_share=0.6, last_share=0.2)
+    credit = _credit("position_based", HAND_TOUCHES, HAND_OUTCOMES, first_share=0.6, last_share=0.2)
     # a: webinar 0.6, event 0.1, email 0.1, paid_search 0.2; b (two touches, rescaled
     # 0.6:0.2): event 0.75, webinar 0.25; c: seo 1.
     assert credit["converted"].tolist() == pytest.approx([0.1, 0.85, 0.2, 1.0, 0.85])
     with pytest.raises(ValueError, match="first_share"):
-        position_based(HAND_TOUCHES, HAND_OUTCOMES, first_share=0.7, last_share=0.5)
+        _credit("position_based", HAND_TOUCHES, HAND_OUTCOMES, first_share=0.7, last_share=0.5)
     with pytest.raises(ValueError, match="first_share"):
-        position_based(HAND_TOUCHES, HAND_OUTCOMES, first_share=0.0, last_share=0.0)
+        _credit("position_based", HAND_TOUCHES, HAND_OUTCOMES, first_share=0.0, last_share=0.0)
 
 
 def test_markov_removal_effect_matches_the_textbook_example() -> None:
     # P(conv) = 2/3 * 1/2 * 1 * 1/2 + 1/3 * 1 * 1/2 = 1/3. Without C1: 1/6 -> effect 0.5;
     # without C2 or C3: 0 -> effect 1. Normalised: 0.2, 0.4, 0.4.
-    credit = markov_removal_effect(MARKOV_TOUCHES, MARKOV_OUTCOMES)
+    credit = _credit("markov", MARKOV_TOUCHES, MARKOV_OUTCOMES)
     assert credit.index.tolist() == ["C1", "C2", "C3"]
     assert credit["removal_effect"].tolist() == pytest.approx([0.5, 1.0, 1.0])
     assert credit["converted"].tolist() == pytest.approx([0.2, 0.4, 0.4])
@@ -133,7 +132,7 @@ def test_markov_handles_a_path_that_revisits_a_channel() -> None:
         ]
     )
     outcomes = pd.DataFrame({"lead_id": ["x", "y"], "converted": [True, False]})
-    credit = markov_removal_effect(touches, outcomes)
+    credit = _credit("markov", touches, outcomes)
     assert credit["removal_effect"].tolist() == pytest.approx([1.0, 0.5])
     assert credit["converted"].tolist() == pytest.approx([2 / 3, 1 / 3])
 
@@ -152,18 +151,20 @@ def test_markov_collapses_consecutive_repeats_but_linear_counts_them() -> None:
             ("c", "2026-01-02", "C3"),
         ]
     )
-    expected = markov_removal_effect(MARKOV_TOUCHES, MARKOV_OUTCOMES)
-    got = markov_removal_effect(repeated, MARKOV_OUTCOMES)
+    expected = _credit("markov", MARKOV_TOUCHES, MARKOV_OUTCOMES)
+    got = _credit("markov", repeated, MARKOV_OUTCOMES)
     pd.testing.assert_frame_equal(got, expected)
     # Linear: a's five touches earn 1/5 each: C1 2/5, C2 2/5, C3 1/5.
-    assert linear(repeated, MARKOV_OUTCOMES)["converted"].tolist() == pytest.approx([0.4, 0.4, 0.2])
+    assert _credit("linear", repeated, MARKOV_OUTCOMES)["converted"].tolist() == pytest.approx(
+        [0.4, 0.4, 0.2]
+    )
 
 
 def test_markov_credits_revenue_by_the_same_shares() -> None:
     outcomes = pd.DataFrame(
         {"lead_id": ["a", "b", "c"], "converted": [True, False, False], "revenue": [900.0, 5, 7]}
     )
-    credit = markov_removal_effect(MARKOV_TOUCHES, outcomes)
+    credit = _credit("markov", MARKOV_TOUCHES, outcomes)
     # Only the converted lead's revenue is shared: 0.2, 0.4, 0.4 of 900.
     assert credit["revenue"].tolist() == pytest.approx([180.0, 360.0, 360.0])
 
@@ -184,7 +185,7 @@ def test_attribute_puts_every_model_side_by_side() -> None:
         assert result[f"{model}_revenue"].sum() == pytest.approx(1700.0)
     pd.testing.assert_series_equal(
         result["markov_removal_effect"],
-        markov_removal_effect(HAND_TOUCHES, HAND_OUTCOMES)["removal_effect"],
+        _credit("markov", HAND_TOUCHES, HAND_OUTCOMES)["removal_effect"],
         check_names=False,
     )
 
@@ -220,8 +221,8 @@ def test_unordered_input_gives_the_same_result_as_ordered() -> None:
 def test_simultaneous_touches_are_ordered_by_channel_name() -> None:
     touches = _touches([("a", "2026-01-01", "webinar"), ("a", "2026-01-01", "event")])
     outcomes = pd.Series({"a": True})
-    assert first_touch(touches, outcomes)["converted"].tolist() == [1.0, 0.0]
-    assert last_touch(touches, outcomes)["converted"].tolist() == [0.0, 1.0]
+    assert _credit("first_touch", touches, outcomes)["converted"].tolist() == [1.0, 0.0]
+    assert _credit("last_touch", touches, outcomes)["converted"].tolist() == [0.0, 1.0]
 
 
 def test_leads_without_touches_are_ignored_and_unknown_leads_did_not_convert() -> None:
@@ -465,7 +466,7 @@ def test_markov_with_hundreds_of_channels_matches_counting_by_hand() -> None:
     )
     converted = set(rng.choice(leads, 120, replace=False).tolist())
     outcomes = pd.Series({lead: lead in converted for lead in leads})
-    result = markov_removal_effect(touches, outcomes)
+    result = _credit("markov", touches, outcomes)
     ordered = touches.sort_values(["lead_id", "touched_at", "channel"], kind="stable")
     paths = ordered.groupby("lead_id")["channel"].apply(list).to_dict()
     expected = _markov_by_hand(paths, converted)

@@ -29,14 +29,11 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from tests.conftest import (
-    TINY_CONTENT,
-    TINY_LEADS,
     TINY_OPPS,
     TINY_SPEND,
-    TINY_TOUCHES,
     write_engagement,
+    write_french_engagement,
 )
-from tests.intake.test_validate import to_french
 from workbook.analysis.journeys import build_journeys, journeys_from_leads
 from workbook.analysis.kpis import (
     channel_levers,
@@ -378,19 +375,7 @@ def test_kpis_json_has_the_contract_keys_and_plain_values(tiny):
 
 def test_a_french_style_export_gives_identical_kpis(tmp_path):
     english = compute_kpis(load_engagement(write_engagement(tmp_path / "en"))).to_dict()
-    french_dir = write_engagement(
-        tmp_path / "fr",
-        {
-            f"data/{name}.csv": to_french(text)
-            for name, text in [
-                ("leads", TINY_LEADS),
-                ("opportunities", TINY_OPPS),
-                ("spend", TINY_SPEND),
-                ("content", TINY_CONTENT),
-                ("touches", TINY_TOUCHES),
-            ]
-        },
-    )
+    french_dir = write_french_engagement(tmp_path / "fr")
     french = compute_kpis(load_engagement(french_dir)).to_dict()
     assert json.dumps(french, sort_keys=True) == json.dumps(english, sort_keys=True)
 

@@ -241,6 +241,14 @@ def test_lead_management_and_question_errors_name_their_key():
     }
 
 
+def test_lead_management_subsections_written_as_lists_are_errors_not_crashes():
+    _, problems = parsed("lead_management:\n  stages: [mql, sal]\n  sla_days: [2]\n")
+    assert problems == {
+        "lead_management.stages": "must be a section",
+        "lead_management.sla_days": "must be a section",
+    }
+
+
 def test_sections_are_checked_once_the_rest_of_the_file_holds():
     # a wrong currency is reported alone: the sections rest on a valid file
     _, problems = parsed("currency: euro\nbudget: {mix: {webinar: -1}}\n")

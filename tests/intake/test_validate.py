@@ -15,13 +15,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import (
-    TINY_CONTENT,
     TINY_LEADS,
     TINY_OPPS,
     TINY_SPEND,
     TINY_TOUCHES,
     TINY_YAML,
     write_engagement,
+    write_french_engagement,
 )
 from workbook.cli import main
 from workbook.intake.engagement import audit_engagement, load_engagement
@@ -297,33 +297,9 @@ def test_many_bad_rows_are_all_accounted_for_in_one_problem(tmp_path):
 
 
 # --- formats and locales -------------------------------------------------------------------
-def to_french(text: str) -> bytes:
-    """A French-style export: semicolons, day-first dates, decimal commas, BOM."""
-    frame = pd.read_csv(pd.io.common.StringIO(text), dtype=str, keep_default_na=False)
-    for col in frame.columns:
-        if col.endswith("_at"):
-            parsed = pd.to_datetime(frame[col], errors="coerce", format="mixed")
-            frame[col] = parsed.dt.strftime("%d/%m/%Y").fillna("")
-        if col in ("amount", "views"):
-            frame[col] = frame[col].str.replace(".", ",", regex=False)
-    return b"\xef\xbb\xbf" + frame.to_csv(index=False, sep=";").encode("utf-8")
-
-
 def test_french_export_gives_the_same_data_as_the_english_one(tmp_path):
     english = load_engagement(write_engagement(tmp_path / "en"))
-    french_dir = write_engagement(
-        tmp_path / "fr",
-        {
-            f"data/{name}.csv": to_french(text)
-            for name, text in [
-                ("leads", TINY_LEADS),
-                ("opportunities", TINY_OPPS),
-                ("spend", TINY_SPEND),
-                ("content", TINY_CONTENT),
-            ]
-        },
-    )
-    french = load_engagement(french_dir)
+    french = load_engagement(write_french_engagement(tmp_path / "fr"))
     assert french.audit.ok
     assert french.spend["amount"].tolist() == [10000.0, 5000.0, 2500.5, 4000.0]
     for name in ("leads", "opportunities", "spend", "content"):

@@ -23,12 +23,12 @@ import nbformat
 import openpyxl
 import pytest
 
-from tests.conftest import TINY_YAML, write_engagement
+from tests.conftest import TINY_YAML, boom_error, python3_notebook, write_engagement
 from workbook.deliverables import reports
 from workbook.intake.problems import EngagementError, Problem
 from workbook.runs import batch
 from workbook.runs.batch import BatchResult, BatchRow, failure_reason, run_batch
-from workbook.runs.runner import NotebookRunError, UnknownParameterError
+from workbook.runs.runner import UnknownParameterError
 
 PYTHON = Path(sys.executable)
 DASK = PYTHON.parent / "dask"
@@ -63,19 +63,14 @@ print(f"report for {folder.name} as of {as_of} in {language}")"""
 
 def phase_notebook(*, parameters: str = PARAMETERS_SOURCE) -> nbformat.NotebookNode:
     """A phase notebook that runs in about a second and obeys the engagement's marker files."""
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nb.cells = [
-        nbformat.v4.new_markdown_cell("# Fixture phase"),
-        nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_markdown_cell("## Findings"),
-        nbformat.v4.new_code_cell(MARKER_CELL),
-    ]
-    return nb
+    return python3_notebook(
+        [
+            nbformat.v4.new_markdown_cell("# Fixture phase"),
+            nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_markdown_cell("## Findings"),
+            nbformat.v4.new_code_cell(MARKER_CELL),
+        ]
+    )
 
 
 def make_notebooks_dir(base: Path, *, phases: tuple[str, ...] = ("kickoff",), **kwargs) -> Path:
@@ -105,6 +100,18 @@ def make_engagement(
     for name, content in (markers or {}).items():
         (directory / name).write_text(content, encoding="utf-8")
     return directory
+
+
+def kickoff_batch(folders: list[Path], *, out_dir: Path, notebooks_dir: Path) -> BatchResult:
+    """The kickoff phase of every folder, on two local worker processes, without progress."""
+    return run_batch(
+        folders,
+        out_dir=out_dir,
+        notebooks_dir=notebooks_dir,
+        workers=2,
+        phases=["kickoff"],
+        progress=False,
+    )
 
 
 def temporary_entries(out: Path) -> list[str]:
@@ -174,15 +181,7 @@ def test_failure_reason_is_one_line_for_each_kind_of_error():
     assert failure_reason(EngagementError(problems)) == (
         "leads.csv, column created_at, rows 3, 7: not a date (and 2 more problems)"
     )
-    notebook_error = NotebookRunError(
-        notebook_path=Path("00_kickoff.ipynb"),
-        error_name="ValueError",
-        error_message="boom",
-        cell_index=3,
-        execution_count=4,
-        phase="kickoff",
-    )
-    assert failure_reason(notebook_error) == (
+    assert failure_reason(boom_error("00_kickoff.ipynb", phase="kickoff")) == (
         "kickoff: 00_kickoff.ipynb, cell 3 (In [4]): ValueError: boom"
     )
     assert failure_reason(OSError("disk full\nerrno 28")) == "OSError: disk full"

@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.conftest import NOTEBOOKS_DIR, write_engagement
+from tests.conftest import NOTEBOOKS_DIR, python3_notebook, write_engagement
 from workbook.intake import io, snapshot
 from workbook.intake.problems import EngagementError
 from workbook.runs.pipeline import KEY_TABLES_NAME, run_reports
@@ -47,17 +47,13 @@ def fixture_notebooks(folder: Path) -> Path:
     """The three phase notebooks, each printing what it read (or raising on a marker file)."""
     folder.mkdir(parents=True, exist_ok=True)
     for phase, name in PHASE_NOTEBOOKS.items():
-        nb = nbformat.v4.new_notebook()
-        nb.metadata["kernelspec"] = {
-            "name": "python3",
-            "display_name": "Python 3",
-            "language": "python",
-        }
-        nb.cells = [
-            nbformat.v4.new_markdown_cell(f"# {phase}"),
-            nbformat.v4.new_code_cell(PARAMETERS_SOURCE, metadata={"tags": ["parameters"]}),
-            nbformat.v4.new_code_cell(READ_CELL.replace("{phase}", phase)),
-        ]
+        nb = python3_notebook(
+            [
+                nbformat.v4.new_markdown_cell(f"# {phase}"),
+                nbformat.v4.new_code_cell(PARAMETERS_SOURCE, metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(READ_CELL.replace("{phase}", phase)),
+            ]
+        )
         nbformat.write(nb, folder / name)
     return folder
 

@@ -29,13 +29,13 @@ import pytest
 
 from tests.conftest import NOTEBOOKS_DIR, write_engagement
 from tests.runs.test_batch import (
+    kickoff_batch,
     make_engagement,
     make_notebooks_dir,
     phase_notebook,
     temporary_entries,
 )
 from workbook.deliverables import excel
-from workbook.runs.batch import run_batch
 from workbook.runs.pipeline import run_reports
 from workbook.runs.runner import NotebookRunError, execute_notebook, record_failure
 
@@ -115,14 +115,7 @@ def mixed_batch(tmp_path_factory):
         make_engagement(base, "missing", client="Missing Data Co", files={"data/leads.csv": None}),
         make_engagement(base, "killed", client="Killed Kernel Co", markers={"KILL_KERNEL": ""}),
     ]
-    result = run_batch(
-        folders,
-        out_dir=out,
-        notebooks_dir=notebooks,
-        workers=2,
-        phases=["kickoff"],
-        progress=False,
-    )
+    result = kickoff_batch(folders, out_dir=out, notebooks_dir=notebooks)
     return result, out, folders
 
 
@@ -216,14 +209,7 @@ def test_worker_process_killed_mid_run_fails_only_its_engagement(tmp_path):
         make_engagement(tmp_path, "killer", client="Killer", markers={"KILL_WORKER": ""}),
         make_engagement(tmp_path, "bravo", client="Bravo"),
     ]
-    result = run_batch(
-        folders,
-        out_dir=tmp_path / "out",
-        notebooks_dir=notebooks,
-        workers=2,
-        phases=["kickoff"],
-        progress=False,
-    )
+    result = kickoff_batch(folders, out_dir=tmp_path / "out", notebooks_dir=notebooks)
     assert [row.status for row in result.rows] == ["succeeded", "failed", "succeeded"]
     assert result.rows[1].reason.startswith("the worker process running it died (")
     assert (tmp_path / "out" / "alpha" / "00_kickoff.html").is_file()
@@ -270,29 +256,51 @@ def test_recording_an_early_failure_replaces_failed_and_keeps_reports(tmp_path):
 # --- interrupted runs ---------------------------------------------------------------------------
 
 
+def sigterm_mid_run(
+    command: list[str],
+    *,
+    out: Path,
+    notebooks_running: int,
+    timeout_seconds: float,
+    env: dict[str, str] | None = None,
+) -> tuple[int, str, list[psutil.Process]]:
+    """Start ``command``, send it SIGTERM once ``notebooks_running`` fixture notebooks sleep
+    mid-run under ``out``, and wait for it to exit.
+
+    Returns its exit code, its stderr and the processes that descended from it at SIGTERM.
+    """
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        wait_for(
+            lambda: sleeping_cells_running(out, notebooks_running),
+            what=f"{notebooks_running} notebook(s) to be mid-run",
+        )
+        children = descendants(process.pid)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=timeout_seconds)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return process.returncode, stderr, children
+
+
 def test_sigterm_during_workbook_run_keeps_previous_reports_and_leaves_nothing_behind(tmp_path):
     notebooks = make_notebooks_dir(tmp_path)
     folder = make_engagement(tmp_path, "acme", client="Acme", markers={"SLEEP": "120"})
     out = tmp_path / "out"
     report_dir = seed_previous_reports(out, "acme")
     command = [str(PYTHON), "-m", "workbook", "run", str(folder), "--phase", "kickoff"]
-    process = subprocess.Popen(
+    returncode, stderr, children = sigterm_mid_run(
         [*command, "--out", str(out), "--quiet"],
+        out=out,
+        notebooks_running=1,
+        timeout_seconds=30,
         env={**os.environ, "WORKBOOK_NOTEBOOKS": str(notebooks)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
     )
-    try:
-        wait_for(lambda: sleeping_cells_running(out, 1), what="the notebook to be mid-run")
-        children = descendants(process.pid)
-        assert children, "the kernel should be running"
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == 130
+    assert children, "the kernel should be running"
+    assert returncode == 130
     assert "interrupted; no report was half-written" in stderr
     assert "Traceback" not in stderr
     assert previous_reports_intact(report_dir)
@@ -331,21 +339,13 @@ def test_sigterm_during_a_batch_stops_every_worker_and_leaves_nothing_behind(tmp
     out = tmp_path / "out"
     for slug in ("alpha", "bravo", "charlie"):
         seed_previous_reports(out, slug)
-    process = subprocess.Popen(
+    returncode, stderr, children = sigterm_mid_run(
         [str(PYTHON), "-c", BATCH_SCRIPT, str(out), str(notebooks), *map(str, folders)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        out=out,
+        notebooks_running=2,
+        timeout_seconds=60,
     )
-    try:
-        wait_for(lambda: sleeping_cells_running(out, 2), what="two notebooks to be mid-run")
-        children = descendants(process.pid)
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == 130, stderr
+    assert returncode == 130, stderr
     for slug in ("alpha", "bravo", "charlie"):
         assert previous_reports_intact(out / slug)
         assert not (out / slug / "failed").exists()
@@ -405,14 +405,7 @@ def test_hostile_client_names_stay_inside_out(tmp_path):
     ]
     folders = [make_engagement(work, folder, client=client) for folder, client, _ in cases]
     out = tmp_path / "deep" / "out"
-    result = run_batch(
-        folders,
-        out_dir=out,
-        notebooks_dir=notebooks,
-        workers=2,
-        phases=["kickoff"],
-        progress=False,
-    )
+    result = kickoff_batch(folders, out_dir=out, notebooks_dir=notebooks)
     assert [row.client_slug for row in result.rows] == [slug for *_, slug in cases]
     assert [row.status for row in result.rows] == ["succeeded"] * 3 + ["failed", "succeeded"]
     assert result.rows[3].reason == "engagement.yaml, key client: required: the client's name"

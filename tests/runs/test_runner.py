@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import boom_error
 from workbook.deliverables import reports
 from workbook.runs import runner
 from workbook.runs.runner import (
@@ -137,14 +138,7 @@ def test_errors_survive_pickling_across_worker_processes():
         ("as_of",),
         str(unknown),
     )
-    failed = NotebookRunError(
-        notebook_path=Path("nb.ipynb"),
-        error_name="ValueError",
-        error_message="boom",
-        cell_index=3,
-        execution_count=4,
-        notebook=nbformat.v4.new_notebook(),
-    )
+    failed = boom_error("nb.ipynb", notebook=nbformat.v4.new_notebook())
     restored = pickle.loads(pickle.dumps(failed))
     assert str(restored) == "nb.ipynb, cell 3 (In [4]): ValueError: boom"
     assert restored.cell_index == 3 and restored.notebook.nbformat == 4

@@ -21,7 +21,6 @@ workbook.analysis.plan : the required volumes this budget pays for.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +28,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbook.analysis.journeys import Journeys, build_journeys
+from workbook.analysis.journeys import Journeys, journeys_for
+from workbook.analysis.numbers import finite_or_none, json_fields, json_records
 from workbook.analysis.plan import PlanError, PlanReport
 from workbook.intake.engagement import Engagement
 from workbook.intake.keys import CONFIG_FILE, closest_key
@@ -281,14 +281,7 @@ class UnitEconomics:
     payback_months: float | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "cac": _float(self.cac),
-            "ltv": _float(self.ltv),
-            "ratio": _float(self.ratio),
-            "healthy_ratio": _float(self.healthy_ratio),
-            "healthy": self.healthy,
-            "payback_months": _float(self.payback_months),
-        }
+        return json_fields(self)
 
 
 def unit_economics(
@@ -361,37 +354,14 @@ class BudgetReport:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able Python (no NaN)."""
         return {
-            "total": _float(self.total),
-            "net_total": _float(self.net_total),
-            "blended_cost_per_inquiry": _float(self.blended_cost_per_inquiry),
+            "total": finite_or_none(self.total),
+            "net_total": finite_or_none(self.net_total),
+            "blended_cost_per_inquiry": finite_or_none(self.blended_cost_per_inquiry),
             "mix_from": self.mix_from,
-            "channels": [
-                {k: _plain(v) for k, v in row.items()}
-                for row in self.allocation.to_dict(orient="records")
-            ],
-            "cost_per_inquiry": [
-                {k: _plain(v) for k, v in row.items()}
-                for row in self.costs.to_dict(orient="records")
-            ],
+            "channels": json_records(self.allocation),
+            "cost_per_inquiry": json_records(self.costs),
             "economics": self.economics.to_dict(),
         }
-
-
-def _float(value: float | None) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        return _float(value)
-    return None if value is pd.NA else value
 
 
 def build_budget(
@@ -409,6 +379,8 @@ def build_budget(
     engagement : Engagement
     plan : PlanReport
     journeys : Journeys, optional
+        As :func:`~workbook.analysis.journeys.journeys_for`; read only when ``costs`` is not
+        given.
     settings : BudgetSettings, optional
         Default: engagement.yaml's ``budget:`` section (a scenario's: ``scenario.budget``).
     costs : DataFrame, optional
@@ -422,7 +394,7 @@ def build_budget(
     config = engagement.config
     settings = settings or config.budget
     if costs is None:
-        costs = engagement_costs(engagement, journeys or build_journeys(engagement))
+        costs = engagement_costs(engagement, journeys_for(engagement, journeys))
     first_total = float(plan.totals[0])
     allocation = plan_budget(
         first_total, costs, mix=settings.mix, cost_overrides=settings.cost_per_inquiry

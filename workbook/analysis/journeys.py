@@ -95,6 +95,22 @@ def build_journeys(engagement: Engagement) -> Journeys:
     )
 
 
+def journeys_for(engagement: Engagement, journeys: Journeys | None = None) -> Journeys:
+    """``journeys`` when given, else :func:`build_journeys` of ``engagement``.
+
+    Every analysis and report taking ``(engagement, journeys=None)`` reads its journeys
+    through this, so a caller who already built them passes them and none is built twice.
+
+    Parameters
+    ----------
+    engagement : Engagement
+        The validated engagement.
+    journeys : Journeys, optional
+        Its journeys, already built; built from ``engagement`` when not given.
+    """
+    return journeys if journeys is not None else build_journeys(engagement)
+
+
 def journeys_from_leads(
     leads: pd.DataFrame, *, stages: tuple[str, ...], as_of: pd.Timestamp
 ) -> Journeys:

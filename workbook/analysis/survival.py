@@ -26,16 +26,12 @@ import numpy as np
 import numpy.typing as npt
 
 from workbook.analysis.intervals import two_sided_z
+from workbook.analysis.numbers import read_only
 
 __all__ = ["CumulativeIncidence", "cumulative_incidence"]
 
 #: Tolerance when comparing a CIF value with a share of another one (quantile times).
 _QUANTILE_TOLERANCE = 1e-12
-
-
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array.setflags(write=False)
-    return array
 
 
 @dataclass(frozen=True, eq=False)
@@ -167,21 +163,9 @@ class CumulativeIncidence:
     def median_time_days(self, *, horizon_days: float) -> float | None:
         """Median days to the event among leads that experience it within the horizon.
 
-        The smallest ``t`` with ``CIF(t) >= CIF(horizon_days) / 2``.
-
-        Parameters
-        ----------
-        horizon_days : float
-            Only events up to this many days count (may be ``numpy.inf``).
-
-        Returns
-        -------
-        float or None
-            Days; ``None`` when no event of interest happens within the horizon.
-
-        See Also
-        --------
-        quantile_time_days : any other quantile (p75, p90).
+        :meth:`quantile_time_days` at 0.5: the smallest ``t`` with ``CIF(t) >=
+        CIF(horizon_days) / 2``, in days; None when no event of interest happens within
+        ``horizon_days`` (which may be ``numpy.inf``).
 
         Examples
         --------
@@ -404,17 +388,21 @@ def cumulative_incidence(
     lower_linear = np.clip(incidence - z * standard_error, 0.0, incidence)
     upper_linear = np.clip(incidence + z * standard_error, incidence, 1.0)
 
+    arrays = {
+        "time_days": times.astype(float),
+        "incidence": incidence,
+        "lower": lower,
+        "upper": upper,
+        "lower_linear": lower_linear,
+        "upper_linear": upper_linear,
+        "standard_error": standard_error,
+        "at_risk_count": at_risk.astype(np.int64),
+        "event_count": d_interest.astype(np.int64),
+        "competing_event_count": (d_all - d_interest).astype(np.int64),
+    }
+    read_only(*arrays.values())
     return CumulativeIncidence(
-        time_days=_readonly(times.astype(float)),
-        incidence=_readonly(incidence),
-        lower=_readonly(lower),
-        upper=_readonly(upper),
-        lower_linear=_readonly(lower_linear),
-        upper_linear=_readonly(upper_linear),
-        standard_error=_readonly(standard_error),
-        at_risk_count=_readonly(at_risk.astype(np.int64)),
-        event_count=_readonly(d_interest.astype(np.int64)),
-        competing_event_count=_readonly((d_all - d_interest).astype(np.int64)),
+        **arrays,
         confidence_level=float(confidence_level),
         event_of_interest=int(event_of_interest),
         max_duration_days=float(durations.max()) if n else 0.0,

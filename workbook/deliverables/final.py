@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from workbook.analysis.budget import BudgetReport, build_budget, engagement_costs
-from workbook.analysis.journeys import Journeys, build_journeys
+from workbook.analysis.journeys import Journeys, journeys_for
 from workbook.analysis.plan import (
     PlanInputs,
     PlanReport,
@@ -220,7 +220,7 @@ def build_final_quant(
         When the plan cannot be computed (missing target, unusable assumption, a budget mix
         the data cannot price); the message says what to add to engagement.yaml.
     """
-    journeys = journeys or build_journeys(engagement)
+    journeys = journeys_for(engagement, journeys)
     inputs = estimate_plan_inputs(engagement, journeys)
     plan = compute_plan(inputs, simulate=simulate, seed=seed)
     costs = engagement_costs(engagement, journeys)  # once, shared by every scenario

@@ -23,12 +23,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from workbook.analysis.baseline import audit_issues, audit_summary, stage_counts
 from workbook.analysis.content import content_matrix
-from workbook.analysis.journeys import Journeys, build_journeys
+from workbook.analysis.journeys import Journeys, journeys_for
+from workbook.analysis.numbers import finite_list
 from workbook.i18n import (
     CURRENCY_SYMBOLS,
     check_language,
@@ -192,9 +192,8 @@ def _table(
 
 
 def _floats(values: Any) -> list[float | None]:
-    """Plain floats, None for missing (written as empty cells)."""
-    array = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(float)
-    return [float(v) if np.isfinite(v) else None for v in array]
+    """Plain floats, None for missing (written as empty cells); text that is no number too."""
+    return finite_list(pd.to_numeric(pd.Series(values, dtype=object), errors="coerce"))
 
 
 def _ints(values: Any) -> list[int]:
@@ -203,6 +202,23 @@ def _ints(values: Any) -> list[int]:
 
 def _stages(values: Any, language: str) -> list[str]:
     return [stage_label(str(v), language) for v in values]
+
+
+def _step_columns(
+    steps: pd.DataFrame, language: str, *, counts: bool = False
+) -> list[tuple[str, str, list[Any]]]:
+    """A funnel step's stages (``from``, ``to``) and, with ``counts``, the leads that entered
+    the step and converted."""
+    columns: list[tuple[str, str, list[Any]]] = [
+        (_t("label.from_stage", language), "text", _stages(steps["from"], language)),
+        (_t("label.to_stage", language), "text", _stages(steps["to"], language)),
+    ]
+    if counts:
+        columns += [
+            (_t("label.entered", language), "int", _ints(steps["entered"])),
+            (_t("label.converted", language), "int", _ints(steps["converted"])),
+        ]
+    return columns
 
 
 def _data_tables(engagement: Engagement, journeys: Journeys, language: str) -> list[KeyTable]:
@@ -245,10 +261,7 @@ def _data_tables(engagement: Engagement, journeys: Journeys, language: str) -> l
             "funnel_counts",
             language,
             [
-                (t("label.from_stage", language), "text", _stages(counts["from"], language)),
-                (t("label.to_stage", language), "text", _stages(counts["to"], language)),
-                (t("label.entered", language), "int", _ints(counts["entered"])),
-                (t("label.converted", language), "int", _ints(counts["converted"])),
+                *_step_columns(counts, language, counts=True),
                 (t("label.naive_rate", language), "percent", _floats(counts["naive_rate"])),
             ],
             about=t("xlsx.about.funnel_counts", language),
@@ -273,10 +286,7 @@ def _kpi_tables(engagement: Engagement, journeys: Journeys, language: str) -> li
             "kpi_funnel",
             language,
             [
-                (t("label.from_stage", language), "text", _stages(funnel["from"], language)),
-                (t("label.to_stage", language), "text", _stages(funnel["to"], language)),
-                (t("label.entered", language), "int", _ints(funnel["entered"])),
-                (t("label.converted", language), "int", _ints(funnel["converted"])),
+                *_step_columns(funnel, language, counts=True),
                 (t("xlsx.col.rate", language, horizon=horizon), "percent", _floats(funnel["rate"])),
                 (t("xlsx.col.rate_lower", language), "percent", _floats(funnel["rate_lower"])),
                 (t("xlsx.col.rate_upper", language), "percent", _floats(funnel["rate_upper"])),
@@ -289,8 +299,7 @@ def _kpi_tables(engagement: Engagement, journeys: Journeys, language: str) -> li
             "kpi_velocity",
             language,
             [
-                (t("label.from_stage", language), "text", _stages(velocity["from"], language)),
-                (t("label.to_stage", language), "text", _stages(velocity["to"], language)),
+                *_step_columns(velocity, language),
                 (
                     t("xlsx.col.rate", language, horizon=horizon),
                     "percent",
@@ -452,7 +461,7 @@ def build_key_tables(
     write_key_tables : writes them to an ``.xlsx`` file.
     """
     check_language(language)
-    journeys = journeys if journeys is not None else build_journeys(engagement)
+    journeys = journeys_for(engagement, journeys)
     tables = _data_tables(engagement, journeys, language)
     tables += _kpi_tables(engagement, journeys, language)
     plan_tables, plan_note = _plan_tables(engagement, journeys, language)

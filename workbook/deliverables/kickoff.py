@@ -25,7 +25,7 @@ from workbook.analysis.baseline import (
     stage_entries_by_month,
 )
 from workbook.analysis.content import content_matrix, stale_assets, untagged_assets
-from workbook.analysis.journeys import Journeys, build_journeys
+from workbook.analysis.journeys import Journeys, journeys_for
 from workbook.i18n import (
     format_money,
     format_month,
@@ -81,7 +81,7 @@ def build_kickoff(
     language : {"en", "fr"}
         Of the data-quality messages.
     """
-    journeys = journeys or build_journeys(engagement)
+    journeys = journeys_for(engagement, journeys)
     config = engagement.config
     content = engagement.content
     by_format = (

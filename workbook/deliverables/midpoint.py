@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from workbook.analysis.benchmarks import compare_to_benchmarks
-from workbook.analysis.journeys import Journeys, build_journeys
+from workbook.analysis.journeys import Journeys, journeys_for
 from workbook.analysis.kpis import KpiReport, cohort_conversion, compute_kpis, lift_by_month
 from workbook.intake.benchmarks import load_benchmarks
 from workbook.intake.engagement import Engagement
@@ -182,7 +182,7 @@ def build_midpoint(
     benchmarks : DataFrame, optional
         :func:`workbook.intake.benchmarks.load_benchmarks`; the bundled file by default.
     """
-    journeys = journeys if journeys is not None else build_journeys(engagement)
+    journeys = journeys_for(engagement, journeys)
     kpis = compute_kpis(engagement, journeys, confidence_level=confidence_level)
     stages = journeys.stages
     stage = cohort_stage or ("sql" if "sql" in stages[1:] else stages[-1])

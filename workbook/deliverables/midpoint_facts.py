@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from workbook.analysis.numbers import finite_or_none
 from workbook.i18n import stage_label
 
 if TYPE_CHECKING:
@@ -67,14 +68,6 @@ def row_number(row: pd.Series | None, col: str) -> float | None:
     if row is None:
         return None
     return finite_or_none(row[col])
-
-
-def finite_or_none(value: object) -> float | None:
-    """``value`` as a float; None when missing, NaN or infinite."""
-    if value is None or value is pd.NA:
-        return None
-    number = float(value)  # type: ignore[arg-type]
-    return number if np.isfinite(number) else None
 
 
 def step_label(a: str, b: str, language: str) -> str:

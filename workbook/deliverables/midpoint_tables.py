@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from workbook.analysis.numbers import finite_or_none
 from workbook.deliverables.midpoint_facts import (
     best_and_worst_channels,
-    finite_or_none,
     marketing_share_trend,
     other_new_business_win_rate,
     row_number,

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from workbook.analysis.numbers import finite_or_none
 from workbook.deliverables.midpoint_facts import (
     RENEWAL_SOURCES,
     attribution_shares,
     best_and_worst_channels,
-    finite_or_none,
     marketing_share_trend,
     other_new_business_win_rate,
     row_number,

@@ -15,6 +15,7 @@ from workbook.analysis.plan import (
     compute_plan,
 )
 from workbook.deliverables.final_text import month_label, pair_label
+from workbook.deliverables.table_columns import table_columns
 from workbook.i18n import (
     format_percent,
     text,
@@ -84,43 +85,31 @@ def playground_controls(inputs: PlanInputs, *, language: str, currency: str) -> 
     import ipywidgets as widgets  # optional layer: only the interactive playground needs it
 
     start = _start_values(inputs)
-    style = {"description_width": "16em"}
-    layout = widgets.Layout(width="42em")
-    revenue = start["revenue"]
-    deal = start["avg_deal_size"]
-    controls: dict[str, Any] = {
-        "revenue": widgets.FloatSlider(
-            value=revenue,
-            min=revenue * 0.25,
-            max=revenue * 3,
-            step=max(revenue / 100, 1.0),
-            description=text("playground.revenue", language, currency=currency),
-            readout_format=",.0f",
-            continuous_update=False,
-            style=style,
-            layout=layout,
-        ),
-        "avg_deal_size": widgets.FloatSlider(
-            value=deal,
-            min=deal * 0.25,
-            max=deal * 3,
-            step=max(deal / 100, 1.0),
-            description=text("playground.deal", language, currency=currency),
-            readout_format=",.0f",
-            continuous_update=False,
-            style=style,
-            layout=layout,
-        ),
-        "ramp_months": widgets.IntSlider(
-            value=start["ramp_months"],
-            min=0,
-            max=inputs.base.period_months,
-            description=text("playground.ramp", language),
-            continuous_update=False,
-            style=style,
-            layout=layout,
-        ),
+    # every slider: recompute on release, one width for the description and the bar
+    common = {
+        "continuous_update": False,
+        "style": {"description_width": "16em"},
+        "layout": widgets.Layout(width="42em"),
     }
+    controls: dict[str, Any] = {
+        key: widgets.FloatSlider(
+            value=start[key],
+            min=start[key] * 0.25,
+            max=start[key] * 3,
+            step=max(start[key] / 100, 1.0),
+            description=text(label, language, currency=currency),
+            readout_format=",.0f",
+            **common,
+        )
+        for key, label in (("revenue", "playground.revenue"), ("avg_deal_size", "playground.deal"))
+    }
+    controls["ramp_months"] = widgets.IntSlider(
+        value=start["ramp_months"],
+        min=0,
+        max=inputs.base.period_months,
+        description=text("playground.ramp", language),
+        **common,
+    )
     for k, pair in enumerate(inputs.pairs):
         controls[f"rate_{k}"] = widgets.FloatSlider(
             value=start[f"rate_{k}"],
@@ -129,9 +118,7 @@ def playground_controls(inputs: PlanInputs, *, language: str, currency: str) -> 
             step=0.005,
             description=pair_label(pair, language, inputs.stages),
             readout_format=".1%",
-            continuous_update=False,
-            style=style,
-            layout=layout,
+            **common,
         )
     return controls
 
@@ -170,14 +157,7 @@ def show_playground_plan(
     plan = compute_plan(inputs, settings)
     show.show_table(
         plan.stage_frame(),
-        {
-            "stage": (text("label.stage", language), "stage"),
-            "total": (text("plan.label.total", language), "int"),
-            "net_total": (text("plan.label.net_total", language), "int"),
-            "run_rate": (text("plan.label.run_rate", language), "int"),
-            "peak_required": (text("plan.label.peak", language), "int"),
-            "rate": (text("plan.label.rate", language), "percent"),
-        },
+        table_columns("playground_plan", language),
         language=language,
         currency=currency,
     )

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from workbook.analysis.content import ContentReport, build_content_report, touches_in_context
+from workbook.analysis.journeys import journeys_for
 from workbook.analysis.leadmgmt import LeadManagementReport, build_lead_management
 from workbook.analysis.scoring import ScoreReport, ScoringError, build_scoring
 from workbook.deliverables.operating_model import (
@@ -128,9 +129,7 @@ def build_strategy(
         Already-built parts (built here when not given). When the data cannot support a
         scoring model, ``scoring`` is None and ``scoring_error`` says why.
     """
-    from workbook.analysis.journeys import build_journeys
-
-    journeys = journeys if journeys is not None else build_journeys(engagement)
+    journeys = journeys_for(engagement, journeys)
     config = engagement.config
     language = check_language(language or config.language)
     content = content or build_content_report(engagement, journeys, language=language)

@@ -251,19 +251,13 @@ def run_reports(
 
     Parameters
     ----------
-    engagement_dir : str or Path, optional
-        The engagement folder; the bundled sample when None.
+    engagement_dir, as_of, language, seed, client_slug
+        As for :func:`prepare_reports`.
     phases : sequence of str
         Among ``kickoff``, ``midpoint``, ``final``; phases whose notebook does not exist yet
         are skipped with a note.
     out_dir : str or Path
         Reports go to ``out_dir/<client-slug>/``.
-    as_of : str or date, optional
-        Snapshot date; default engagement.yaml's, else the latest date in the data.
-    language : {"en", "fr"}, optional
-        Report language; default engagement.yaml's.
-    seed : int
-        Seed of anything simulated.
     progress : bool or Mapping
         Show papermill's per-cell progress bar (on stderr), or tqdm settings for it.
     pdf : bool
@@ -272,8 +266,6 @@ def run_reports(
         Folder with the phase notebooks.
     key_tables : bool
         Also write ``<client-slug>-key-tables.xlsx``, the Excel workbook of key tables.
-    client_slug : str, optional
-        Folder name under ``out_dir``; default ``slugify(client)``.
 
     Returns
     -------

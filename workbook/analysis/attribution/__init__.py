@@ -17,21 +17,11 @@ channel.
 
 See Also
 --------
-attribute : all models side by side, one row per channel.
+attribute : the one entry point; every model (or the ones named) side by side, one row per
+    channel.
 """
 
-from workbook.analysis.attribution.markov import markov_removal_effect
 from workbook.analysis.attribution.models import ATTRIBUTION_MODELS, attribute
 from workbook.analysis.attribution.paths import touch_order
-from workbook.analysis.attribution.rules import first_touch, last_touch, linear, position_based
 
-__all__ = [
-    "ATTRIBUTION_MODELS",
-    "attribute",
-    "first_touch",
-    "last_touch",
-    "linear",
-    "markov_removal_effect",
-    "position_based",
-    "touch_order",
-]
+__all__ = ["ATTRIBUTION_MODELS", "attribute", "touch_order"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from workbook.analysis.attribution.paths import Outcomes, TouchPaths, touch_paths
+from workbook.analysis.attribution.paths import TouchPaths
 
 
 def _absorbing_conversion_probability(transient: np.ndarray, absorbing: np.ndarray) -> float:
@@ -70,28 +70,7 @@ def _markov_removal_effects(paths: TouchPaths) -> tuple[np.ndarray, float]:
 
 
 def markov_frame(paths: TouchPaths) -> pd.DataFrame:
-    effects, _ = _markov_removal_effects(paths)
-    total = np.nansum(effects)
-    share = effects / total if total > 0 else np.zeros_like(effects)
-    converted_leads = float(paths.lead_converted.sum())
-    columns = {"converted": share * converted_leads}
-    if paths.lead_revenue is not None:
-        columns["revenue"] = share * float(paths.lead_revenue.sum())
-    columns["removal_effect"] = effects
-    return pd.DataFrame(columns, index=pd.Index(paths.channel_names, name="channel", dtype=str))
-
-
-def markov_removal_effect(
-    touches: pd.DataFrame,
-    outcomes: Outcomes,
-    *,
-    lead_id_col: str = "lead_id",
-    touched_at_col: str = "touched_at",
-    channel_col: str = "channel",
-    converted_col: str = "converted",
-    revenue_col: str | None = "revenue",
-) -> pd.DataFrame:
-    r"""First-order Markov-chain attribution by removal effect.
+    r"""First-order Markov-chain attribution by removal effect, over touch paths.
 
     Each lead's time-ordered path, with consecutive repeats of a channel collapsed into one
     step, becomes ``start -> c_1 -> ... -> c_k -> conversion`` (converted lead) or
@@ -108,8 +87,8 @@ def markov_removal_effect(
 
     Parameters
     ----------
-    touches, outcomes, lead_id_col, touched_at_col, channel_col, converted_col, revenue_col
-        As :func:`~workbook.analysis.attribution.attribute`.
+    paths : TouchPaths
+        Built with every path (not only the converted leads').
 
     Returns
     -------
@@ -126,8 +105,7 @@ def markov_removal_effect(
 
     See Also
     --------
-    first_touch, last_touch, linear, position_based
-    attribute : all models at once.
+    workbook.analysis.attribution.attribute : every model, Markov's as ``markov_*`` columns.
 
     Examples
     --------
@@ -140,16 +118,16 @@ def markov_removal_effect(
     ...                                   "2026-01-01", "2026-01-01", "2026-01-02"]),
     ...     "channel": ["C1", "C2", "C3", "C1", "C2", "C3"]})
     >>> outcomes = pd.Series({"a": True, "b": False, "c": False})
-    >>> markov_removal_effect(touches, outcomes).round(3).to_dict("list")
-    {'converted': [0.2, 0.4, 0.4], 'removal_effect': [0.5, 1.0, 1.0]}
+    >>> from workbook.analysis.attribution import attribute
+    >>> attribute(touches, outcomes, models=["markov"]).round(3).to_dict("list")
+    {'markov_converted': [0.2, 0.4, 0.4], 'markov_removal_effect': [0.5, 1.0, 1.0]}
     """
-    paths = touch_paths(
-        touches,
-        outcomes,
-        lead_id_col=lead_id_col,
-        touched_at_col=touched_at_col,
-        channel_col=channel_col,
-        converted_col=converted_col,
-        revenue_col=revenue_col,
-    )
-    return markov_frame(paths)
+    effects, _ = _markov_removal_effects(paths)
+    total = np.nansum(effects)
+    share = effects / total if total > 0 else np.zeros_like(effects)
+    converted_leads = float(paths.lead_converted.sum())
+    columns = {"converted": share * converted_leads}
+    if paths.lead_revenue is not None:
+        columns["revenue"] = share * float(paths.lead_revenue.sum())
+    columns["removal_effect"] = effects
+    return pd.DataFrame(columns, index=pd.Index(paths.channel_names, name="channel", dtype=str))

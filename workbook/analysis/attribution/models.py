@@ -11,13 +11,7 @@ import pandas as pd
 
 from workbook.analysis.attribution.markov import markov_frame
 from workbook.analysis.attribution.paths import Outcomes, TouchPaths, touch_paths
-from workbook.analysis.attribution.rules import (
-    credit_frame,
-    first_touch_weight,
-    last_touch_weight,
-    linear_weight,
-    position_based_weight,
-)
+from workbook.analysis.attribution.rules import rule_credit
 
 #: Model names accepted by :func:`attribute`, in their default order.
 ATTRIBUTION_MODELS: tuple[str, ...] = (
@@ -77,7 +71,8 @@ def attribute(
 
     See Also
     --------
-    first_touch, last_touch, linear, position_based, markov_removal_effect
+    workbook.analysis.attribution.rules : the rule-based models' weights.
+    workbook.analysis.attribution.markov.markov_frame : the Markov model.
 
     Examples
     --------
@@ -114,18 +109,10 @@ def _chosen(models: Sequence[str]) -> list[str]:
 def _model_table(
     paths: TouchPaths, chosen: list[str], *, first_share: float, last_share: float
 ) -> pd.DataFrame:
-    weights = {
-        "first_touch": first_touch_weight,
-        "last_touch": last_touch_weight,
-        "linear": linear_weight,
-        "position_based": lambda won: position_based_weight(
-            won, first_share=first_share, last_share=last_share
-        ),
-    }
     frames = {
         model: markov_frame(paths)
         if model == "markov"
-        else credit_frame(paths, weights[model](paths.converted))
+        else rule_credit(paths, model, first_share=first_share, last_share=last_share)
         for model in chosen
     }
     result = pd.DataFrame(index=pd.Index(paths.channel_names, name="channel", dtype=str))

@@ -7,12 +7,10 @@ have at least one touch (and, with revenue, to their revenue).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
 
-from workbook.analysis.attribution.paths import ConvertedTouches, Outcomes, TouchPaths, touch_paths
+from workbook.analysis.attribution.paths import ConvertedTouches, TouchPaths
 
 
 def credit_frame(paths: TouchPaths, touch_weight: np.ndarray) -> pd.DataFrame:
@@ -27,20 +25,37 @@ def credit_frame(paths: TouchPaths, touch_weight: np.ndarray) -> pd.DataFrame:
 
 
 def first_touch_weight(won: ConvertedTouches) -> np.ndarray:
+    """First touch: each converted lead is credited to its earliest touch's channel."""
     return (won.position == 0).astype(float)
 
 
 def last_touch_weight(won: ConvertedTouches) -> np.ndarray:
+    """Last touch: each converted lead is credited to its latest touch's channel."""
     return (won.position == won.touch_count - 1).astype(float)
 
 
 def linear_weight(won: ConvertedTouches) -> np.ndarray:
+    """Linear: each of a converted lead's k touches earns 1/k of it.
+
+    Repeated touches count separately: a path webinar, webinar, event credits webinar 2/3.
+    """
     return 1.0 / won.touch_count
 
 
 def position_based_weight(
     won: ConvertedTouches, *, first_share: float, last_share: float
 ) -> np.ndarray:
+    """Position-based (U-shaped), 40/20/40 with the default shares.
+
+    With three or more touches the first earns ``first_share``, the last ``last_share`` and
+    the touches between share the rest equally. A single touch earns everything; with two,
+    the shares are rescaled to sum to 1 (50/50 by default).
+
+    Raises
+    ------
+    ValueError
+        When a share is outside 0..1, or they sum to 0 or to more than 1.
+    """
     if not (0.0 <= first_share <= 1.0 and 0.0 <= last_share <= 1.0):
         raise ValueError("first_share and last_share must be in [0, 1]")
     ends_share = first_share + last_share
@@ -58,195 +73,22 @@ def position_based_weight(
     return np.where(k == 1, 1.0, weight)
 
 
-def _rule_model(
-    touches: pd.DataFrame,
-    outcomes: Outcomes,
-    weight_of: Callable[[ConvertedTouches], np.ndarray],
-    *,
-    lead_id_col: str,
-    touched_at_col: str,
-    channel_col: str,
-    converted_col: str,
-    revenue_col: str | None,
+def rule_credit(
+    paths: TouchPaths, model: str, *, first_share: float, last_share: float
 ) -> pd.DataFrame:
-    paths = touch_paths(
-        touches,
-        outcomes,
-        lead_id_col=lead_id_col,
-        touched_at_col=touched_at_col,
-        channel_col=channel_col,
-        converted_col=converted_col,
-        revenue_col=revenue_col,
-        every_path=False,
-    )
-    return credit_frame(paths, weight_of(paths.converted))
+    """The credit of a rule-based model: ``first_touch``, ``last_touch``, ``linear`` or
+    ``position_based`` (which reads ``first_share`` and ``last_share``)."""
+    won = paths.converted
+    if model == "position_based":
+        weight = position_based_weight(won, first_share=first_share, last_share=last_share)
+    else:
+        weight = RULE_WEIGHTS[model](won)
+    return credit_frame(paths, weight)
 
 
-def first_touch(
-    touches: pd.DataFrame,
-    outcomes: Outcomes,
-    *,
-    lead_id_col: str = "lead_id",
-    touched_at_col: str = "touched_at",
-    channel_col: str = "channel",
-    converted_col: str = "converted",
-    revenue_col: str | None = "revenue",
-) -> pd.DataFrame:
-    """First-touch attribution: each converted lead is credited to its earliest touch's channel.
-
-    Parameters
-    ----------
-    touches, outcomes, lead_id_col, touched_at_col, channel_col, converted_col, revenue_col
-        As :func:`~workbook.analysis.attribution.attribute`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by ``channel`` (sorted): ``converted`` and, with revenue, ``revenue``.
-
-    See Also
-    --------
-    last_touch, linear, position_based, markov_removal_effect
-    attribute : all models at once.
-    """
-    return _rule_model(
-        touches,
-        outcomes,
-        first_touch_weight,
-        lead_id_col=lead_id_col,
-        touched_at_col=touched_at_col,
-        channel_col=channel_col,
-        converted_col=converted_col,
-        revenue_col=revenue_col,
-    )
-
-
-def last_touch(
-    touches: pd.DataFrame,
-    outcomes: Outcomes,
-    *,
-    lead_id_col: str = "lead_id",
-    touched_at_col: str = "touched_at",
-    channel_col: str = "channel",
-    converted_col: str = "converted",
-    revenue_col: str | None = "revenue",
-) -> pd.DataFrame:
-    """Last-touch attribution: each converted lead is credited to its latest touch's channel.
-
-    Parameters
-    ----------
-    touches, outcomes, lead_id_col, touched_at_col, channel_col, converted_col, revenue_col
-        As :func:`~workbook.analysis.attribution.attribute`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by ``channel`` (sorted): ``converted`` and, with revenue, ``revenue``.
-
-    See Also
-    --------
-    first_touch, linear, position_based, markov_removal_effect
-    attribute : all models at once.
-    """
-    return _rule_model(
-        touches,
-        outcomes,
-        last_touch_weight,
-        lead_id_col=lead_id_col,
-        touched_at_col=touched_at_col,
-        channel_col=channel_col,
-        converted_col=converted_col,
-        revenue_col=revenue_col,
-    )
-
-
-def linear(
-    touches: pd.DataFrame,
-    outcomes: Outcomes,
-    *,
-    lead_id_col: str = "lead_id",
-    touched_at_col: str = "touched_at",
-    channel_col: str = "channel",
-    converted_col: str = "converted",
-    revenue_col: str | None = "revenue",
-) -> pd.DataFrame:
-    """Linear attribution: each of a converted lead's k touches earns 1/k of it.
-
-    Repeated touches count separately: a path webinar, webinar, event credits webinar 2/3.
-
-    Parameters
-    ----------
-    touches, outcomes, lead_id_col, touched_at_col, channel_col, converted_col, revenue_col
-        As :func:`~workbook.analysis.attribution.attribute`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by ``channel`` (sorted): ``converted`` and, with revenue, ``revenue``.
-
-    See Also
-    --------
-    first_touch, last_touch, position_based, markov_removal_effect
-    attribute : all models at once.
-    """
-    return _rule_model(
-        touches,
-        outcomes,
-        linear_weight,
-        lead_id_col=lead_id_col,
-        touched_at_col=touched_at_col,
-        channel_col=channel_col,
-        converted_col=converted_col,
-        revenue_col=revenue_col,
-    )
-
-
-def position_based(
-    touches: pd.DataFrame,
-    outcomes: Outcomes,
-    *,
-    first_share: float = 0.4,
-    last_share: float = 0.4,
-    lead_id_col: str = "lead_id",
-    touched_at_col: str = "touched_at",
-    channel_col: str = "channel",
-    converted_col: str = "converted",
-    revenue_col: str | None = "revenue",
-) -> pd.DataFrame:
-    """Position-based (U-shaped) attribution, 40/20/40 by default.
-
-    With three or more touches the first earns ``first_share``, the last ``last_share`` and
-    the touches between share the rest equally. A single touch earns everything; with two,
-    the shares are rescaled to sum to 1 (50/50 by default).
-
-    Parameters
-    ----------
-    touches, outcomes, lead_id_col, touched_at_col, channel_col, converted_col, revenue_col
-        As :func:`~workbook.analysis.attribution.attribute`.
-    first_share, last_share : float, default 0.4
-        Shares (0..1, summing to at most 1 and more than 0) of the first and last touch.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by ``channel`` (sorted): ``converted`` and, with revenue, ``revenue``.
-
-    See Also
-    --------
-    first_touch, last_touch, linear, markov_removal_effect
-    attribute : all models at once.
-    """
-
-    def weight_of(won: ConvertedTouches) -> np.ndarray:
-        return position_based_weight(won, first_share=first_share, last_share=last_share)
-
-    return _rule_model(
-        touches,
-        outcomes,
-        weight_of,
-        lead_id_col=lead_id_col,
-        touched_at_col=touched_at_col,
-        channel_col=channel_col,
-        converted_col=converted_col,
-        revenue_col=revenue_col,
-    )
+#: The weights of the rule-based models that take no option.
+RULE_WEIGHTS = {
+    "first_touch": first_touch_weight,
+    "last_touch": last_touch_weight,
+    "linear": linear_weight,
+}

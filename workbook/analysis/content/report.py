@@ -27,7 +27,7 @@ from workbook.analysis.content.plan import (
     suggest_tags,
     suggested_formats,
 )
-from workbook.analysis.journeys import Journeys, build_journeys
+from workbook.analysis.journeys import Journeys, journeys_for
 from workbook.analysis.questions import question_bank
 from workbook.intake.engagement import Engagement
 
@@ -137,9 +137,8 @@ def build_content_report(
 
     Parameters
     ----------
-    engagement : Engagement
-    journeys : Journeys, optional
-        Built from ``engagement`` when not given.
+    engagement, journeys
+        As :func:`~workbook.analysis.journeys.journeys_for`.
     language : {"en", "fr"}, optional
         Of the tracks' questions; engagement.yaml's ``language`` by default.
     lag_days, min_leads : int
@@ -151,7 +150,7 @@ def build_content_report(
         ``to_dict()`` is the contract's ``content --json`` object.
     """
     config = engagement.config
-    journeys = journeys if journeys is not None else build_journeys(engagement)
+    journeys = journeys_for(engagement, journeys)
     content = engagement.content
     language = language or config.language
     questions = question_bank(config, language=language)

@@ -19,7 +19,7 @@ import pandas as pd
 from workbook.analysis.attribution import ATTRIBUTION_MODELS, attribute
 from workbook.analysis.journeys import Journeys
 from workbook.analysis.kpis.sources import spend_in_window
-from workbook.analysis.numbers import finite_or_none
+from workbook.analysis.numbers import json_fields
 from workbook.intake.text import as_text, is_in, positions_in
 
 _DAY = np.timedelta64(1, "D")
@@ -31,12 +31,6 @@ class UnitEconomics:
 
     Attributes
     ----------
-    spend : float
-        All marketing spend in the window (currency).
-    won_count : int
-        Marketing-sourced opportunities won in the window.
-    avg_won_amount : float or None
-        Their mean amount (currency).
     cac, ltv : float or None
         Currency. ``cac`` = spend / won_count; ``ltv`` = avg_won_amount x gross_margin /
         annual_churn.
@@ -44,26 +38,24 @@ class UnitEconomics:
         ltv / cac.
     payback_months : float or None
         cac / (avg_won_amount x gross_margin / 12).
+    spend : float
+        All marketing spend in the window (currency).
+    won_count : int
+        Marketing-sourced opportunities won in the window.
+    avg_won_amount : float or None
+        Their mean amount (currency).
     """
 
-    spend: float
-    won_count: int
-    avg_won_amount: float | None
     cac: float | None
     ltv: float | None
     ratio: float | None
     payback_months: float | None
+    spend: float
+    won_count: int
+    avg_won_amount: float | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "cac": finite_or_none(self.cac),
-            "ltv": finite_or_none(self.ltv),
-            "ratio": finite_or_none(self.ratio),
-            "payback_months": finite_or_none(self.payback_months),
-            "spend": float(self.spend),
-            "won_count": int(self.won_count),
-            "avg_won_amount": finite_or_none(self.avg_won_amount),
-        }
+        return json_fields(self)
 
 
 def unit_economics(

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from workbook.analysis.journeys import Journeys, build_journeys
+from workbook.analysis.journeys import Journeys, journeys_for
 from workbook.analysis.kpis.funnel import (
     first_won_key,
     funnel_rates,
@@ -229,9 +229,8 @@ def compute_kpis(
 
     Parameters
     ----------
-    engagement : Engagement
-    journeys : Journeys, optional
-        Built from ``engagement`` when not given.
+    engagement, journeys
+        As :func:`~workbook.analysis.journeys.journeys_for`.
     confidence_level : float
         Of every interval (Wilson for proportions, log(-log) bands for incidences).
 
@@ -244,7 +243,7 @@ def compute_kpis(
     --------
     workbook.deliverables.midpoint.build_midpoint : the mid-point report built on it.
     """
-    journeys = journeys if journeys is not None else build_journeys(engagement)
+    journeys = journeys_for(engagement, journeys)
     config = engagement.config
     horizon = int(config.horizon_days)
     start, end = kpi_window(engagement)

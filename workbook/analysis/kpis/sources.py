@@ -17,7 +17,7 @@ import pandas as pd
 from workbook.analysis.intervals import proportion_intervals
 from workbook.analysis.journeys import Journeys
 from workbook.analysis.kpis.funnel import journey_outcomes
-from workbook.analysis.numbers import finite_or_none
+from workbook.analysis.numbers import json_fields
 from workbook.analysis.survival import CumulativeIncidence, cumulative_incidence
 from workbook.intake.engagement import Engagement
 
@@ -87,14 +87,7 @@ class Lift:
     marketing_won_revenue: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "won_revenue_share": finite_or_none(self.won_revenue_share),
-            "won_count_share": finite_or_none(self.won_count_share),
-            "won_count": int(self.won_count),
-            "won_revenue": float(self.won_revenue),
-            "marketing_won_count": int(self.marketing_won_count),
-            "marketing_won_revenue": float(self.marketing_won_revenue),
-        }
+        return json_fields(self)
 
 
 def marketing_lift(closed: pd.DataFrame) -> Lift:

@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
+from workbook.analysis.journeys import journeys_for
 from workbook.analysis.leadmgmt.framework import (
     recycle_summary,
     sla_compliance,
     stage_definitions,
 )
 from workbook.analysis.leadmgmt.review import merge_review
+from workbook.analysis.numbers import json_records, json_scalar
 from workbook.i18n import check_language
 from workbook.intake.sections.lead_management import LeadManagementSettings
 
@@ -56,33 +57,14 @@ class LeadManagementReport:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able view (NaN as None); the review list carries ids, never e-mails."""
-
-        def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-            out = []
-            for row in frame.to_dict("records"):
-                out.append({k: _plain(v) for k, v in row.items()})
-            return out
-
         return {
-            "stages": records(self.stages),
-            "sla": records(self.sla),
-            "recycling": records(self.recycling),
+            "stages": json_records(self.stages),
+            "sla": json_records(self.sla),
+            "recycling": json_records(self.recycling),
             "recycled_leads": int(self.recycled_leads),
-            "review": records(self.review),
-            "threshold": _plain(self.threshold),
+            "review": json_records(self.review),
+            "threshold": json_scalar(self.threshold),
         }
-
-
-def _plain(value: Any) -> Any:
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, np.bool_ | bool):
-        return bool(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        return float(value) if np.isfinite(value) else None
-    return value
 
 
 def build_lead_management(
@@ -96,18 +78,15 @@ def build_lead_management(
 
     Parameters
     ----------
-    engagement : Engagement
-    journeys : Journeys, optional
-        Built from ``engagement`` when not given.
+    engagement, journeys
+        As :func:`~workbook.analysis.journeys.journeys_for`.
     scoring : ScoreReport, optional
         Its scores and threshold decide which warm leads are hot in the review list.
     language : {"en", "fr"}, optional
         engagement.yaml's by default.
     """
-    from workbook.analysis.journeys import build_journeys
-
     settings = engagement.config.lead_management
-    journeys = journeys if journeys is not None else build_journeys(engagement)
+    journeys = journeys_for(engagement, journeys)
     language = check_language(language or engagement.config.language)
     since = engagement.window_start
     last_touch = None

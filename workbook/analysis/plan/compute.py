@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 
 from workbook.analysis.journeys import Journeys
+from workbook.analysis.numbers import read_only
 from workbook.analysis.plan.calendar import (
     month_index,
     month_label,
@@ -215,10 +216,17 @@ def compute_plan(
         }
 
     run_rate = np.array(inputs.run_rate, dtype=float)
-    for array in (totals, revenue, rates, lags, pipeline_revenue, run_rate, net_totals,
-                  *(bands or {}).values(), *(revenue_bands or {}).values()):  # fmt: skip
-        if array is not None:
-            array.setflags(write=False)
+    read_only(
+        totals,
+        revenue,
+        rates,
+        lags,
+        pipeline_revenue,
+        run_rate,
+        net_totals,
+        *(bands or {}).values(),
+        *(revenue_bands or {}).values(),
+    )
     return PlanReport(
         stages=inputs.stages,
         months=months,
@@ -259,8 +267,7 @@ def _trim_leading_zeros(requirement: Requirement) -> Requirement:
         a[:, cut:].copy()
         for a in (requirement.gross, requirement.required, requirement.in_plan_share)
     ]
-    for array in arrays:
-        array.setflags(write=False)
+    read_only(*arrays)
     return replace(
         requirement,
         gross=arrays[0],
@@ -332,9 +339,8 @@ def build_plan(
 
     Parameters
     ----------
-    engagement : Engagement
-    journeys : Journeys, optional
-        Built from ``engagement`` when not given.
+    engagement, journeys
+        As :func:`~workbook.analysis.journeys.journeys_for`.
     scenario : str, optional
         Name of a ``scenarios:`` entry whose overrides apply on top of engagement.yaml's.
     simulate : int

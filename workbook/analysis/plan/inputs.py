@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workbook.analysis.journeys import Journeys, build_journeys
+from workbook.analysis.journeys import Journeys, journeys_for
 from workbook.analysis.kpis import funnel_rates, stage_curves
+from workbook.analysis.numbers import read_only
 from workbook.analysis.plan.lags import monthly_lag_pmf
 from workbook.analysis.plan.pipeline import open_pipeline_landing
 from workbook.analysis.plan.settings import PlanSettings, plan_settings
@@ -141,9 +142,8 @@ def estimate_plan_inputs(
 
     Parameters
     ----------
-    engagement : Engagement
-    journeys : Journeys, optional
-        Built from ``engagement`` when not given.
+    engagement, journeys
+        As :func:`~workbook.analysis.journeys.journeys_for`.
     curves : mapping, optional
         :func:`workbook.analysis.kpis.stage_curves` already computed.
     run_rate_months : int
@@ -154,7 +154,7 @@ def estimate_plan_inputs(
     PlanInputs
     """
     config = engagement.config
-    journeys = journeys or build_journeys(engagement)
+    journeys = journeys_for(engagement, journeys)
     curves = dict(curves) if curves is not None else stage_curves(journeys)
     horizon = config.horizon_days
     table = funnel_rates(journeys, horizon_days=horizon, curves=curves)
@@ -209,10 +209,10 @@ def estimate_plan_inputs(
         )
 
     deal, deal_sd, deal_n, deal_basis = _deal_size_estimate(engagement)
-    for array in (rates, entered, medians, open_counts, *pmfs, *landing_count, *landing_amount):
-        array.setflags(write=False)
     run_rate = _run_rate(journeys, months=run_rate_months)
-    run_rate.setflags(write=False)
+    read_only(
+        rates, entered, medians, open_counts, run_rate, *pmfs, *landing_count, *landing_amount
+    )
     return PlanInputs(
         stages=stages,
         pairs=pairs,

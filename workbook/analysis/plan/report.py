@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from workbook.analysis.numbers import finite_list, finite_or_none
 from workbook.analysis.plan.calendar import month_index, month_start
 
 
@@ -104,24 +105,24 @@ class PlanReport:
         out: dict[str, Any] = {
             "stages": list(self.stages),
             "months": list(self.months),
-            "required": {s: _floats(self.required[k]) for k, s in enumerate(self.stages)},
-            "totals": {s: _float(self.totals[k]) for k, s in enumerate(self.stages)},
-            "revenue": _floats(self.revenue),
+            "required": {
+                s: finite_list(row) for s, row in zip(self.stages, self.required, strict=True)
+            },
+            "totals": dict(zip(self.stages, finite_list(self.totals), strict=True)),
+            "revenue": finite_list(self.revenue),
             "assumptions": {
-                "avg_deal_size": _float(self.avg_deal_size),
-                "conversion": {
-                    p: _float(r) for p, r in zip(self.pairs, self.conversion, strict=True)
-                },
-                "lag_days": {p: _float(d) for p, d in zip(self.pairs, self.lag_days, strict=True)},
+                "avg_deal_size": finite_or_none(self.avg_deal_size),
+                "conversion": dict(zip(self.pairs, finite_list(self.conversion), strict=True)),
+                "lag_days": dict(zip(self.pairs, finite_list(self.lag_days), strict=True)),
                 "from": dict(self.sources),
             },
         }
         if self.pipeline_credit is not None and self.net_totals is not None:
-            out["pipeline_credit"] = {k: _float(v) for k, v in self.pipeline_credit.items()}
-            out["net_totals"] = {s: _float(self.net_totals[k]) for k, s in enumerate(self.stages)}
+            out["pipeline_credit"] = {k: finite_or_none(v) for k, v in self.pipeline_credit.items()}
+            out["net_totals"] = dict(zip(self.stages, finite_list(self.net_totals), strict=True))
         if self.bands is not None:
             out["bands"] = {
-                q: {s: _float(values[k]) for k, s in enumerate(self.stages)}
+                q: dict(zip(self.stages, finite_list(values), strict=True))
                 for q, values in self.bands.items()
             }
         return out
@@ -206,17 +207,6 @@ class PlanReport:
                 "pipeline": self.pipeline_revenue,
             }
         )
-
-
-def _float(value: float | None) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
-def _floats(values: np.ndarray) -> list[float | None]:
-    return [_float(v) for v in np.asarray(values, dtype=float).tolist()]
 
 
 __all__ = ["PlanReport"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from workbook.analysis.numbers import read_only
 from workbook.analysis.plan.lags import lag_kernels, lead_time_months
 
 
@@ -130,8 +131,7 @@ def time_phased_requirement(
     required = gross * share
     required[-1] = np.concatenate((np.zeros(lead), y))
     gross[-1] = required[-1]  # the last stage is the schedule itself
-    for array in (gross, required, share):
-        array.setflags(write=False)
+    read_only(gross, required, share)
     return Requirement(
         gross=gross,
         required=required,

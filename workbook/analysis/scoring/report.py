@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbook.analysis.journeys import Journeys, build_journeys
+from workbook.analysis.journeys import Journeys, journeys_for
+from workbook.analysis.numbers import rounded_or_none
 from workbook.analysis.scoring.accounts import account_signals
 from workbook.analysis.scoring.features import (
     ATTRIBUTE_FEATURES,
@@ -105,16 +106,16 @@ class ScoreReport:
         """The contract's ``score --json`` object."""
         return {
             "target": self.target,
-            "auc": _round(self.auc),
+            "auc": rounded_or_none(self.auc),
             "holdout": {
                 "from": self.holdout_from.strftime("%Y-%m-%d"),
                 "leads": int(self.holdout_leads),
             },
-            "threshold": _round(self.threshold),
-            "precision_at_threshold": _round(self.precision_at_threshold),
-            "recall_at_threshold": _round(self.recall_at_threshold),
+            "threshold": rounded_or_none(self.threshold),
+            "precision_at_threshold": rounded_or_none(self.precision_at_threshold),
+            "recall_at_threshold": rounded_or_none(self.recall_at_threshold),
             "weights": [
-                {"feature": str(f), "weight": _round(w)}
+                {"feature": str(f), "weight": rounded_or_none(w)}
                 for f, w in zip(self.weights["feature"], self.weights["weight"], strict=True)
             ],
             "accounts": [
@@ -127,12 +128,6 @@ class ScoreReport:
                 )
             ],
         }
-
-
-def _round(value: float | None, digits: int = 4) -> float | None:
-    if value is None or not np.isfinite(value):
-        return None
-    return round(float(value), digits)
 
 
 def build_scoring(
@@ -152,9 +147,8 @@ def build_scoring(
 
     Parameters
     ----------
-    engagement : Engagement
-    journeys : Journeys, optional
-        Built from ``engagement`` when not given.
+    engagement, journeys
+        As :func:`~workbook.analysis.journeys.journeys_for`.
     target : str, optional
         The stage to predict: any stage after the first. ``None``, or the default ``sql`` on
         a ladder without it, means :func:`default_target`.
@@ -200,7 +194,7 @@ def build_scoring(
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     config = engagement.config
-    journeys = journeys if journeys is not None else build_journeys(engagement)
+    journeys = journeys_for(engagement, journeys)
     stages = journeys.stages
     if target is None or (target == "sql" and "sql" not in stages):
         target = default_target(stages)

@@ -16,15 +16,12 @@ from matplotlib.figure import Figure
 
 from workbook.analysis.survival import CumulativeIncidence
 from workbook.deliverables.midpoint_facts import step_label
+from workbook.deliverables.plots.palette import ACCENT, BAD, MUTED, PALETTE, WARN
 from workbook.deliverables.plots.style import (
-    ACCENT,
-    BAD,
-    MUTED,
-    PALETTE,
-    WARN,
     house_style,
     new_figure,
     percent_axis,
+    small_multiples,
     style_axes,
 )
 from workbook.i18n import format_number, format_percent, stage_label, text
@@ -132,9 +129,7 @@ def leakage_chart(
         ``(from, to, ...)`` of the step drawn in red (default: the largest leak).
     """
     fig, ax = new_figure(9, 0.5 * len(funnel) + 1.6)
-    style_axes(ax)
-    ax.grid(True, axis="x", color="#e6e6e6")
-    ax.grid(False, axis="y")
+    style_axes(ax, grid="x")
     leak = 1.0 - funnel["rate"].to_numpy(float)
     low = 1.0 - funnel["rate_upper"].to_numpy(float)
     high = 1.0 - funnel["rate_lower"].to_numpy(float)
@@ -240,10 +235,13 @@ def velocity_curves_chart(
         :func:`workbook.analysis.kpis.velocity_table` (its ``median_days`` is marked).
     """
     rows = [r for r in velocity.to_dict("records") if (r["from"], r["to"]) in curves]
-    cols = 3
-    nrows = max(1, int(np.ceil(len(rows) / cols)))
-    fig, axes = new_figure(10, 2.8 * nrows, nrows=nrows, ncols=cols, sharey=False)
-    axes = np.atleast_1d(axes).ravel()
+    fig, axes = small_multiples(
+        len(rows),
+        panel_height=2.8,
+        ylabel=text("mid.axis.cumulative_incidence", language),
+        ylabel_size=8,
+        title=text("mid.chart.velocity", language),
+    )
     for ax, row in zip(axes, rows, strict=False):
         style_axes(ax)
         cif = curves[(row["from"], row["to"])]
@@ -264,9 +262,4 @@ def velocity_curves_chart(
         ax.set_title(step_label(row["from"], row["to"], language), fontsize=9)
         ax.set_xlabel(text("mid.axis.days_since_entry", language), fontsize=8)
         ax.tick_params(labelsize=7)
-    for ax in axes[len(rows) :]:
-        ax.set_visible(False)
-    for ax in axes[::cols]:
-        ax.set_ylabel(text("mid.axis.cumulative_incidence", language), fontsize=8)
-    fig.suptitle(text("mid.chart.velocity", language), x=0.01, ha="left", fontweight="bold")
     return fig

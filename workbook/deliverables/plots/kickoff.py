@@ -9,13 +9,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from workbook.deliverables.plots.palette import ACCENT, BAD, PALETTE
 from workbook.deliverables.plots.style import (
-    ACCENT,
-    BAD,
-    PALETTE,
     house_style,
     new_figure,
     number_axis,
+    small_multiples,
     style_axes,
 )
 from workbook.i18n import format_month, format_number, format_percent, pretty, stage_label, text
@@ -40,10 +39,13 @@ def stage_entries_chart(entries: pd.DataFrame, *, language: str = "en") -> Figur
         :func:`workbook.analysis.baseline.stage_entries_by_month`.
     """
     stages = list(entries.columns)
-    cols = 3
-    rows = int(np.ceil(len(stages) / cols))
-    fig, axes = new_figure(10, 2.6 * rows, nrows=rows, ncols=cols, sharex=True)
-    axes = np.atleast_1d(axes).ravel()
+    fig, axes = small_multiples(
+        len(stages),
+        panel_height=2.6,
+        ylabel=text("label.leads", language),
+        title=text("label.leads_per_month", language),
+        sharex=True,
+    )
     x = np.arange(len(entries))
     ticks = x[:: max(1, len(x) // 4)]
     for ax, stage in zip(axes, stages, strict=False):
@@ -52,11 +54,6 @@ def stage_entries_chart(entries: pd.DataFrame, *, language: str = "en") -> Figur
         ax.set_title(stage_label(stage, language), fontsize=10)
         ax.set_xticks(ticks, [format_month(entries.index[i], language) for i in ticks], fontsize=8)
         number_axis(ax, language)
-    for ax in axes[len(stages) :]:
-        ax.set_visible(False)
-    for ax in axes[::cols]:
-        ax.set_ylabel(text("label.leads", language))
-    fig.suptitle(text("label.leads_per_month", language), x=0.01, ha="left", fontweight="bold")
     return fig
 
 
@@ -107,9 +104,7 @@ def funnel_chart(
 def channel_mix_chart(mix: pd.DataFrame, *, language: str = "en") -> Figure:
     """Horizontal bars: leads per first-touch channel (:func:`workbook.analysis.baseline.channel_mix`)."""
     fig, ax = new_figure(9, 0.4 * len(mix) + 1.4)
-    style_axes(ax)
-    ax.grid(True, axis="x", color="#e6e6e6")
-    ax.grid(False, axis="y")
+    style_axes(ax, grid="x")
     order = mix.iloc[::-1]
     ax.barh([pretty(c) for c in order["channel"]], order["leads"], color=ACCENT)
     for y, (n, share) in enumerate(zip(order["leads"], order["lead_share"], strict=True)):

@@ -12,19 +12,16 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
 from workbook.deliverables.midpoint_facts import step_label
+from workbook.deliverables.plots.palette import ACCENT, BAD, MUTED, PALETTE, WARN
 from workbook.deliverables.plots.style import (
-    ACCENT,
-    BAD,
-    MUTED,
-    PALETTE,
-    WARN,
+    figure_title,
     house_style,
     new_figure,
     number_axis,
     percent_axis,
+    percent_formatter,
     style_axes,
 )
 from workbook.i18n import format_month, format_number, format_percent, pretty, stage_label, text
@@ -120,9 +117,7 @@ def attribution_chart(shares: pd.DataFrame, *, language: str = "en") -> Figure:
     """
     models = [c for c in shares.columns if c != "channel"]
     fig, ax = new_figure(10, 0.55 * len(shares) + 1.8)
-    style_axes(ax)
-    ax.grid(True, axis="x", color="#e6e6e6")
-    ax.grid(False, axis="y")
+    style_axes(ax, grid="x")
     y = np.arange(len(shares))[::-1]
     height = 0.8 / max(1, len(models))
     for i, model in enumerate(models):
@@ -192,9 +187,7 @@ def cohort_heatmap(cohort: pd.DataFrame, *, stage: str, language: str = "en") ->
     ax.set_ylabel(text("mid.axis.cohort", language))
     bar = fig.colorbar(image, ax=ax, shrink=0.8)
     bar.set_label(text("mid.axis.cohort_share", language, stage=stage_label(stage, language)))
-    bar.ax.yaxis.set_major_formatter(
-        FuncFormatter(lambda v, _: format_percent(v, language, decimals=0))
-    )
+    bar.ax.yaxis.set_major_formatter(percent_formatter(language))
     ax.set_title(text("mid.chart.cohort", language, stage=stage_label(stage, language)))
     return fig
 
@@ -219,9 +212,7 @@ def benchmark_chart(comparison: pd.DataFrame, *, language: str = "en") -> Figure
     axes = np.atleast_1d(axes).ravel()
     colors = {"below": BAD, "within": ACCENT, "above": "#3b8d5a", "": MUTED}
     for ax, metric in zip(axes, metrics, strict=False):
-        style_axes(ax)
-        ax.grid(True, axis="x", color="#e6e6e6")
-        ax.grid(False, axis="y")
+        style_axes(ax, grid="x")
         rows = comparison.loc[comparison["metric"] == metric].reset_index(drop=True)
         y = np.arange(len(rows))[::-1]
         ax.hlines(y, rows["low"], rows["high"], color="#b0b0b0", linewidth=5)
@@ -260,7 +251,7 @@ def benchmark_chart(comparison: pd.DataFrame, *, language: str = "en") -> Figure
         )
     )
     fig.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=8)
-    fig.suptitle(text("mid.chart.benchmarks", language), x=0.01, ha="left", fontweight="bold")
+    figure_title(fig, text("mid.chart.benchmarks", language))
     return fig
 
 

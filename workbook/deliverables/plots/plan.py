@@ -9,15 +9,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from workbook.deliverables.plots.palette import ACCENT, BAD, MUTED, PALETTE, WARN
 from workbook.deliverables.plots.style import (
-    ACCENT,
-    BAD,
-    MUTED,
-    PALETTE,
-    WARN,
     house_style,
     new_figure,
     number_axis,
+    small_multiples,
     style_axes,
 )
 from workbook.i18n import (
@@ -77,9 +74,18 @@ def plan_volume_chart(
         Marked with a dotted line; default the first month with ``in_period``.
     """
     cols = 3 if len(stages) > 4 else 2
-    rows = int(np.ceil(len(stages) / cols))
-    fig, axes = new_figure(10.5, 2.7 * rows + 0.6, nrows=rows, ncols=cols, sharex=True)
-    axes = np.atleast_1d(axes).ravel()
+    fig, axes = small_multiples(
+        len(stages),
+        cols=cols,
+        width=10.5,
+        panel_height=2.7,
+        extra_height=0.6,
+        ylabel=text("plan.axis.leads_per_month", language),
+        title=text("plan.chart.volumes", language),
+        sharex=True,
+    )
+    for ax in axes[len(stages) - cols : len(stages)]:
+        ax.set_xlabel(text("label.month", language))
     months = pd.to_datetime(schedule.loc[schedule["stage"] == stages[0], "month"]).tolist()
     if period_start is None:
         inside = schedule.loc[(schedule["stage"] == stages[0]) & schedule["in_period"], "month"]
@@ -113,14 +119,7 @@ def plan_volume_chart(
         ax.set_ylim(0, top * 1.12)
         number_axis(ax, language)
         _month_ticks(ax, months, language)
-    for ax in axes[len(stages) :]:
-        ax.set_visible(False)
-    for ax in axes[::cols]:
-        ax.set_ylabel(text("plan.axis.leads_per_month", language))
-    for ax in axes[len(stages) - cols : len(stages)]:
-        ax.set_xlabel(text("label.month", language))
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.suptitle(text("plan.chart.volumes", language), x=0.01, ha="left", fontweight="bold")
     fig.legend(handles, labels, loc="outside lower left", ncols=3, fontsize=8)
     return fig
 
@@ -193,9 +192,7 @@ def tornado_chart(
     first_stage : str
     """
     fig, ax = new_figure(9, 0.55 * len(tornado) + 1.6)
-    style_axes(ax)
-    ax.grid(True, axis="x", color="#e6e6e6")
-    ax.grid(False, axis="y")
+    style_axes(ax, grid="x")
     base = float(tornado["base_total"].iloc[0])
     y = np.arange(len(tornado))[::-1]
     low = tornado["total_at_low"].to_numpy(float)
@@ -257,9 +254,7 @@ def budget_chart(
     fig, (left, right) = new_figure(
         10, 0.35 * len(allocation) + 2.4, ncols=2, gridspec_kw={"width_ratios": [2.2, 1]}
     )
-    style_axes(left)
-    left.grid(True, axis="x", color="#e6e6e6")
-    left.grid(False, axis="y")
+    style_axes(left, grid="x")
     order = allocation.iloc[::-1]
     left.barh([pretty(c) for c in order["channel"]], order["budget"], color=ACCENT)
     left.set_xlabel(text("plan.axis.budget", language, currency=currency))

@@ -13,15 +13,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from workbook.deliverables.plots.palette import ACCENT, BAD, MUTED, PALETTE, WARN
 from workbook.deliverables.plots.style import (
-    ACCENT,
-    BAD,
-    MUTED,
-    PALETTE,
-    WARN,
     house_style,
     new_figure,
     number_axis,
+    percent_formatter,
     style_axes,
 )
 from workbook.i18n import format_month, format_number, format_percent, pretty, stage_label, text
@@ -142,9 +139,7 @@ def channel_stage_heatmap(shares: pd.DataFrame, *, language: str = "en") -> Figu
         ax=ax,
         label=text("strategy.chart.channels.share", language),
         shrink=0.8,
-        format=matplotlib.ticker.FuncFormatter(
-            lambda v, _: format_percent(v, language, decimals=0)
-        ),
+        format=percent_formatter(language),
     )
     ax.set_title(text("strategy.chart.channels", language))
     return fig
@@ -161,9 +156,7 @@ def roadmap_chart(roadmap: pd.DataFrame, *, language: str = "en") -> Figure:
         :attr:`workbook.deliverables.strategy.StrategyReport.roadmap`.
     """
     fig, ax = new_figure(10, 0.38 * len(roadmap) + 1.6)
-    style_axes(ax)
-    ax.grid(True, axis="x", color="#e6e6e6")
-    ax.grid(False, axis="y")
+    style_axes(ax, grid="x")
     streams = list(pd.unique(roadmap["workstream"]))
     colors = {w: PALETTE[i % len(PALETTE)] for i, w in enumerate(streams)}
     start = roadmap["start"].min()

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import ParamSpec
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg", force=False)
 
@@ -21,22 +22,11 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 P = ParamSpec("P")
 
+from workbook.deliverables.plots.palette import GRID, PALETTE  # noqa: E402
 from workbook.i18n import (  # noqa: E402
     format_number,
     format_percent,
 )
-
-PALETTE: tuple[str, ...] = (
-    "#1f4e79",  # deep blue: the client's main series
-    "#2e86ab",
-    "#f18f01",  # orange: what needs attention
-    "#6c9a8b",
-    "#c73e1d",  # red: gaps, leaks
-    "#8e7dbe",
-    "#a3a3a3",
-    "#3b8d5a",
-)
-ACCENT, WARN, BAD, MUTED = PALETTE[0], PALETTE[2], PALETTE[4], PALETTE[6]
 
 STYLE = {
     "figure.dpi": 110,
@@ -50,7 +40,7 @@ STYLE = {
     "axes.spines.right": False,
     "axes.grid": True,
     "axes.grid.axis": "y",
-    "grid.color": "#e6e6e6",
+    "grid.color": GRID,
     "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
     "legend.frameon": False,
     "figure.constrained_layout.use": True,
@@ -74,16 +64,67 @@ def new_figure(width: float = 9.0, height: float = 4.2, **kwargs) -> tuple[Figur
     return fig, fig.subplots(**kwargs)
 
 
-def style_axes(ax) -> None:
+def style_axes(ax, *, grid: str = "y") -> None:
+    """No top or right spine, light grid lines behind the data.
+
+    Parameters
+    ----------
+    grid : {"y", "x"}
+        Which values the grid lines mark: ``"x"`` for horizontal bars.
+    """
     for key, value in (("top", False), ("right", False)):
         ax.spines[key].set_visible(value)
-    ax.grid(True, axis="y", color="#e6e6e6")
+    ax.grid(True, axis="y", color=GRID)
     ax.set_axisbelow(True)
+    if grid == "x":
+        ax.grid(True, axis="x", color=GRID)
+        ax.grid(False, axis="y")
+
+
+def small_multiples(
+    count: int,
+    *,
+    panel_height: float,
+    ylabel: str,
+    title: str,
+    cols: int = 3,
+    width: float = 10.0,
+    extra_height: float = 0.0,
+    ylabel_size: float | None = None,
+    **kwargs,
+) -> tuple[Figure, np.ndarray]:
+    """A titled figure of ``count`` panels, ``cols`` a row, and its axes as a flat array.
+
+    The panels left over in the last row are hidden and the first column's y axes labelled
+    ``ylabel``; ``kwargs`` go to :meth:`matplotlib.figure.Figure.subplots` (``sharex`` ...).
+    """
+    rows = max(1, int(np.ceil(count / cols)))
+    fig, axes = new_figure(
+        width, panel_height * rows + extra_height, nrows=rows, ncols=cols, **kwargs
+    )
+    axes = np.atleast_1d(axes).ravel()
+    for ax in axes[count:]:
+        ax.set_visible(False)
+    size = {} if ylabel_size is None else {"fontsize": ylabel_size}
+    for ax in axes[::cols]:
+        ax.set_ylabel(ylabel, **size)
+    figure_title(fig, title)
+    return fig, axes
+
+
+def figure_title(fig: Figure, title: str) -> None:
+    """A figure's title, left-aligned and bold like the axes' titles."""
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+
+
+def percent_formatter(language: str, *, decimals: int = 0) -> FuncFormatter:
+    """Tick labels as percentages in ``language``."""
+    return FuncFormatter(lambda v, _: format_percent(v, language, decimals=decimals))
 
 
 def number_axis(ax, language: str, *, axis: str = "y", percent: bool = False) -> None:
     if percent:
-        fmt = FuncFormatter(lambda v, _: format_percent(v, language, decimals=0))
+        fmt = percent_formatter(language)
     else:
         fmt = FuncFormatter(lambda v, _: format_number(v, language))
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
@@ -92,7 +133,8 @@ def number_axis(ax, language: str, *, axis: str = "y", percent: bool = False) ->
 def percent_axis(ax, language: str, *, axis: str = "y", top: float | None = None) -> None:
     """Percent tick labels; one decimal when the axis tops out below 5 %."""
     if top is not None and top < 0.05:
-        fmt = FuncFormatter(lambda v, _: format_percent(v, language, decimals=1))
-        (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+        (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(
+            percent_formatter(language, decimals=1)
+        )
         return
     number_axis(ax, language, axis=axis, percent=True)

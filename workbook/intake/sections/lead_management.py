@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from workbook.intake.keys import CONFIG_FILE, stage_pairs, unknown_key_problem
 from workbook.intake.problems import Problem
@@ -74,14 +74,30 @@ class LeadManagementSettings:
     min_warm_leads: int = DEFAULT_MIN_WARM_LEADS
 
 
+_Default = TypeVar("_Default", int, None)
+
+
 def _whole_number(
-    value: object, where: str, *, minimum: int, problems: list[Problem]
-) -> int | None:
+    section: Mapping,
+    key: str,
+    default: _Default,
+    *,
+    where: str,
+    minimum: int,
+    problems: list[Problem],
+) -> int | _Default:
+    """``section[key]``, a whole number >= ``minimum``; ``default`` when it is absent or wrong
+    (a problem named ``<where>.<key>`` says so)."""
+    if key not in section:
+        return default
+    value = section[key]
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         problems.append(
-            Problem(CONFIG_FILE, where, f"must be a whole number >= {minimum}, got {value!r}")
+            Problem(
+                CONFIG_FILE, f"{where}.{key}", f"must be a whole number >= {minimum}, got {value!r}"
+            )
         )
-        return None
+        return default
     return int(value)
 
 
@@ -131,11 +147,17 @@ def _stage_texts(
     return stage_texts
 
 
-def _subsection(raw: Mapping, key: str, keys: tuple[str, ...], problems: list[Problem]) -> Mapping:
+def _mapping_of(raw: Mapping, key: str, problems: list[Problem]) -> Mapping:
+    """``raw[key]`` when it is a section (empty when absent); a problem when it is not."""
     section = raw.get(key) or {}
     if not isinstance(section, Mapping):
         problems.append(Problem(CONFIG_FILE, f"{SECTION}.{key}", "must be a section"))
         return {}
+    return section
+
+
+def _subsection(raw: Mapping, key: str, keys: tuple[str, ...], problems: list[Problem]) -> Mapping:
+    section = _mapping_of(raw, key, problems)
     for name in section:
         if name not in keys:
             problems.append(unknown_key_problem(f"{SECTION}.{key}", name, keys, what="key"))
@@ -146,13 +168,15 @@ def _recycle(
     raw: Mapping, stages: tuple[str, ...], problems: list[Problem]
 ) -> tuple[int, tuple[str, ...]]:
     recycle = _subsection(raw, "recycle", RECYCLE_KEYS, problems)
-    nurture_days = DEFAULT_NURTURE_DAYS
+    nurture_days = _whole_number(
+        recycle,
+        "nurture_days",
+        DEFAULT_NURTURE_DAYS,
+        where=f"{SECTION}.recycle",
+        minimum=0,
+        problems=problems,
+    )
     recycle_from = tuple(s for s in DEFAULT_RECYCLE_FROM if s in stages)
-    if "nurture_days" in recycle:
-        value = _whole_number(
-            recycle["nurture_days"], f"{SECTION}.recycle.nurture_days", minimum=0, problems=problems
-        )
-        nurture_days = value if value is not None else nurture_days
     if "from_stages" in recycle:
         given = recycle["from_stages"]
         if not isinstance(given, list) or not given:
@@ -172,23 +196,18 @@ def _recycle(
 
 def _accounts(raw: Mapping, problems: list[Problem]) -> tuple[int, int]:
     accounts = _subsection(raw, "accounts", ACCOUNT_KEYS, problems)
-    engaged_days, min_warm = DEFAULT_ENGAGED_DAYS, DEFAULT_MIN_WARM_LEADS
-    if "engaged_days" in accounts:
-        value = _whole_number(
-            accounts["engaged_days"],
-            f"{SECTION}.accounts.engaged_days",
-            minimum=1,
-            problems=problems,
-        )
-        engaged_days = value if value is not None else engaged_days
-    if "min_warm_leads" in accounts:
-        value = _whole_number(
-            accounts["min_warm_leads"],
-            f"{SECTION}.accounts.min_warm_leads",
-            minimum=2,
-            problems=problems,
-        )
-        min_warm = value if value is not None else min_warm
+    where = f"{SECTION}.accounts"
+    engaged_days = _whole_number(
+        accounts, "engaged_days", DEFAULT_ENGAGED_DAYS, where=where, minimum=1, problems=problems
+    )
+    min_warm = _whole_number(
+        accounts,
+        "min_warm_leads",
+        DEFAULT_MIN_WARM_LEADS,
+        where=where,
+        minimum=2,
+        problems=problems,
+    )
     return engaged_days, min_warm
 
 
@@ -233,13 +252,14 @@ def parse_lead_management(
     for key in raw:
         if key not in SECTION_KEYS:
             problems.append(unknown_key_problem(SECTION, key, SECTION_KEYS, what="key"))
-    stage_texts = _stage_texts(raw.get("stages") or {}, stages, problems)
-    for pair, days in (raw.get("sla_days") or {}).items():
-        where = f"{SECTION}.sla_days"
+    stage_texts = _stage_texts(_mapping_of(raw, "stages", problems), stages, problems)
+    sla_days = _mapping_of(raw, "sla_days", problems)
+    where = f"{SECTION}.sla_days"
+    for pair in sla_days:
         if pair not in pairs:
             problems.append(unknown_key_problem(where, pair, pairs, what="stage pair"))
             continue
-        value = _whole_number(days, f"{where}.{pair}", minimum=0, problems=problems)
+        value = _whole_number(sla_days, pair, None, where=where, minimum=0, problems=problems)
         if value is not None:
             sla[pair] = value
     nurture_days, recycle_from = _recycle(raw, stages, problems)
