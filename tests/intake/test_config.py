@@ -172,6 +172,33 @@ def test_stakeholders_and_hypotheses_are_typed():
     assert config.hypotheses == ("Webinars convert best", "42")
 
 
+def test_columns_and_values_become_one_frozen_mapping_per_file():
+    config, problems = parsed(
+        "columns:\n  leads: {lead_id: Record ID, source_channel: 7}\n"
+        "values:\n  opportunities:\n    status: {' Closed Won ': won, Lost: lost}\n"
+    )
+    assert problems == {}
+    assert config.mapping("leads").headers == {"lead_id": "Record ID", "source_channel": "7"}
+    assert config.mapping("opportunities").values == {
+        "status": {"closed won": "won", "lost": "lost"}
+    }
+    assert config.mapping("spend").headers == {} and config.mapping("spend").values == {}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.mapping("leads").headers = {}  # type: ignore[misc]
+
+
+def test_mapping_errors_name_their_key():
+    _, problems = parsed(
+        "columns:\n  leads: {lead_idd: Record ID, created_at: [a]}\n"
+        "values:\n  opportunities: {status: won}\n"
+    )
+    assert problems == {
+        "columns.leads.lead_idd": "unknown key 'lead_idd': did you mean 'lead_id'?",
+        "columns.leads.created_at": "must be the export's header",
+        "values.opportunities.status": "must map the export's values to contract values",
+    }
+
+
 # --- errors, each naming its key path -------------------------------------------------------
 
 

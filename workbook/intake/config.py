@@ -38,7 +38,6 @@ from workbook.intake.schema import (
     DEFAULT_STAGES,
     LANGUAGES,
     STAKEHOLDER_KEYS,
-    column_rules,
 )
 from workbook.intake.sections import (
     BudgetSettings,
@@ -51,6 +50,7 @@ from workbook.intake.sections import (
     parse_scenarios,
     unnamed_scenarios,
 )
+from workbook.intake.sections.mapping import FileMapping, parse_mappings
 
 
 @dataclass(frozen=True)
@@ -93,9 +93,8 @@ class Assumptions:
 class EngagementConfig:
     """Everything ``engagement.yaml`` says, with the contract's defaults filled in.
 
-    ``columns`` maps, per data file, a contract column name to the export's own header;
-    ``values`` maps, per data file and column, an export's value to the contract's value
-    (e.g. Salesforce's ``Closed Won`` to ``won``). ``questions`` (``content.questions``),
+    ``mappings`` holds, per data file, how the export's headers and values map to the
+    contract's (``columns:`` and ``values:``, :meth:`mapping`). ``questions`` (``content.questions``),
     ``scenarios``, ``budget`` and ``lead_management`` are parsed by
     :mod:`workbook.intake.sections`.
     """
@@ -115,13 +114,16 @@ class EngagementConfig:
     min_assets_per_cell: int = 2
     stale_months: int = 18
     questions: QuestionOverrides = field(default_factory=QuestionOverrides)
-    columns: dict[str, dict[str, str]] = field(default_factory=dict)
-    values: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    mappings: dict[str, FileMapping] = field(default_factory=dict)
     stakeholders: tuple[Stakeholder, ...] = ()
     hypotheses: tuple[str, ...] = ()
     scenarios: tuple[Scenario, ...] = ()
     budget: BudgetSettings = field(default_factory=BudgetSettings)
     lead_management: LeadManagementSettings = field(default_factory=LeadManagementSettings)
+
+    def mapping(self, file: str) -> FileMapping:
+        """How the export of data file ``file`` (a stem: ``leads``) maps to the contract."""
+        return self.mappings.get(file, FileMapping())
 
     @property
     def stage_pairs(self) -> tuple[str, ...]:
@@ -203,40 +205,6 @@ def _name_list(raw: Mapping, key: str, default: tuple[str, ...], problems: list[
     if len(set(names)) != len(names):
         problems.append(Problem(CONFIG_FILE, key, f"names must not repeat: {list(names)}"))
     return names
-
-
-def _mappings(raw: Mapping, key: str, stages: tuple[str, ...], problems: list[Problem]) -> dict:
-    """Validate ``columns:`` (contract name -> header) or ``values:`` sections."""
-    out: dict = {}
-    for file, mapping in (raw.get(key) or {}).items():
-        if mapping is None:
-            continue
-        known = [rule.name for rule in column_rules(file, stages)]
-        clean: dict = {}
-        for name, target in mapping.items():
-            if name not in known:
-                problems.append(unknown_key_problem(f"{key}.{file}", name, known))
-                continue
-            if key == "columns":
-                if not isinstance(target, str | int) or isinstance(target, bool):
-                    problems.append(
-                        Problem(CONFIG_FILE, f"{key}.{file}.{name}", "must be the export's header")
-                    )
-                    continue
-                clean[name] = str(target)
-            else:
-                if not isinstance(target, Mapping):
-                    problems.append(
-                        Problem(
-                            CONFIG_FILE,
-                            f"{key}.{file}.{name}",
-                            "must map the export's values to contract values",
-                        )
-                    )
-                    continue
-                clean[name] = {str(k).strip().lower(): str(v) for k, v in target.items()}
-        out[file] = clean
-    return out
 
 
 def parse_config(raw: Mapping | None) -> tuple[EngagementConfig | None, list[Problem]]:
@@ -373,8 +341,8 @@ def parse_config(raw: Mapping | None) -> tuple[EngagementConfig | None, list[Pro
         )
 
     problems.extend(unnamed_scenarios(raw.get("scenarios")))
-    columns = _mappings(raw, "columns", stages, problems)
-    values = _mappings(raw, "values", stages, problems)
+    mappings, found = parse_mappings(raw.get("columns"), raw.get("values"), stages=stages)
+    problems.extend(found)
     if problems:
         return None, problems
 
@@ -404,8 +372,7 @@ def parse_config(raw: Mapping | None) -> tuple[EngagementConfig | None, list[Pro
         min_assets_per_cell=min_assets,
         stale_months=int(c.get("stale_months", 18)),
         questions=questions,
-        columns=columns,
-        values=values,
+        mappings=mappings,
         stakeholders=tuple(stakeholders),
         hypotheses=tuple(str(h) for h in raw.get("hypotheses") or ()),
         scenarios=scenarios,

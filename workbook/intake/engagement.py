@@ -36,7 +36,9 @@ class Engagement:
         Used rows only, typed, contract columns plus ``source_row`` (1-based row in the file).
     touches : DataFrame or None
         None when the engagement has no touches file. Its ``channel`` is a Categorical (codes
-        into the distinct channels: millions of touches, a handful of channels).
+        into the distinct channels: millions of touches, a handful of channels), and so is its
+        ``lead_id``, over the used leads' ids in the order of ``leads`` (validation matched every
+        touch to its lead once; analyses match the distinct leads only).
     audit : Audit
         Errors (quarantined rows), warnings, row accounting and duplicates.
     as_of : datetime.date

@@ -71,13 +71,21 @@ def positions_in(
 ) -> np.ndarray:
     """Row of each of ``keys`` in ``ids`` (its first row), -1 where absent or missing.
 
-    :func:`pyarrow.compute.index_in` with ``ids`` as the value set.
+    :func:`pyarrow.compute.index_in` with ``ids`` as the value set. Categorical ``keys`` (the
+    validated touches' ``lead_id``) are matched by their categories, each once, and their codes
+    give every key's row.
 
     Examples
     --------
     >>> positions_in(["a", "b", "a"], ["b", None, "z", "a"]).tolist()
     [1, -1, -1, 0]
+    >>> positions_in(["a", "b"], pd.Categorical(["b", None, "a", "b"])).tolist()
+    [1, -1, 0, 1]
     """
+    if isinstance(getattr(keys, "dtype", None), pd.CategoricalDtype):
+        coded = pd.Series(keys).cat
+        rows = np.append(positions_in(ids, coded.categories), -1)  # code -1 (missing) -> -1
+        return rows[coded.codes.to_numpy(np.int64)]
     found = pc.index_in(arrow_text(keys), value_set=arrow_text(ids), skip_nulls=True)
     return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
 

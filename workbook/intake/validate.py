@@ -31,6 +31,7 @@ from workbook.intake.links import (
     link_opportunities,
     opportunity_lead_warnings,
     touch_checks,
+    touch_leads_coded,
 )
 from workbook.intake.parse import parse_column
 from workbook.intake.problems import Audit, EngagementError, FileCheck, Problem, RowCount
@@ -128,8 +129,9 @@ def parse_table(
         raise EngagementError(
             [Problem(raw.file, None, "has a header but no data rows: export the data into it")]
         )
-    headers = locate_columns(raw, rules, config.columns.get(file, {}))
-    value_maps = config.values.get(file, {})
+    mapping = config.mapping(file)
+    headers = locate_columns(raw, rules, mapping.headers)
+    value_maps = mapping.values
     index = pd.RangeIndex(check.n)
     out: dict[str, pd.Series] = {}
     for rule in rules:
@@ -342,7 +344,8 @@ def validate_files(
     )
     if "touches" in parsed:
         asset_ids = parsed["content"]["asset_id"].dropna() if full_audit else None
-        touch_checks(parsed["touches"], checks["touches"], lead_ids, asset_ids)
+        lead_rows = touch_checks(parsed["touches"], checks["touches"], lead_ids, asset_ids)
+        parsed["touches"] = parsed["touches"].assign(lead_id=touch_leads_coded(lead_rows, lead_ids))
 
     frames = {
         file: frame.loc[~checks[file].quarantine].reset_index(drop=True)

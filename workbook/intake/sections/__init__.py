@@ -9,7 +9,10 @@ against its key path:
 - :mod:`~workbook.intake.sections.lead_management`: ``lead_management:`` ->
   :class:`LeadManagementSettings`;
 - :mod:`~workbook.intake.sections.questions`: ``content.questions:`` ->
-  :class:`QuestionOverrides`.
+  :class:`QuestionOverrides`;
+- :mod:`~workbook.intake.sections.mapping`: ``columns:`` and ``values:`` -> one
+  :class:`FileMapping` per data file (parsed with the rest of the file's keys, since reading
+  the data needs them).
 
 Analyses receive these values on :class:`workbook.intake.config.EngagementConfig` and never
 read YAML.
@@ -20,16 +23,19 @@ from workbook.intake.sections.lead_management import (
     LeadManagementSettings,
     parse_lead_management,
 )
+from workbook.intake.sections.mapping import FileMapping, parse_mappings
 from workbook.intake.sections.questions import QuestionOverrides, parse_question_overrides
 from workbook.intake.sections.scenarios import Scenario, parse_scenarios, unnamed_scenarios
 
 __all__ = [
     "BudgetSettings",
+    "FileMapping",
     "LeadManagementSettings",
     "QuestionOverrides",
     "Scenario",
     "parse_budget",
     "parse_lead_management",
+    "parse_mappings",
     "parse_question_overrides",
     "parse_scenarios",
     "unnamed_scenarios",
