@@ -36,27 +36,36 @@ from workbook.intake.links import (
 from workbook.intake.parse import parse_column
 from workbook.intake.problems import Audit, EngagementError, FileCheck, Problem, RowCount
 from workbook.intake.schema import OPTIONAL_FILES, ColumnRule, column_rules
+from workbook.intake.sections.mapping import FileMapping
 from workbook.intake.text import TEXT_DTYPE, as_text, normalise_header, positions_in
 
 
 def locate_columns(
-    raw: RawTable, rules: tuple[ColumnRule, ...], mapping: Mapping[str, str]
+    raw: RawTable, rules: tuple[ColumnRule, ...], mapping: FileMapping
 ) -> dict[str, str]:
-    """Contract name -> the file's header, raising for missing required columns."""
+    """Contract name -> the file's header, raising for missing required columns.
+
+    A column ``mapping`` gives one value for every row needs no header; a header it names
+    that the file lacks is a configuration error naming the key.
+    """
     by_normal = {normalise_header(h): h for h in raw.frame.columns}
     by_lower = {str(h).strip().lower(): h for h in raw.frame.columns}
+    headers = ", ".join(map(str, raw.frame.columns))
+    stem = raw.file.rsplit(".", 1)[0]
     found: dict[str, str] = {}
     missing: list[Problem] = []
     for rule in rules:
-        if rule.name in mapping:
-            header = by_lower.get(mapping[rule.name].strip().lower())
+        if rule.name in mapping.constants:
+            continue
+        if rule.name in mapping.headers:
+            header = by_lower.get(mapping.headers[rule.name].strip().lower())
             if header is None:
                 missing.append(
                     Problem(
-                        raw.file,
-                        rule.name,
-                        f"engagement.yaml maps {rule.name} to the header '{mapping[rule.name]}', "
-                        f"which is not in the file (headers: {', '.join(map(str, raw.frame.columns))})",
+                        CONFIG_FILE,
+                        f"columns.{stem}.{rule.name}",
+                        f"the header '{mapping.headers[rule.name]}' is not in {raw.file} (its "
+                        f"headers: {headers}): correct the header, or remove the line",
                     )
                 )
                 continue
@@ -64,19 +73,24 @@ def locate_columns(
         elif rule.name in by_normal:
             found[rule.name] = by_normal[rule.name]
         elif rule.required:
-            stem = raw.file.rsplit(".", 1)[0]
             missing.append(
                 Problem(
                     raw.file,
                     rule.name,
-                    f"required column '{rule.name}' is missing (headers: "
-                    f"{', '.join(map(str, raw.frame.columns))}); rename it, or map your header "
-                    f"in engagement.yaml under columns: {stem}: {rule.name}: <your header>",
+                    f"required column '{rule.name}' is missing (headers: {headers}); rename "
+                    f"it, or map your header in engagement.yaml under columns: {stem}: "
+                    f"{rule.name}: <your header>",
                 )
             )
     if missing:
         raise EngagementError(missing)
     return found
+
+
+def _blanks_filled(cells: pd.Series, value: str) -> pd.Series:
+    """Blank cells (empty or only spaces) given ``value`` (``values:`` mapped the blanks)."""
+    text = as_text(cells)
+    return text.mask(text.isna() | text.str.strip().eq(""), value)
 
 
 def _absent_column(rule: ColumnRule, index: pd.RangeIndex) -> pd.Series:
@@ -130,20 +144,28 @@ def parse_table(
             [Problem(raw.file, None, "has a header but no data rows: export the data into it")]
         )
     mapping = config.mapping(file)
-    headers = locate_columns(raw, rules, mapping.headers)
-    value_maps = mapping.values
+    headers = locate_columns(raw, rules, mapping)
     index = pd.RangeIndex(check.n)
     out: dict[str, pd.Series] = {}
     for rule in rules:
-        if rule.name not in headers:
+        if rule.name in mapping.constants:
+            cells = pd.Series(mapping.constants[rule.name], index=index, dtype=TEXT_DTYPE)
+        elif rule.name in headers:
+            cells = raw.frame[headers[rule.name]].reset_index(drop=True)
+        else:
             out[rule.name] = _absent_column(rule, index)
             continue
-        out[rule.name] = parse_column(
-            raw.frame[headers[rule.name]].reset_index(drop=True),
+        if rule.name in mapping.blanks:
+            cells = _blanks_filled(cells, mapping.blanks[rule.name])
+        column = parse_column(
+            cells,
             rule,
             check,
             decimal_comma=raw.decimal_comma,
-            value_map=value_maps.get(rule.name),
+            value_map=mapping.values.get(rule.name),
+        )
+        out[rule.name] = (
+            column * mapping.scales[rule.name] if rule.name in mapping.scales else column
         )
     out["source_row"] = pd.Series(np.arange(1, check.n + 1), index=index, copy=False)
     frame = pd.DataFrame(out, index=index, copy=False)  # fresh columns: no copies
