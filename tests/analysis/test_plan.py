@@ -237,6 +237,24 @@ def test_pipeline_credit_of_a_hand_made_engagement(tmp_path):
     assert later.pipeline_credit == pytest.approx({"revenue": 0.0, "won": 0.0})
 
 
+def test_an_open_opportunity_without_amount_is_valued_at_the_average_deal_size(tmp_path):
+    # the same engagement as above, O4's amount left empty (an open deal not yet priced): it
+    # is kept, and valued at the data's average deal size (O1, the marketing win in the
+    # window: 50,000), so it lands 0.5 x 50,000; `from` says so
+    opps = TINY_OPPS.replace("O4,L4,ACC3,2026-03-15,,open,40000", "O4,L4,ACC3,2026-06-10,,open,")
+    engagement = tiny(tmp_path, files={"data/opportunities.csv": opps})
+    assert engagement.audit.rows["opportunities"].quarantined == 0
+    inputs = estimate_plan_inputs(engagement)
+    assert inputs.avg_deal_size == 50_000.0 and inputs.open_without_amount == 1
+    base = replace(inputs.base, period_start="2026-08", period_months=12, ramp_months=0)
+    plan = compute_plan(inputs, base)
+    assert plan.pipeline_credit == pytest.approx({"revenue": 25_000.0, "won": 0.5})
+    assert plan.to_dict()["assumptions"]["from"]["pipeline_amount"] == "avg_deal_size"
+    # with every amount given, `from` says nothing of it
+    priced = compute_plan(estimate_plan_inputs(tiny(tmp_path / "priced")), base)
+    assert "pipeline_amount" not in priced.to_dict()["assumptions"]["from"]
+
+
 # --- the plan on engagements ---------------------------------------------------------------
 
 

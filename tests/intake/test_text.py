@@ -28,3 +28,18 @@ def test_positions_in_gives_the_first_row_of_each_key(ids_, keys):
             first.setdefault(value, row)
     expected = [-1 if k is None else first.get(k, -1) for k in keys]
     assert positions_in(pd.Series(ids_, dtype=object), keys).tolist() == expected
+
+
+@given(
+    st.lists(st.sampled_from(["a", "b", "c", "d"]), unique=True),
+    st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c", "d", "e"]))),
+    st.lists(st.sampled_from(["a", "b", "c", "d", "e", "f"]), unique=True),
+)
+@settings(max_examples=80, deadline=None)
+def test_categorical_keys_give_the_rows_their_texts_give(ids_, keys, unused):
+    # the validated touches' lead_id is a Categorical: matched by its categories, with unused
+    # categories and missing values, it must give what matching the texts gives
+    categories = list(dict.fromkeys([k for k in keys if k is not None] + unused))
+    coded = pd.Categorical(keys, categories=categories)
+    assert positions_in(ids_, coded).tolist() == positions_in(ids_, keys).tolist()
+    assert positions_in(ids_, pd.Series(coded)).tolist() == positions_in(ids_, keys).tolist()

@@ -513,3 +513,35 @@ def test_validated_touches_keep_their_channels_as_codes(tiny_dir) -> None:
     touches = load_engagement(tiny_dir).touches
     assert isinstance(touches["channel"].dtype, pd.CategoricalDtype)
     assert touches["channel"].notna().all()
+
+
+def test_open_opportunities_may_lack_an_amount_and_a_close_date_but_won_and_lost_ones_may_not(
+    tmp_path,
+):
+    # CONTRACT section 3: O4 (open) without amount is kept; O1 (won) without amount is an error
+    opps = TINY_OPPS.replace("2026-03-15,,open,40000", "2026-03-15,,open,").replace(
+        "2026-04-01,won,50000", "2026-04-01,won,"
+    )
+    audit = audit_engagement(
+        write_engagement(tmp_path / "e", {"data/opportunities.csv": opps})
+    ).to_dict()
+    assert [(e["file"], e["row"], e["column"]) for e in audit["errors"]] == [
+        ("opportunities.csv", 1, "amount")
+    ]
+    assert audit["errors"][0]["message"] == (
+        "status is won or lost but amount is empty: fill in the contract value"
+    )
+    assert audit["rows"]["opportunities"] == {"read": 4, "used": 3, "quarantined": 1}
+
+
+def test_validated_touches_name_their_lead_by_the_used_leads_ids_in_order(tmp_path):
+    # L2 repeated and L3 with an unreadable date: both quarantined; touches of them too
+    leads = (
+        TINY_LEADS.replace("L3,2026-02-01", "L3,someday")
+        + "L2,2026-01-07,,,,,webinar,marketing,,,,,\n"
+    )
+    engagement = load_engagement(write_engagement(tmp_path / "e", {"data/leads.csv": leads}))
+    lead_id = engagement.touches["lead_id"]
+    assert isinstance(lead_id.dtype, pd.CategoricalDtype)
+    assert lead_id.cat.categories.equals(pd.Index(engagement.leads["lead_id"]))
+    assert lead_id.astype(str).tolist() == ["L1", "L1", "L2", "L4"]

@@ -190,13 +190,16 @@ def duplicate_emails(emails: pd.Series, usable: np.ndarray) -> np.ndarray:
 
 
 def _opportunity_checks(opportunities: pd.DataFrame, check: FileCheck) -> pd.DataFrame:
-    """Closed without a date (an error), open with one, closed before created (warnings).
+    """Closed without a date or an amount (errors), open with a date, closed before created
+    (warnings). An open opportunity may have no amount.
 
     Returns the opportunities with the close date of open ones cleared.
     """
     status, closed_at = opportunities["status"], opportunities["closed_at"]
-    no_close = status.isin(["won", "lost"]).to_numpy(bool) & closed_at.isna().to_numpy()
-    check.error("closed_at", no_close, "closed_without_date")
+    closed = status.isin(["won", "lost"]).to_numpy(bool)
+    check.error("closed_at", closed & closed_at.isna().to_numpy(), "closed_without_date")
+    no_amount = closed & opportunities["amount"].isna().to_numpy()
+    check.error("amount", no_amount & ~check.quarantine, "closed_without_amount")
     open_closed = (status.eq("open") & closed_at.notna()).fillna(False).to_numpy(bool)
     check.warn("closed_at", open_closed, "open_with_close_date")
     opportunities = opportunities.copy()

@@ -92,6 +92,8 @@ def resolve_assumptions(
         if where != "assumptions":
             problems = [replace(p, message=f"{p.message} (in {where})") for p in problems]
         raise PlanError(problems)
+    if inputs.open_without_amount:  # valued at the data's average deal size
+        sources["pipeline_amount"] = "avg_deal_size"
     return deal, rates, pmfs, lags, sources
 
 

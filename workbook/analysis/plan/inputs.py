@@ -61,6 +61,9 @@ class PlanInputs:
         Per pair, the open marketing-sourced pipeline's expected conversions to the next
         stage by calendar month from ``as_of`` (:func:`open_pipeline_landing`); amounts only
         for open opportunities (leads are valued at the deal size).
+    open_without_amount : int
+        Open opportunities without an amount in the pipeline credit, valued at the data's
+        average deal size (``avg_deal_size``).
     open_counts : numpy.ndarray of int, shape (S - 1,)
         Open marketing-sourced leads (opportunities for the last pair) per stage.
     base : PlanSettings
@@ -88,6 +91,7 @@ class PlanInputs:
     open_counts: np.ndarray
     base: PlanSettings
     scenarios: tuple[Scenario, ...]
+    open_without_amount: int = 0
 
 
 def _deal_size_estimate(engagement: Engagement) -> tuple[float | None, float, int, str]:
@@ -180,6 +184,11 @@ def estimate_plan_inputs(
         & (opps["created_at"] <= as_of_ts)
         & ((opps["status"] == "open") | (opps["closed_at"] > as_of_ts))
     ]
+    deal, deal_sd, deal_n, deal_basis = _deal_size_estimate(engagement)
+    # an open opportunity without an amount is valued at the data's average deal size
+    open_amounts = open_opps["amount"].to_numpy(float)
+    no_amount = np.isnan(open_amounts)
+    open_amounts = np.where(no_amount, np.nan if deal is None else deal, open_amounts)
     for k, (a, b) in enumerate(zip(stages[:-1], stages[1:], strict=True)):
         cif = curves.get((a, b))
         if cif is None:
@@ -192,7 +201,7 @@ def estimate_plan_inputs(
         pmfs.append(monthly_lag_pmf(cif.time_days, cif.incidence, horizon_days=horizon))
         if b == stages[-1]:
             ages = ((as_of_ts - open_opps["created_at"]).dt.days).to_numpy(float)
-            amounts = open_opps["amount"].to_numpy(float)
+            amounts = open_amounts
         else:
             step = steps.loc[(steps["stage"] == a) & (steps["event"] == 0)]
             step = step.loc[marketing_leads[step["lead_index"].to_numpy()]]
@@ -208,7 +217,6 @@ def estimate_plan_inputs(
             open_pipeline_landing(cif, ages, amounts, horizon_days=horizon, as_of=engagement.as_of)
         )
 
-    deal, deal_sd, deal_n, deal_basis = _deal_size_estimate(engagement)
     run_rate = _run_rate(journeys, months=run_rate_months)
     read_only(
         rates, entered, medians, open_counts, run_rate, *pmfs, *landing_count, *landing_amount
@@ -233,6 +241,7 @@ def estimate_plan_inputs(
         open_counts=open_counts,
         base=plan_settings(config),
         scenarios=config.scenarios,
+        open_without_amount=int(no_amount.sum()),
     )
 
 

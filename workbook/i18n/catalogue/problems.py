@@ -40,6 +40,9 @@ TEXT: dict[str, dict[str, str]] = {
         "problem.closed_without_date": (
             "status is won or lost but closed_at is empty: fill in the close date"
         ),
+        "problem.closed_without_amount": (
+            "status is won or lost but amount is empty: fill in the contract value"
+        ),
         "problem.open_with_close_date": "open opportunity with a close date: the date is ignored",
         "problem.closed_before_created": "closed before it was created: check the export",
         "problem.opportunity_unknown_lead": (
@@ -116,6 +119,9 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "problem.closed_without_date": (
             "statut gagné ou perdu mais closed_at est vide : renseignez la date de clôture"
+        ),
+        "problem.closed_without_amount": (
+            "statut gagné ou perdu mais amount est vide : renseignez le montant du contrat"
         ),
         "problem.open_with_close_date": (
             "opportunité ouverte avec une date de clôture : la date est ignorée"
