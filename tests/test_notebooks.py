@@ -114,6 +114,9 @@ def test_kickoff_in_french_uses_french_words_and_numbers(tmp_path):
     assert "## Inventaire et audit de qualité des données" in text
     assert "Ce que cela signifie" in text
     assert "21\u202f500\u202f€" in text  # total spend, French typography
+    # the tables too: the funnel's pass-through rates (5 of 6 inquiries reached MQL)
+    assert '<td class="num">83,3\u202f%</td>' in text
+    assert '<td class="num">83.3%</td>' not in text
     assert "What this means" not in text
     # the data-quality messages are French too
     assert "mql_at vide alors qu'une étape suivante est renseignée" in text
