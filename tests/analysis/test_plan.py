@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import SAMPLE_DIR, TINY_OPPS, TINY_YAML, write_engagement
 from workbook.analysis.journeys import build_journeys
+from workbook.analysis.kpis import compute_kpis
 from workbook.analysis.plan import (
     DAYS_PER_MONTH,
     PlanError,
@@ -244,6 +245,11 @@ def test_an_open_opportunity_without_amount_is_valued_at_the_average_deal_size(t
     opps = TINY_OPPS.replace("O4,L4,ACC3,2026-03-15,,open,40000", "O4,L4,ACC3,2026-06-10,,open,")
     engagement = tiny(tmp_path, files={"data/opportunities.csv": opps})
     assert engagement.audit.rows["opportunities"].quarantined == 0
+    # it counts wherever a count is used: L1 (won), L5 (lost) and L4 (open) entered the step
+    funnel = compute_kpis(engagement).to_dict()["funnel"]
+    assert [(f["entered"], f["converted"]) for f in funnel if f["from"] == "opportunity"] == [
+        (3, 1)
+    ]
     inputs = estimate_plan_inputs(engagement)
     assert inputs.avg_deal_size == 50_000.0 and inputs.open_without_amount == 1
     base = replace(inputs.base, period_start="2026-08", period_months=12, ramp_months=0)
