@@ -585,6 +585,7 @@ def random_engagement(seed: int, n: int) -> Engagement:
         audit=Audit(),
         as_of=AS_OF.date(),
         files={"leads": "leads.csv"},
+        provided=frozenset({"leads", "opportunities", "spend"}),
     )
 
 

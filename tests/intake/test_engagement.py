@@ -118,6 +118,7 @@ def test_an_engagement_is_frozen(tiny_dir):
         "audit",
         "as_of",
         "files",
+        "provided",
     }
 
 

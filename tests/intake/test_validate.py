@@ -268,9 +268,15 @@ def test_two_formats_of_the_same_file_is_an_error(tmp_path):
 
 
 def test_missing_required_file_is_named(tmp_path):
-    d = write_engagement(tmp_path / "e", {"data/content.csv": None})
+    d = write_engagement(tmp_path / "e", {"data/opportunities.csv": None})
     error = only_error(d)
-    assert error["file"] == "content.csv" and "not found" in error["message"]
+    assert error["file"] == "opportunities.csv" and "not found" in error["message"]
+
+
+def test_leads_are_required_when_the_ladder_has_a_lead_stage(tmp_path):
+    d = write_engagement(tmp_path / "e", {"data/leads.csv": None})
+    error = only_error(d)
+    assert error["file"] == "leads.csv" and "not found" in error["message"]
 
 
 def test_won_opportunity_without_close_date_is_quarantined(tmp_path):

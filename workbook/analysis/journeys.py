@@ -168,9 +168,13 @@ def journeys_from_leads(
     last_date = dates[:, 0].copy()
     for k in range(1, len(stages)):
         np.copyto(last_date, dates[:, k], where=reached[:, k])
-    opp_k = stages.index("opportunity")
+    # from the opportunity stage on, a lost deal is the exit; without an opportunity stage
+    # ([mql, won]: a closed-deals export) a lost deal ends the step into won, and so does a
+    # disqualification when no deal was lost
+    opp_k = stages.index("opportunity") if "opportunity" in stages else len(stages) - 2
     in_opportunity = last_index >= opp_k
-    exit_source = np.where(in_opportunity, lost, disqualified)
+    last_exit = lost if "opportunity" in stages else np.where(np.isnat(lost), disqualified, lost)
+    exit_source = np.where(in_opportunity, last_exit, disqualified)
     won_last = last_index == len(stages) - 1
     exits = ~np.isnat(exit_source) & (exit_source >= last_date) & ~won_last
     out["disqualified_at"] = disqualified

@@ -207,6 +207,32 @@ def _name_list(raw: Mapping, key: str, default: tuple[str, ...], problems: list[
     return names
 
 
+def ladder_error(stages: tuple[str, ...]) -> str | None:
+    """What is wrong with a stage ladder, or None (CONTRACT section 3).
+
+    It ends with ``won``; ``opportunity``, when present, comes just before it; zero or more
+    lead stages come first.
+
+    Examples
+    --------
+    >>> [ladder_error(s) for s in [("opportunity", "won"), ("mql", "won"), DEFAULT_STAGES]]
+    [None, None, None]
+    >>> ladder_error(("mql", "opportunity"))
+    "must end with won (e.g. [opportunity, won], [mql, won] or the default [inquiry, mql, sal, sql, opportunity, won]); got ['mql', 'opportunity']"
+    """
+    examples = (
+        "(e.g. [opportunity, won], [mql, won] or the default "
+        f"[{', '.join(DEFAULT_STAGES)}]); got {list(stages)}"
+    )
+    if len(stages) < 2 or stages[-1] != "won":
+        return f"must end with won {examples}"
+    if "won" in stages[:-1]:
+        return f"won must be the last stage only {examples}"
+    if "opportunity" in stages and stages.index("opportunity") != len(stages) - 2:
+        return f"opportunity, when present, must come just before won {examples}"
+    return None
+
+
 def parse_config(raw: Mapping | None) -> tuple[EngagementConfig | None, list[Problem]]:
     """Validate an ``engagement.yaml`` mapping and fill in the contract's defaults.
 
@@ -235,15 +261,9 @@ def parse_config(raw: Mapping | None) -> tuple[EngagementConfig | None, list[Pro
     typed_ok = not problems
 
     stages = _name_list(raw, "stages", DEFAULT_STAGES, problems)
-    if stages[-2:] != ("opportunity", "won") or len(stages) < 3:
-        problems.append(
-            Problem(
-                CONFIG_FILE,
-                "stages",
-                "the ladder must end with opportunity, won and have a lead stage before them "
-                f"(default {list(DEFAULT_STAGES)}); got {list(stages)}",
-            )
-        )
+    ladder_problem = ladder_error(stages)
+    if ladder_problem:
+        problems.append(Problem(CONFIG_FILE, "stages", ladder_problem))
     buying_stages = _name_list(raw, "buying_stages", DEFAULT_BUYING_STAGES, problems)
     personas = _name_list(raw, "personas", DEFAULT_PERSONAS, problems)
     if not typed_ok:

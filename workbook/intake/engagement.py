@@ -19,7 +19,7 @@ import pandas as pd
 from workbook.intake.config import CONFIG_FILE, EngagementConfig, parse_config
 from workbook.intake.io import find_data_file, read_yaml
 from workbook.intake.problems import Audit, EngagementError, Problem
-from workbook.intake.schema import DATA_FILES, DATA_SUFFIXES, OPTIONAL_FILES
+from workbook.intake.schema import DATA_FILES, DATA_SUFFIXES, required_files
 from workbook.intake.validate import validate_files
 
 
@@ -46,6 +46,11 @@ class Engagement:
         (never the clock's).
     files : dict
         File stem -> the file name read (``leads.csv``, ``spend.xlsx``...).
+    provided : frozenset of str
+        The files with data rows. A file absent or with a header only was not provided
+        (CONTRACT section 3): its frame is empty (``touches`` None), and every figure that
+        needs it is None, never 0. Without a leads file (a ladder starting at opportunity)
+        ``leads`` holds one journey per opportunity.
     """
 
     path: Path
@@ -58,6 +63,11 @@ class Engagement:
     audit: Audit
     as_of: dt.date
     files: dict[str, str]
+    provided: frozenset[str]
+
+    def has(self, stem: str) -> bool:
+        """Whether the client provided ``stem`` (``spend``, ``content``, ``touches``...)."""
+        return stem in self.provided
 
     @property
     def as_of_timestamp(self) -> pd.Timestamp:
@@ -125,7 +135,9 @@ def load_engagement(
         config = replace(config, as_of=as_of_date)
     data_dir = directory / "data"
     problems: list[Problem] = []
+    notes: list[Problem] = []
     paths: dict[str, Path] = {}
+    required = required_files(config.stages)
     for stem in DATA_FILES:
         try:
             path = find_data_file(data_dir, stem)
@@ -133,14 +145,23 @@ def load_engagement(
             problems.extend(exc.problems)
             continue
         if path is None:
-            if stem not in OPTIONAL_FILES:
+            if stem in required:
                 tried = ", ".join(f"{stem}{s}" for s in DATA_SUFFIXES)
                 problems.append(
                     Problem(f"{stem}.csv", None, f"not found in {data_dir} (looked for {tried})")
                 )
             continue
+        if stem == "leads" and stem not in required:  # opportunities are the journeys
+            notes.append(Problem.coded(path.name, None, "leads_not_used"))
+            continue
         paths[stem] = path
-    validated = validate_files(paths, config, prior_problems=tuple(problems), full_audit=full_audit)
+    validated = validate_files(
+        paths,
+        config,
+        prior_problems=tuple(problems),
+        full_audit=full_audit,
+        notes=tuple(notes),
+    )
     frames = validated.frames
     return Engagement(
         path=directory,
@@ -153,6 +174,7 @@ def load_engagement(
         audit=validated.audit,
         as_of=validated.as_of,
         files={stem: path.name for stem, path in paths.items()},
+        provided=validated.provided,
     )
 
 

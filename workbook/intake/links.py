@@ -171,6 +171,55 @@ def link_opportunities(leads: pd.DataFrame, opportunities: pd.DataFrame) -> pd.D
     return with_columns(leads, columns)
 
 
+def leads_from_opportunities(opportunities: pd.DataFrame) -> pd.DataFrame:
+    """One journey per opportunity, for a ladder that starts at ``opportunity``.
+
+    Without a leads file each opportunity is its own "lead": ``lead_id`` is the
+    ``opportunity_id``, ``created_at`` the opportunity's, its channel the opportunity's
+    ``source_channel`` (missing when the export has none), its stages linked as a lead's
+    (:func:`link_opportunities`).
+
+    Examples
+    --------
+    >>> opps = pd.DataFrame({"opportunity_id": ["O1"], "lead_id": [None], "account_id": ["A"],
+    ...     "created_at": pd.to_datetime(["2026-01-05"]), "closed_at": pd.to_datetime(["2026-03-01"]),
+    ...     "status": ["won"], "amount": [900.0], "sourced_by": ["sales"],
+    ...     "source_channel": ["event"], "source_row": [1]})
+    >>> leads = leads_from_opportunities(opps)
+    >>> leads[["lead_id", "source_channel", "sourced_by", "won_amount"]].to_dict("records")
+    [{'lead_id': 'O1', 'source_channel': 'event', 'sourced_by': 'sales', 'won_amount': 900.0}]
+    >>> str(leads.loc[0, "won_at"].date())
+    '2026-03-01'
+    """
+    index = pd.RangeIndex(len(opportunities))
+    ids = pd.Series(opportunities["opportunity_id"].to_numpy(), index=index, dtype=TEXT_DTYPE)
+    no_date = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    no_text = pd.Series(pd.NA, index=index, dtype=TEXT_DTYPE)
+
+    def column(name: str) -> pd.Series:
+        if name not in opportunities:
+            return no_text
+        return pd.Series(opportunities[name].to_numpy(), index=index, dtype=TEXT_DTYPE)
+
+    leads = pd.DataFrame(
+        {
+            "lead_id": ids,
+            "created_at": opportunities["created_at"].to_numpy("datetime64[ns]"),
+            "disqualified_at": no_date,
+            "source_channel": column("source_channel"),
+            "sourced_by": column("sourced_by"),
+            "persona": no_text,
+            "segment": no_text,
+            "account_id": column("account_id"),
+            "company": no_text,
+            "email": no_text,
+            "source_row": opportunities["source_row"].to_numpy(),
+        },
+        index=index,
+    )
+    return link_opportunities(leads, opportunities.assign(lead_id=ids.to_numpy()))
+
+
 def opportunity_lead_warnings(
     opportunities: pd.DataFrame, check: FileCheck, lead_ids: pd.Series
 ) -> None:

@@ -23,7 +23,9 @@ OPPORTUNITY_SOURCES: tuple[str, ...] = ("marketing", "sales", "partner", "referr
 OPPORTUNITY_STATUSES: tuple[str, ...] = ("open", "won", "lost")
 
 DATA_FILES: tuple[str, ...] = ("leads", "opportunities", "spend", "content", "touches")
-OPTIONAL_FILES: frozenset[str] = frozenset({"touches"})
+#: Files a client may not have: absent, or a header without rows, means "not provided"
+#: (CONTRACT section 3). ``leads`` is optional too when the ladder has no lead stage.
+OPTIONAL_FILES: frozenset[str] = frozenset({"spend", "content", "touches"})
 DATA_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx", ".parquet")
 
 #: Personal fields: read for de-duplication, never shown in a report.
@@ -84,15 +86,30 @@ def lead_stage_columns(stages: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def lead_stages(stages: tuple[str, ...]) -> tuple[str, ...]:
-    """The stages recorded on the lead itself: everything before ``opportunity``.
+    """The stages recorded on the lead itself: everything before ``opportunity`` (or ``won``).
 
     Examples
     --------
     >>> lead_stages(DEFAULT_STAGES)
     ('inquiry', 'mql', 'sal', 'sql')
+    >>> lead_stages(("mql", "won")), lead_stages(("opportunity", "won"))
+    (('mql',), ())
     """
-    end = stages.index("opportunity") if "opportunity" in stages else len(stages)
+    end = stages.index("opportunity") if "opportunity" in stages else len(stages) - 1
     return stages[:end]
+
+
+def required_files(stages: tuple[str, ...]) -> tuple[str, ...]:
+    """The data files an engagement with this ladder cannot do without.
+
+    ``opportunities`` always; ``leads`` when the ladder has a lead stage (CONTRACT section 3).
+
+    Examples
+    --------
+    >>> required_files(DEFAULT_STAGES), required_files(("opportunity", "won"))
+    (('leads', 'opportunities'), ('opportunities',))
+    """
+    return ("leads", "opportunities") if lead_stages(stages) else ("opportunities",)
 
 
 def column_rules(file: str, stages: tuple[str, ...] = DEFAULT_STAGES) -> tuple[ColumnRule, ...]:
@@ -140,6 +157,9 @@ def column_rules(file: str, stages: tuple[str, ...] = DEFAULT_STAGES) -> tuple[C
                 allowed=OPPORTUNITY_SOURCES,
             ),
             ColumnRule("product", "text"),
+            # the deal's first-touch channel (a CRM's "Lead Source"): the journey's channel
+            # when the ladder starts at opportunity and there is no leads file
+            ColumnRule("source_channel", "text"),
         )
     if file == "spend":
         return (

@@ -28,6 +28,7 @@ from workbook.intake.links import (
     backfill_rows,
     channel_warnings,
     lead_stage_checks,
+    leads_from_opportunities,
     link_opportunities,
     opportunity_lead_warnings,
     touch_checks,
@@ -119,6 +120,14 @@ def _duplicate_ids(ids: pd.Series, column: str, check: FileCheck) -> None:
     )
 
 
+def empty_frame(file: str, config: EngagementConfig) -> pd.DataFrame:
+    """The typed frame of a file not provided: every contract column, no row."""
+    index = pd.RangeIndex(0)
+    out = {rule.name: _absent_column(rule, index) for rule in column_rules(file, config.stages)}
+    out["source_row"] = pd.Series(np.arange(0), index=index, dtype="int64")
+    return pd.DataFrame(out, index=index)
+
+
 def parse_table(
     raw: RawTable, file: str, config: EngagementConfig
 ) -> tuple[pd.DataFrame, FileCheck]:
@@ -139,7 +148,9 @@ def parse_table(
     """
     rules = column_rules(file, config.stages)
     check = FileCheck(raw.file, len(raw.frame), raw.notes)
-    if check.n == 0 and file not in OPTIONAL_FILES:
+    if check.n == 0:
+        if file in OPTIONAL_FILES:  # not provided (CONTRACT section 3)
+            return empty_frame(file, config), check
         raise EngagementError(
             [Problem(raw.file, None, "has a header but no data rows: export the data into it")]
         )
@@ -270,6 +281,7 @@ class ValidatedTables:
     frames: dict[str, pd.DataFrame]
     audit: Audit
     as_of: dt.date
+    provided: frozenset[str]
 
 
 def _audit(checks: Mapping[str, FileCheck], **extra) -> Audit:
@@ -288,6 +300,7 @@ def validate_files(
     *,
     prior_problems: tuple[Problem, ...] = (),
     full_audit: bool = True,
+    notes: tuple[Problem, ...] = (),
 ) -> ValidatedTables:
     """Read, parse and cross-check every data file of an engagement.
 
@@ -297,7 +310,10 @@ def validate_files(
     Parameters
     ----------
     paths : mapping of str to Path
-        File stem (``leads``...) to the file; ``touches`` may be absent.
+        File stem (``leads``...) to the file. ``spend``, ``content`` and ``touches`` may be
+        absent (not provided: empty frames, ``touches`` left out), and ``leads`` when the
+        ladder has no lead stage: each opportunity is then a journey
+        (:func:`workbook.intake.links.leads_from_opportunities`).
     config : EngagementConfig
     prior_problems : tuple of Problem
         Fatal problems already found (missing files).
@@ -307,6 +323,8 @@ def validate_files(
         leads, spend channels without leads (and lead channels without spend), personas not
         in the config (``audit.complete`` is then False). The rows used, the quarantine and
         the other warnings are the same.
+    notes : tuple of Problem
+        Warnings found before reading (a leads file the ladder does not use).
 
     Returns
     -------
@@ -347,25 +365,43 @@ def validate_files(
             fatal, audit=replace(audit, errors=(*fatal, *audit.errors), rows=rows)
         )
 
-    leads_check = checks["leads"]
-    lead_ids = parsed["leads"]["lead_id"][~leads_check.quarantine]  # the used leads' ids
+    provided = frozenset(f for f, c in checks.items() if c.n > 0)
+    for file in ("spend", "content"):  # not provided: typed, empty
+        if file not in parsed:
+            parsed[file] = empty_frame(file, config)
+            checks[file] = FileCheck(f"{file}.csv", 0, ())
+    if "touches" in parsed and "touches" not in provided:
+        del parsed["touches"], checks["touches"]
     opportunities = _opportunity_checks(parsed["opportunities"], checks["opportunities"])
-    if full_audit:  # a warning that no figure reads, from a scan of every lead id
-        opportunity_lead_warnings(opportunities, checks["opportunities"], lead_ids)
     parsed["opportunities"] = opportunities
-    leads = link_opportunities(
-        parsed["leads"], opportunities.loc[~checks["opportunities"].quarantine]
-    )
+    used_opportunities = opportunities.loc[~checks["opportunities"].quarantine]
+    if "leads" in parsed:
+        leads_check = checks["leads"]
+        lead_ids = parsed["leads"]["lead_id"][~leads_check.quarantine]  # the used leads' ids
+        if full_audit:  # a warning that no figure reads, from a scan of every lead id
+            opportunity_lead_warnings(opportunities, checks["opportunities"], lead_ids)
+        leads = link_opportunities(parsed["leads"], used_opportunities)
+    else:  # a ladder starting at opportunity: each opportunity is a journey
+        leads = leads_from_opportunities(used_opportunities)
+        leads_check = FileCheck(checks["opportunities"].file, len(leads), ())
+        lead_ids = leads["lead_id"]
     leads = lead_stage_checks(leads, leads_check, config)
     duplicates: dict[str, int] = {}
-    if full_audit:  # a warning that no figure reads, from a scan of every e-mail
+    if full_audit and "leads" in parsed:  # a warning no figure reads, from every e-mail
         dup_email = duplicate_emails(leads["email"], ~leads_check.quarantine)
         leads_check.warn("email", dup_email, "duplicate_email")
         duplicates["leads"] = int(dup_email.sum())
+    if full_audit and "leads" in parsed and "spend" in provided:
         channel_warnings(leads, leads_check, parsed["spend"], checks["spend"])
-    parsed["leads"] = leads
+    if "leads" in parsed:
+        parsed["leads"] = leads
     parsed["content"] = _tag_checks(
-        parsed["content"], checks["content"], leads, leads_check, config, full_audit=full_audit
+        parsed["content"],
+        checks["content"],
+        leads,
+        leads_check,
+        config,
+        full_audit=full_audit and "leads" in parsed,
     )
     if "touches" in parsed:
         asset_ids = parsed["content"]["asset_id"].dropna() if full_audit else None
@@ -378,11 +414,16 @@ def validate_files(
         else frame
         for file, frame in parsed.items()
     }
+    if "leads" not in frames:
+        frames["leads"] = leads
     empty_files = [
         Problem.coded(checks[f].file, None, "no_usable_rows")
         for f, frame in frames.items()
-        if f not in OPTIONAL_FILES and len(frame) == 0
+        if f not in OPTIONAL_FILES and f in provided and len(frame) == 0
     ]
+    # an optional file whose every row was quarantined is read (its errors say why) but
+    # gives nothing: the figures that need it are missing, as when it was not provided
+    provided = frozenset(f for f in provided if len(frames[f]) > 0)
     as_of = config.as_of or latest_date(frames)
     if as_of is not None:
         after = (frames["leads"]["created_at"] > pd.Timestamp(as_of)).to_numpy(bool)
@@ -396,14 +437,20 @@ def validate_files(
                     as_of=str(as_of),
                 )
             )
-    audit = _audit(checks, duplicates=duplicates, complete=full_audit)
+    audit = _audit(
+        {f: c for f, c in checks.items() if c.n > 0},
+        duplicates=duplicates,
+        complete=full_audit,
+    )
+    if notes:
+        audit = replace(audit, warnings=(*notes, *audit.warnings))
     # no date in the data means no usable lead: then the empty files are the error to report
     unusable_files = empty_files or ([] if as_of is not None else [NO_AS_OF])
     if unusable_files:
         raise EngagementError(
             unusable_files, audit=replace(audit, errors=(*audit.errors, *unusable_files))
         )
-    return ValidatedTables(frames=frames, audit=audit, as_of=as_of)
+    return ValidatedTables(frames=frames, audit=audit, as_of=as_of, provided=provided)
 
 
 __all__ = [

@@ -80,6 +80,11 @@ TEXT: dict[str, dict[str, str]] = {
             "created after as_of ({as_of}): outside the snapshot, not analysed"
         ),
         "problem.no_usable_rows": "no usable rows: every row was quarantined (see above)",
+        "problem.leads_not_used": (
+            "not read: the ladder starts at opportunity, so each opportunity is a journey; "
+            "add a lead stage to stages in engagement.yaml (e.g. [lead, opportunity, won]) "
+            "to use the leads"
+        ),
         "problem.workbook_sheets": (
             "the workbook has {sheets} sheets; read sheet '{sheet}' (name a sheet '{stem}' to "
             "choose another)"
@@ -162,6 +167,11 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "problem.created_after_as_of": (
             "créé après as_of ({as_of}) : hors de l'instantané, non analysé"
+        ),
+        "problem.leads_not_used": (
+            "non lu : l'entonnoir commence à l'opportunité, chaque opportunité est donc un "
+            "parcours ; ajoutez une étape de lead à stages dans engagement.yaml "
+            "(par ex. [lead, opportunity, won]) pour utiliser les leads"
         ),
         "problem.no_usable_rows": (
             "aucune ligne utilisable : toutes les lignes ont été écartées (voir ci-dessus)"
