@@ -144,3 +144,27 @@ def test_a_ladder_the_contract_does_not_allow_names_the_key(stages, says):
     _, problems = parse_config({"client": "X", "stages": stages})
     assert [p.column for p in problems] and problems[0].column == "stages"
     assert any(says in p.message for p in problems), problems
+
+
+def test_a_lead_may_name_the_opportunity_it_converted_into(tmp_path):
+    # Salesforce links a converted lead to its opportunity, not the other way round
+    leads = "lead_id,created_at,source_channel,opportunity_id\n"
+    leads += "L1,2026-01-05,webinar,O3\nL2,2026-01-06,events,\n"
+    d = write_engagement(
+        tmp_path / "e",
+        {
+            "engagement.yaml": with_stages("[lead, opportunity, won]"),
+            "data/leads.csv": leads,
+            "data/touches.csv": None,
+        },
+    )
+    engagement = load_engagement(d)
+    opps = engagement.opportunities.set_index("opportunity_id")["lead_id"]
+    # O3 had no lead_id and takes L1's; O1 keeps its own (L1 as in the file)
+    assert (
+        opps["O3"] == "L1"
+        and opps["O1"] == "L1"
+        and opps.dtype == engagement.leads["lead_id"].dtype
+    )
+    lead = engagement.leads.set_index("lead_id").loc["L1"]
+    assert lead["won_amount"] == 130000 and lead["opportunity_at"] == pd.Timestamp("2026-02-01")

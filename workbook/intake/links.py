@@ -171,6 +171,34 @@ def link_opportunities(leads: pd.DataFrame, opportunities: pd.DataFrame) -> pd.D
     return with_columns(leads, columns)
 
 
+def converted_leads(
+    leads: pd.DataFrame, used: np.ndarray, opportunities: pd.DataFrame
+) -> pd.DataFrame:
+    """Opportunities whose ``lead_id`` is empty take the lead that names them.
+
+    A leads export may link the other way round: a lead's ``opportunity_id`` is the
+    opportunity it converted into (Salesforce's "Converted Opportunity ID").
+
+    Examples
+    --------
+    >>> leads = pd.DataFrame({"lead_id": ["L1", "L2"], "opportunity_id": ["O2", None]})
+    >>> opps = pd.DataFrame({"opportunity_id": ["O1", "O2"], "lead_id": ["L9", None]})
+    >>> converted_leads(leads, np.array([True, True]), opps)["lead_id"].tolist()
+    ['L9', 'L1']
+    """
+    named = leads["opportunity_id"].notna().to_numpy(bool) & np.asarray(used, bool)
+    if not named.any():
+        return opportunities
+    converted = leads.loc[named]
+    row = positions_in(converted["opportunity_id"], opportunities["opportunity_id"])
+    adopt = (row >= 0) & opportunities["lead_id"].isna().to_numpy(bool)
+    if not adopt.any():
+        return opportunities
+    lead_id = opportunities["lead_id"].astype(TEXT_DTYPE)  # a copy
+    lead_id.iloc[np.flatnonzero(adopt)] = converted["lead_id"].to_numpy()[row[adopt]]
+    return opportunities.assign(lead_id=lead_id)
+
+
 def leads_from_opportunities(opportunities: pd.DataFrame) -> pd.DataFrame:
     """One journey per opportunity, for a ladder that starts at ``opportunity``.
 

@@ -135,6 +135,9 @@ def column_rules(file: str, stages: tuple[str, ...] = DEFAULT_STAGES) -> tuple[C
             ColumnRule("account_id", "text"),
             ColumnRule("company", "text"),
             ColumnRule("email", "text"),
+            # the opportunity the lead converted into (Salesforce links this way round): links
+            # an opportunity whose own lead_id is empty
+            ColumnRule("opportunity_id", "text"),
         )
     if file == "opportunities":
         return (

@@ -27,6 +27,7 @@ from workbook.intake.io import RawTable, read_table
 from workbook.intake.links import (
     backfill_rows,
     channel_warnings,
+    converted_leads,
     lead_stage_checks,
     leads_from_opportunities,
     link_opportunities,
@@ -373,6 +374,9 @@ def validate_files(
     if "touches" in parsed and "touches" not in provided:
         del parsed["touches"], checks["touches"]
     opportunities = _opportunity_checks(parsed["opportunities"], checks["opportunities"])
+    if "leads" in parsed:
+        used_leads = ~checks["leads"].quarantine
+        opportunities = converted_leads(parsed["leads"], used_leads, opportunities)
     parsed["opportunities"] = opportunities
     used_opportunities = opportunities.loc[~checks["opportunities"].quarantine]
     if "leads" in parsed:
