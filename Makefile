@@ -34,6 +34,7 @@ lab: setup
 
 sample: setup
 	$(BIN)/python data_samples/generate_sample.py
+	$(BIN)/python data_samples/generate_sample.py --sparse
 
 bench: setup
 	$(BIN)/python bench/bench_validate.py

@@ -408,3 +408,29 @@ def test_a_handful_of_leads_generates_cleanly_whatever_the_seed(n_leads):
     for seed in range(40):
         frames = generate_engagement(n_leads=n_leads, seed=seed)
         assert len(frames["leads"]) == n_leads
+
+
+def test_the_bundled_sparse_client_is_byte_for_byte_what_generate_sample_writes(tmp_path):
+    # the second sample: leads and opportunities only, ladder [lead, mql, opportunity, won]
+    samples = Path(__file__).resolve().parents[1] / "data_samples"
+    script = runpy.run_path(str(samples / "generate_sample.py"))
+    assert script["main"](["--sparse", "--out", str(tmp_path / "sparse")]) == 0
+    committed = sorted(
+        p.relative_to(samples / "sparse_client")
+        for p in (samples / "sparse_client").rglob("*")
+        if p.is_file()
+    )
+    assert committed == [
+        Path("data/leads.csv"),
+        Path("data/opportunities.csv"),
+        Path("engagement.yaml"),
+    ]
+    for relative in committed:
+        assert (tmp_path / "sparse" / relative).read_bytes() == (
+            samples / "sparse_client" / relative
+        ).read_bytes(), relative
+    config = yaml.safe_load((samples / "sparse_client" / "engagement.yaml").read_text())
+    assert config["stages"] == ["lead", "mql", "opportunity", "won"]
+    opportunities = pd.read_csv(samples / "sparse_client" / "data" / "opportunities.csv")
+    unpriced = opportunities["amount"].isna()
+    assert unpriced.any() and opportunities.loc[unpriced, "status"].eq("open").all()
