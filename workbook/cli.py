@@ -163,15 +163,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from workbook.intake.scaffold import scaffold_engagement
+    from workbook.intake.scaffold import next_steps, scaffold_engagement
 
-    written = scaffold_engagement(args.dir)
+    written = scaffold_engagement(args.dir, preset=args.preset)
     for path in written:
-        print(f"created {path}")
-    print(
-        f"\nNext: edit {Path(args.dir) / 'engagement.yaml'}, put the client's exports in "
-        f"{Path(args.dir) / 'data'}/, then run 'workbook validate {args.dir}'."
-    )
+        print(f"created {path}{'/' if path.is_dir() else ''}")
+    print("\n" + next_steps(args.dir, preset=args.preset))
     return EXIT_OK
 
 
@@ -350,9 +347,19 @@ def build_parser() -> argparse.ArgumentParser:
         "new",
         help="scaffold a new engagement folder with templates",
         description="Create DIR with a commented engagement.yaml and empty data files with "
-        "their headers.",
+        "their headers; with --from, an engagement.yaml that reads a CRM's standard exports "
+        "as they come.",
     )
     p.add_argument("dir", metavar="DIR", help="folder to create (must not exist or be empty)")
+    p.add_argument(
+        "--from",
+        dest="preset",
+        choices=("hubspot", "hubspot-fr", "salesforce"),
+        default=None,
+        help="map a CRM's exports: hubspot (contacts and deals exports, English headers), "
+        "hubspot-fr (the same with French headers), salesforce (leads and opportunities "
+        "reports); writes no header-only data files",
+    )
     p.set_defaults(func=cmd_new)
 
     p = _report_parser(

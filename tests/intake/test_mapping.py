@@ -116,3 +116,53 @@ def test_a_mapped_header_the_file_lacks_is_a_configuration_error_naming_the_key(
     errors = config_errors(folder)
     assert list(errors) == ["columns.leads.lead_id"]
     assert errors["columns.leads.lead_id"].startswith("the header 'Record ID' is not in leads.csv")
+
+
+def test_the_star_key_maps_every_value_not_listed_and_leaves_blanks_alone(tmp_path):
+    # a CRM's many open stages (custom pipelines included) are open; closed ones are listed
+    opps = (
+        TINY_OPPS.replace(",won,50000", ",Closed Won,50000")
+        .replace(",lost,", ",Closed Lost,")
+        .replace(",won,80000", ",Negotiation/Review,80000")
+        .replace(",,open,", ",, ,")
+    )
+    folder = engagement_with(
+        tmp_path,
+        "values:\n  opportunities:\n    status: {Closed Won: won, Closed Lost: lost, '*': open}\n",
+        **{"data/opportunities.csv": opps},
+    )
+    audit = audit_engagement(folder).to_dict()
+    # O4's blank status is still a blank: "*" is any other value, not an empty cell
+    assert [(e["row"], e["column"]) for e in audit["errors"]] == [(4, "status")]
+    status = load_engagement(folder).opportunities.set_index("opportunity_id")["status"]
+    assert status.to_dict() == {"O1": "won", "O2": "lost", "O3": "open"}
+
+
+def test_the_star_key_and_the_blank_key_together_cover_every_cell_of_a_key_column(tmp_path):
+    leads = TINY_LEADS.replace(
+        "L2,2026-01-06,2026-01-16,,,2026-02-01,paid_social",
+        "L2,2026-01-06,2026-01-16,,,2026-02-01,",
+    )
+    folder = engagement_with(
+        tmp_path,
+        "values:\n  leads:\n    source_channel: {Webinar: events, '': unknown, '*': other}\n",
+        **{"data/leads.csv": leads},
+    )
+    channel = load_engagement(folder).leads.set_index("lead_id")["source_channel"]
+    assert channel.to_dict() == {
+        "L1": "events",
+        "L2": "unknown",
+        "L3": "events",
+        "L4": "other",
+        "L5": "other",
+        "L6": "events",
+    }
+
+
+def test_a_star_value_that_is_not_allowed_is_a_configuration_error_naming_its_key(tmp_path):
+    folder = engagement_with(
+        tmp_path, "values:\n  opportunities:\n    status: {Closed Won: won, '*': pending}\n"
+    )
+    assert config_errors(folder) == {
+        "values.opportunities.status.*": "'pending' is not one of open, won, lost"
+    }

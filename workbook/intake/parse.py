@@ -30,6 +30,10 @@ KEY_COLUMNS = frozenset(
     {"source_channel", "channel", "persona", "segment", "buying_stage", "format"}
 )
 
+#: The ``values:`` key that maps every other (non-blank) value of a column
+#: (:mod:`workbook.intake.sections.mapping`).
+ANY_VALUE = "*"
+
 DAY_FIRST_FORMATS = ("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d.%m.%Y", "%d-%m-%Y")
 
 
@@ -285,10 +289,11 @@ def _text_column(
     raw: pd.Series, rule: ColumnRule, check: FileCheck, *, value_map: Mapping[str, str]
 ) -> tuple[pd.Series, np.ndarray]:
     if rule.kind == "category" or rule.name in KEY_COLUMNS:  # a few distinct values
+        other = value_map.get(ANY_VALUE)
 
         def clean(value: str) -> str | None:
             text = str(value).strip()
-            text = value_map.get(text.lower(), text)
+            text = value_map.get(text.lower(), other if other is not None and text else text)
             if rule.kind == "category":
                 return text.lower() or None
             return normalise_key(text)
@@ -297,7 +302,8 @@ def _text_column(
     else:
         col = trimmed_text(raw)
         if value_map:
-            col = per_unique(col, lambda v: value_map.get(str(v).lower(), v))
+            other = value_map.get(ANY_VALUE)
+            col = per_unique(col, lambda v: value_map.get(str(v).lower(), other or v))
     blank = col.isna().to_numpy()
     if rule.kind == "category":
         if rule.default is not None:

@@ -10,7 +10,9 @@
 ``values:`` maps, per data file and text column, the export's values to the contract's
 (Salesforce's ``Closed Won`` to ``won``), matched whatever their case and surrounding spaces.
 The key ``""`` (or ``~``, or any text a file reader takes for an empty cell, such as ``N/A``)
-maps the blank cells.
+maps the blank cells; the key ``"*"`` maps every other value, one not listed and not blank
+(``{Closed Won: won, Closed Lost: lost, "*": open}``: a CRM's many open stages, custom
+pipelines included, are open).
 
 Everything is parsed once, into one :class:`FileMapping` per data file; a mapping that
 cannot apply (a value map or a scale on a column of the wrong kind, an unknown contract
@@ -20,11 +22,16 @@ Examples
 --------
 >>> mappings, problems = parse_mappings(
 ...     {"leads": {"lead_id": "Record ID"}, "opportunities": {"status": {"value": "won"}}},
-...     {"leads": {"source_channel": {" Organic Search ": "organic", "": "unknown"}}},
+...     {
+...         "leads": {"source_channel": {" Organic Search ": "organic", "": "unknown"}},
+...         "opportunities": {"status": {"Closed Won": "won", "*": "open"}},
+...     },
 ...     stages=("inquiry", "mql", "opportunity", "won"),
 ... )
 >>> mappings["leads"].headers, mappings["leads"].values, mappings["leads"].blanks
 ({'lead_id': 'Record ID'}, {'source_channel': {'organic search': 'organic'}}, {'source_channel': 'unknown'})
+>>> mappings["opportunities"].values
+{'status': {'closed won': 'won', '*': 'open'}}
 >>> mappings["opportunities"].constants, problems
 ({'status': 'won'}, [])
 """
@@ -38,6 +45,7 @@ from dataclasses import dataclass, field
 
 from workbook.intake.io import NA_TEXTS
 from workbook.intake.keys import CONFIG_FILE, is_number, unknown_key_problem
+from workbook.intake.parse import ANY_VALUE
 from workbook.intake.problems import Problem
 from workbook.intake.schema import ColumnRule, column_rules
 
@@ -61,7 +69,9 @@ class FileMapping:
     scales : dict of str to float
         Number column -> the factor its values are multiplied by.
     values : dict of str to dict of str to str
-        Text column -> {the export's value, lower-cased and stripped -> contract value}.
+        Text column -> {the export's value, lower-cased and stripped -> contract value};
+        the key :data:`~workbook.intake.parse.ANY_VALUE` (``"*"``) holds the value of every
+        other non-blank cell.
     blanks : dict of str to str
         Text column -> the value its blank cells take.
     """
@@ -189,6 +199,10 @@ def _value_map(
             out.blanks[rule.name] = text
         else:
             clean[cell.lower()] = text
+    if ANY_VALUE in clean and rule.name in out.blanks:
+        # blanks are filled before values are mapped: "*" must not map the blanks' value again
+        blank = out.blanks[rule.name]
+        clean.setdefault(blank.strip().lower(), blank)
     if clean:
         out.values[rule.name] = clean
 
