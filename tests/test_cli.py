@@ -98,6 +98,23 @@ def test_kpis_text_output_reads_as_a_table(tiny_dir, capsys):
     assert "inquiry -> mql" in out and "LTV:CAC" in out
 
 
+def test_kpis_without_spend_print_null_and_say_not_provided(tmp_path, capsys):
+    # CONTRACT section 3: spend not provided is null, never 0 (tests/analysis/test_analysis_without_spend.py)
+    from tests.conftest import write_engagement
+
+    directory = write_engagement(tmp_path / "e", {"data/spend.csv": None})
+    assert main(["kpis", str(directory), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["ltv_cac"]["spend"] is None and data["ltv_cac"]["cac"] is None
+    assert data["ltv_cac"]["ltv"] == 250_000.0
+    assert [(c["spend"], c["cac"], c["roi"]) for c in data["levers"]["channels"]] == [
+        (None, None, None)
+    ]
+    assert main(["kpis", str(directory)]) == 0
+    out = capsys.readouterr().out
+    assert "CAC, ratio and payback: spend not provided" in out and "CAC 0" not in out
+
+
 def test_plan_json_keeps_the_contract_keys(tiny_dir, capsys):
     assert main(["plan", str(tiny_dir), "--json", "--simulate", "50"]) == 0
     data = json.loads(capsys.readouterr().out)

@@ -64,10 +64,17 @@ def test_the_same_seed_gives_identical_frames_and_another_seed_different_ones():
     assert not first["leads"]["created_at"].equals(other["leads"]["created_at"])
 
 
+#: Contract columns for other exports' shapes, not drawn: the link from a lead to the
+#: opportunity it converted into (Salesforce), an opportunity's own channel (no leads file).
+NOT_DRAWN = {("leads", "opportunity_id"), ("opportunities", "source_channel")}
+
+
 def test_frames_carry_exactly_the_contract_columns_in_order(frames):
     assert sorted(frames) == sorted(DATA_FILES)
     for name in DATA_FILES:
-        contract = tuple(rule.name for rule in column_rules(name))
+        contract = tuple(
+            rule.name for rule in column_rules(name) if (name, rule.name) not in NOT_DRAWN
+        )
         assert tuple(frames[name].columns) == contract == FRAME_COLUMNS[name], name
 
 

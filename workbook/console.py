@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from workbook.i18n import text
 from workbook.intake.problems import Audit
 
 if TYPE_CHECKING:
@@ -74,8 +75,27 @@ def _money(value: float | None, currency: str) -> str:
     return "-" if value is None else f"{value:,.0f} {currency}"
 
 
+def _unit_economics_line(ltv: dict, currency: str) -> str:
+    """The LTV:CAC line; says the spend was not provided rather than showing 0 or ``-``."""
+    if ltv["spend"] is None:
+        return (
+            f"LTV:CAC: LTV {_money(ltv['ltv'], currency)}; CAC, ratio and payback: "
+            f"{text('spend.not_provided')}"
+        )
+    ratio, payback = ltv["ratio"], ltv["payback_months"]
+    return (
+        f"LTV:CAC: CAC {_money(ltv['cac'], currency)}, LTV {_money(ltv['ltv'], currency)}, "
+        f"ratio {ratio if ratio is None else round(ratio, 1)}, "
+        f"payback {payback if payback is None else round(payback, 1)} months"
+    )
+
+
 def render_kpis(data: dict) -> str:
-    """The readable form of ``kpis``: funnel, velocity, and one line per KPI."""
+    """The readable form of ``kpis``: funnel, velocity, and one line per KPI.
+
+    Without spend (``ltv_cac.spend`` null) the levers table leaves out spend, CAC and ROI and
+    a sentence says the spend was not provided.
+    """
     cur = data["currency"]
     out = [f"{data['client']}: funnel and KPIs as of {data['as_of']} (money in {cur})", ""]
     out.append(
@@ -113,17 +133,25 @@ def render_kpis(data: dict) -> str:
         "Health (leakage): "
         + ", ".join(f"{k} {_pct(v)}" for k, v in data["health"]["leakage"].items()),
         "Stuck leads: " + ", ".join(f"{k} {v:,}" for k, v in data["health"]["stuck"].items()),
-        f"LTV:CAC: CAC {_money(ltv['cac'], cur)}, LTV {_money(ltv['ltv'], cur)}, "
-        f"ratio {ltv['ratio'] if ltv['ratio'] is None else round(ltv['ratio'], 1)}, "
-        f"payback {ltv['payback_months'] if ltv['payback_months'] is None else round(ltv['payback_months'], 1)} months",
+        _unit_economics_line(ltv, cur),
         "",
         "Levers (first touch, KPI window):",
     ]
+    channels = data["levers"]["channels"]
+    if ltv["spend"] is None:
+        out.append(text("spend.missing.levers"))
+        out.append(
+            format_table(
+                [[c["channel"], c["leads"], c["won_count"], c["won_revenue"]] for c in channels],
+                ["channel", "leads", "won", "won revenue"],
+            )
+        )
+        return "\n".join(out)
     out.append(
         format_table(
             [
                 [c["channel"], c["spend"], c["won_count"], c["won_revenue"], c["cac"], c["roi"]]
-                for c in data["levers"]["channels"]
+                for c in channels
             ],
             ["channel", "spend", "won", "won revenue", "CAC", "ROI"],
         )
@@ -174,9 +202,25 @@ def render_content_text(report: ContentReport) -> str:
     """The readable plain-text tables ``workbook content DIR`` prints (without ``--json``).
 
     Sections: the matrix (gaps marked ``*``), the gaps, the conversation tracks, the ranked
-    content plan, untagged and stale assets.
+    content plan, untagged and stale assets. Without a content inventory: the sentence saying
+    so, then the buyer's question of each track.
     """
     matrix = report.matrix
+    if not report.provided or matrix is None or report.gaps is None:
+        return "\n".join(
+            [
+                text("missing.content", "en"),
+                "",
+                "Conversation tracks (the buyer's questions)",
+                format_table(
+                    [
+                        [t.persona, t.buying_stage, t.question]
+                        for t in report.tracks.itertuples(index=False)
+                    ],
+                    ["persona", "buying_stage", "question"],
+                ),  # fmt: skip
+            ]
+        )
     rows = [
         [str(p), *(f"{n}*" if n < report.min_assets_per_cell else str(n) for n in r)]
         for p, r in zip(matrix.index, matrix.to_numpy().tolist(), strict=True)
@@ -202,7 +246,7 @@ def render_content_text(report: ContentReport) -> str:
             ["persona", "buying_stage", "status", "assets", "question"],
         ),
     ]  # fmt: skip
-    if len(report.plan):
+    if report.plan is not None and len(report.plan):
         parts += [
             "",
             "Content plan (gaps ranked by impact)",
@@ -213,11 +257,12 @@ def render_content_text(report: ContentReport) -> str:
                 ["rank", "persona", "buying_stage", "needed", "feeds", "impact", "format"],
             ),
         ]  # fmt: skip
+    untagged, stale = report.untagged or [], report.stale or []
     parts += [
         "",
-        f"Untagged assets ({len(report.untagged)}): {', '.join(report.untagged) or 'none'}",
+        f"Untagged assets ({len(untagged)}): {', '.join(untagged) or 'none'}",
         f"Stale assets, published more than {report.stale_months} months before as_of "
-        f"({len(report.stale)}): {', '.join(report.stale) or 'none'}",
+        f"({len(stale)}): {', '.join(stale) or 'none'}",
     ]
     return "\n".join(parts)
 
@@ -237,6 +282,8 @@ def render_score_text(report: ScoreReport, *, max_weights: int = 15, max_account
         f"{report.flagged_share:.1%} of leads flagged"
         + (f" ({lift:.1f}x the base rate of {report.holdout_base_rate:.1%})" if lift else ""),
         "",
+        # CONTRACT section 3: say what the score could not use
+        *([] if report.uses_touches else [text("strategy.weights.no_touches", "en"), ""]),
         "Feature weights (log-odds per standard deviation or per attribute value)",
         format_table(
             [[f, round(float(w), 3)] for f, w in report.weights.head(max_weights).to_numpy()],

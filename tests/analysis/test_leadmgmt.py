@@ -179,13 +179,15 @@ def test_default_definitions_exist_for_every_default_stage_in_english_and_french
 
 def test_a_custom_stage_gets_a_generic_definition_to_agree_at_the_workshop():
     table = stage_definitions(("lead", "deal", "opportunity", "won"), language="en")
+    # stages are named by their human label; a stage without one, by its name
     assert table.loc[0, "definition"] == (
-        "A lead at the lead stage: definition to agree at the workshop."
+        "A lead at the Lead stage: definition to agree at the workshop."
     )
     assert (
         table.loc[1, "exit_criteria"]
-        == "Criteria to pass to opportunity: to agree at the workshop."
+        == "Criteria to pass to Opportunity: to agree at the workshop."
     )
+    assert table.loc[1, "definition"].startswith("A lead at the deal stage")
 
 
 def test_engagement_yaml_overrides_definitions_sla_recycling_and_accounts(tmp_path):

@@ -118,6 +118,8 @@ def test_hubspot_warnings_say_what_the_export_left_out(tmp_path):
         ("leads.csv", "mql_at"),  # contact 1384 went to SQL without an MQL date
         ("opportunities.csv", "closed_at"),  # open deals' expected close dates, ignored
         ("opportunities.csv", "lead_id"),  # deal 8933 has two contacts: linked to none
+        # the contacts stop on 2025-10-29, 92 days before the last deal closes (as_of)
+        ("leads.csv", "created_at"),
     }
     rows = sorted(w["row"] for w in warnings if w["column"] == "closed_at")
     assert rows == [1, 2, 3, 8, 10, 14]

@@ -17,6 +17,7 @@ import pandas as pd
 
 from workbook.analysis.content.matrix import content_matrix
 from workbook.analysis.journeys import Journeys
+from workbook.intake.coverage import DataCoverage, covered_months, data_coverage, stage_files
 from workbook.intake.engagement import Engagement
 from workbook.intake.problems import Audit
 
@@ -98,25 +99,100 @@ def stage_counts(journeys: Journeys) -> pd.DataFrame:
     return pd.DataFrame.from_records(records)
 
 
-def stage_entries_by_month(journeys: Journeys) -> pd.DataFrame:
+def engagement_coverage(engagement: Engagement) -> DataCoverage:
+    """The dates each data file of ``engagement`` covers.
+
+    :func:`workbook.intake.coverage.data_coverage` of the files read (a file without rows
+    covers nothing and restricts nothing). Figures that count by month take it as
+    ``coverage=``: the months a file does not cover are no data, not 0.
+    """
+    frames = {stem: getattr(engagement, stem, None) for stem in engagement.files}
+    return data_coverage(frames, engagement.as_of, files=engagement.files)
+
+
+def stage_entries_by_month(
+    journeys: Journeys, *, coverage: DataCoverage | None = None, sourced_by: str | None = None
+) -> pd.DataFrame:
     """How many leads first entered each stage in each calendar month.
+
+    Parameters
+    ----------
+    journeys : Journeys
+    coverage : DataCoverage, optional
+        :func:`engagement_coverage`. A month the files a stage reads do not cover
+        (:func:`~workbook.intake.coverage.stage_files`) is NaN for that stage: no data, not 0.
+        None counts every month.
+    sourced_by : str, optional
+        Count only the leads with this ``sourced_by`` (a missing one counts as marketing).
 
     Returns
     -------
     DataFrame
         Index: month start (Timestamp), every month from the first inquiry to ``as_of``;
-        columns: the stages; integer counts.
+        columns: the stages; counts (float: NaN where the data does not cover the month).
     """
     leads = journeys.leads
     start = leads[f"{journeys.stages[0]}_at"].min()
-    months = pd.period_range(start, journeys.as_of, freq="M").to_timestamp()
+    months = pd.period_range(start, journeys.as_of, freq="M") if pd.notna(start) else None
+    index = months.to_timestamp() if months is not None else pd.DatetimeIndex([])
+    if sourced_by is not None:
+        leads = leads.loc[(leads["sourced_by"].fillna("marketing") == sourced_by).to_numpy(bool)]
     out = {}
     for stage in journeys.stages:
         month = leads[f"{stage}_at"].dt.to_period("M").dt.to_timestamp()
-        out[stage] = month.value_counts().reindex(months, fill_value=0)
-    frame = pd.DataFrame(out, index=months).fillna(0).astype("int64")
+        counts = month.value_counts().reindex(index, fill_value=0).astype("float64")
+        if coverage is not None:
+            covered = covered_months(coverage, stage_files(stage, journeys.stages))
+            counts = counts.where(index.to_period("M").isin(covered))
+        out[stage] = counts
+    frame = pd.DataFrame(out, index=index)
     frame.index.name = "month"
     return frame
+
+
+def stage_run_rate(
+    journeys: Journeys,
+    *,
+    months: int = 6,
+    coverage: DataCoverage | None = None,
+    sourced_by: str | None = "marketing",
+) -> np.ndarray:
+    """Leads entering each stage per month: the mean of the last ``months`` complete months.
+
+    Parameters
+    ----------
+    journeys : Journeys
+    months : int
+        Complete months averaged.
+    coverage : DataCoverage, optional
+        :func:`engagement_coverage`. Each stage averages the last ``months`` complete months
+        its files cover (:func:`~workbook.intake.coverage.covered_months`): fewer when fewer
+        are covered, and months before a file stopped when it stopped early. None averages
+        the last ``months`` complete months to ``as_of``, whatever the data holds.
+    sourced_by : str, optional
+        Count only leads with this ``sourced_by`` (default marketing); None counts all.
+
+    Returns
+    -------
+    numpy.ndarray, shape (S,)
+        Per stage, leads per month; NaN for a stage without a complete covered month.
+    """
+    as_of = journeys.as_of
+    last = as_of.to_period("M")
+    if as_of != last.to_timestamp(how="end").normalize():
+        last = last - 1  # as_of's month is not complete
+    entries = stage_entries_by_month(journeys, coverage=coverage, sourced_by=sourced_by)
+    out = np.full(len(journeys.stages), np.nan)
+    for k, stage in enumerate(journeys.stages):
+        if coverage is None:
+            window = pd.period_range(last - (months - 1), last, freq="M")
+        else:
+            covered = covered_months(coverage, stage_files(stage, journeys.stages), complete=True)
+            window = covered[covered <= last][-months:]
+        if len(window):
+            counts = entries[stage].reindex(window.to_timestamp(), fill_value=0.0)
+            out[k] = float(counts.sum()) / len(window)
+    return out
 
 
 def channel_mix(journeys: Journeys) -> pd.DataFrame:
@@ -190,8 +266,8 @@ def baseline_hypotheses(
     """Hypotheses suggested by the baseline, strongest signal first.
 
     The weakest funnel step (lowest naive rate among steps with at least 30 leads entered),
-    the channel whose spend share most exceeds its share of won deals, the emptiest
-    content cell, and duplicate leads when there are any.
+    the channel whose spend share most exceeds its share of won deals (when spend was
+    provided), the emptiest content cell, and duplicate leads when there are any.
 
     Returns
     -------
@@ -213,8 +289,9 @@ def baseline_hypotheses(
                 },
             )
         )
-    gap = channel_return_gap(journeys, engagement.spend)
-    if len(gap) and gap.loc[0, "gap"] > 0.05:
+    # without spend provided there is no spend share to compare (not a share of 0)
+    gap = channel_return_gap(journeys, engagement.spend) if engagement.has("spend") else None
+    if gap is not None and len(gap) and gap.loc[0, "gap"] > 0.05:
         row = gap.loc[0]
         found.append(
             Hypothesis(
@@ -232,7 +309,12 @@ def baseline_hypotheses(
         buying_stages=engagement.config.buying_stages,
     )
     values = matrix.to_numpy()
-    if values.size and values.min() < engagement.config.min_assets_per_cell:
+    # no content inventory provided: no gap to suggest (CONTRACT section 3)
+    if (
+        engagement.has("content")
+        and values.size
+        and values.min() < engagement.config.min_assets_per_cell
+    ):
         i, j = np.unravel_index(np.argmin(values), values.shape)
         found.append(
             Hypothesis(

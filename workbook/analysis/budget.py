@@ -13,6 +13,10 @@ inquiries), or the one of engagement.yaml's ``budget:`` section
 The implied CAC is the budget over the plan's won deals; LTV is the average deal size x
 gross margin / annual churn (as in ``kpis``' ``ltv_cac``); LTV:CAC above 3 is healthy.
 Spend is what ``spend.csv`` holds: when it leaves out staff, agencies or tools, so does the CAC.
+When the client provided no spend (CONTRACT section 3), nothing is priced from data: cost per
+inquiry, budget, CAC, LTV:CAC and payback are None (NaN in frames), never 0, except where
+engagement.yaml's ``budget.cost_per_inquiry`` sets a channel's cost; the plan's volumes by
+channel still stand.
 
 See Also
 --------
@@ -31,6 +35,7 @@ import pandas as pd
 from workbook.analysis.journeys import Journeys, journeys_for
 from workbook.analysis.numbers import finite_or_none, json_fields, json_records
 from workbook.analysis.plan import PlanError, PlanReport
+from workbook.i18n import NOT_RECORDED
 from workbook.intake.engagement import Engagement
 from workbook.intake.keys import CONFIG_FILE, closest_key
 from workbook.intake.problems import Problem
@@ -52,7 +57,7 @@ __all__ = [
 
 
 def cost_per_inquiry(
-    spend: pd.DataFrame,
+    spend: pd.DataFrame | None,
     leads: pd.DataFrame,
     *,
     window_start: pd.Timestamp,
@@ -65,8 +70,9 @@ def cost_per_inquiry(
 
     Parameters
     ----------
-    spend : DataFrame
-        ``month`` (Timestamp, first day), ``channel``, ``amount`` (currency).
+    spend : DataFrame or None
+        ``month`` (Timestamp, first day), ``channel``, ``amount`` (currency). None when the
+        client provided no spend: ``spend`` and ``cost_per_inquiry`` are NaN (unknown, not 0).
     leads : DataFrame
         One row per lead: ``channel_col``, ``created_col`` (date it entered the first
         stage), ``sourced_col`` (missing counts as marketing).
@@ -92,11 +98,17 @@ def cost_per_inquiry(
     ...                          as_of=pd.Timestamp("2026-01-31"))
     >>> frame[["channel", "cost_per_inquiry"]].values.tolist()
     [['webinar', 250.0], ['organic', 0.0], ['events', nan]]
+    >>> cost_per_inquiry(None, leads, window_start=pd.Timestamp("2026-01-01"),
+    ...                  as_of=pd.Timestamp("2026-01-31"))["cost_per_inquiry"].tolist()
+    [nan, nan]
     """
     window_start, as_of = pd.Timestamp(window_start), pd.Timestamp(as_of)
-    months = spend["month"]
-    in_window = (months >= window_start.to_period("M").to_timestamp()) & (months <= as_of)
-    spent = spend.loc[in_window].groupby("channel")["amount"].sum().astype(float)
+    if spend is None:
+        spent = pd.Series(dtype=float)
+    else:
+        months = spend["month"]
+        in_window = (months >= window_start.to_period("M").to_timestamp()) & (months <= as_of)
+        spent = spend.loc[in_window].groupby("channel")["amount"].sum().astype(float)
     created = leads[created_col]
     marketing = leads[sourced_col].fillna("marketing") == "marketing"
     chosen = leads.loc[marketing & (created >= window_start) & (created <= as_of)]
@@ -105,10 +117,14 @@ def cost_per_inquiry(
     frame = pd.DataFrame(
         {
             "channel": [str(c) for c in channels],
-            "spend": spent.reindex(channels, fill_value=0.0).to_numpy(float),
+            "spend": spent.reindex(
+                channels, fill_value=0.0 if spend is not None else np.nan
+            ).to_numpy(float),
             "inquiries": counts.reindex(channels, fill_value=0).to_numpy(np.int64),
         }
     )
+    # what was spent on leads whose channel was not recorded is unknown, not 0
+    frame.loc[frame["channel"] == NOT_RECORDED, "spend"] = np.nan
     with np.errstate(divide="ignore", invalid="ignore"):
         frame["cost_per_inquiry"] = np.where(
             frame["inquiries"] > 0, frame["spend"] / frame["inquiries"], np.nan
@@ -121,9 +137,12 @@ def cost_per_inquiry(
 
 
 def engagement_costs(engagement: Engagement, journeys: Journeys) -> pd.DataFrame:
-    """:func:`cost_per_inquiry` of an engagement over its KPI window (up to ``as_of``)."""
+    """:func:`cost_per_inquiry` of an engagement over its KPI window (up to ``as_of``).
+
+    Without spend provided (``engagement.has("spend")`` False) every cost is NaN, not 0.
+    """
     return cost_per_inquiry(
-        engagement.spend,
+        engagement.spend if engagement.has("spend") else None,
         journeys.leads,
         window_start=engagement.window_start,
         as_of=engagement.as_of_timestamp,
@@ -201,7 +220,10 @@ def plan_budget(
     -------
     DataFrame
         ``channel``, ``share`` (0..1), ``inquiries``, ``cost_per_inquiry``, ``cost_from``
-        (override | data), ``budget`` (currency), largest budget first.
+        (override | data), ``budget`` (currency), largest budget first. A channel whose cost
+        is unknown because no spend was provided (``spend`` NaN in ``costs``) and that has no
+        override has NaN ``cost_per_inquiry`` and ``budget``, and the rows go by most
+        inquiries.
 
     Raises
     ------
@@ -221,7 +243,13 @@ def plan_budget(
     overrides = dict(cost_overrides or {})
     today = costs.set_index("channel")["cost_per_inquiry"]
     cost = np.array([overrides.get(c, today.get(c, np.nan)) for c in shares.index], dtype=float)
-    missing = [c for c, v in zip(shares.index, cost, strict=True) if not np.isfinite(v)]
+    # NaN spend: no spend was provided, so the cost is unknown, not an error to fix
+    spend_known = costs.set_index("channel")["spend"].notna()
+    missing = [
+        c
+        for c, v in zip(shares.index, cost, strict=True)
+        if not np.isfinite(v) and bool(spend_known.get(c, True))
+    ]
     if missing:
         raise PlanError(
             [
@@ -245,12 +273,19 @@ def plan_budget(
         }
     )
     frame["budget"] = frame["inquiries"] * frame["cost_per_inquiry"]
-    return frame.sort_values("budget", ascending=False, kind="stable").reset_index(drop=True)
+    order = "budget" if frame["budget"].notna().all() else "inquiries"
+    return frame.sort_values(order, ascending=False, kind="stable").reset_index(drop=True)
 
 
-def blended_cost_per_inquiry(allocation: pd.DataFrame) -> float:
-    """Average cost of an inquiry under the mix of :func:`plan_budget`'s allocation."""
-    return float((allocation["share"] * allocation["cost_per_inquiry"]).sum())
+def blended_cost_per_inquiry(allocation: pd.DataFrame) -> float | None:
+    """Average cost of an inquiry under the mix of :func:`plan_budget`'s allocation.
+
+    None when a channel of the mix has no known cost (no spend provided, no override).
+    """
+    cost = allocation["cost_per_inquiry"].to_numpy(float)
+    if not np.isfinite(cost).all():
+        return None
+    return float((allocation["share"].to_numpy(float) * cost).sum())
 
 
 @dataclass(frozen=True)
@@ -260,7 +295,8 @@ class UnitEconomics:
     Attributes
     ----------
     cac : float or None
-        Budget / won deals (currency); None without deals.
+        Budget / won deals (currency); None without deals or without a budget (no spend
+        provided).
     ltv : float
         Average deal size x gross margin / annual churn (currency).
     ratio : float or None
@@ -285,7 +321,7 @@ class UnitEconomics:
 
 
 def unit_economics(
-    budget: float,
+    budget: float | None,
     won_count: float,
     avg_deal_size: float,
     *,
@@ -302,9 +338,15 @@ def unit_economics(
     >>> e = unit_economics(1_000_000, 100, 48_000, gross_margin=0.75, annual_churn=0.15)
     >>> e.cac, e.ltv, e.ratio, e.healthy, round(e.payback_months, 2)
     (10000.0, 240000.0, 24.0, True, 3.33)
+
+    Without a budget (no spend provided) only the LTV is known:
+
+    >>> e = unit_economics(None, 100, 48_000, gross_margin=0.75, annual_churn=0.15)
+    >>> e.cac, e.ltv, e.ratio, e.healthy, e.payback_months
+    (None, 240000.0, None, None, None)
     """
     ltv = avg_deal_size * gross_margin / annual_churn
-    cac = budget / won_count if won_count > 0 else None
+    cac = budget / won_count if won_count > 0 and budget is not None else None
     ratio = ltv / cac if cac else None
     healthy = (ratio >= healthy_ratio) if ratio is not None else (True if cac == 0 else None)
     monthly_margin = avg_deal_size * gross_margin / 12
@@ -329,13 +371,15 @@ class BudgetReport:
         :func:`cost_per_inquiry`.
     allocation : DataFrame
         :func:`plan_budget` for the plan's first-stage total.
-    total : float
-        Budget for the gross plan (currency).
+    total : float or None
+        Budget for the gross plan (currency); None when a channel of the mix has no known
+        cost (no spend provided and no ``budget.cost_per_inquiry`` override).
     net_total : float or None
         Budget for the first-stage total still needed after the pipeline credit.
     by_month : DataFrame
-        ``month`` (Timestamp), ``inquiries`` (the plan's first-stage cohort), ``budget``.
-    blended_cost_per_inquiry : float
+        ``month`` (Timestamp), ``inquiries`` (the plan's first-stage cohort), ``budget``
+        (NaN when ``total`` is None).
+    blended_cost_per_inquiry : float or None
     economics : UnitEconomics
         For the gross plan: budget / the plan's won deals.
     mix_from : str
@@ -344,12 +388,17 @@ class BudgetReport:
 
     costs: pd.DataFrame
     allocation: pd.DataFrame
-    total: float
+    total: float | None
     net_total: float | None
     by_month: pd.DataFrame
-    blended_cost_per_inquiry: float
+    blended_cost_per_inquiry: float | None
     economics: UnitEconomics
     mix_from: str
+
+    @property
+    def priced(self) -> bool:
+        """Whether the budget is known (False: no spend provided, the plan is in leads)."""
+        return self.total is not None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able Python (no NaN)."""
@@ -400,15 +449,20 @@ def build_budget(
         first_total, costs, mix=settings.mix, cost_overrides=settings.cost_per_inquiry
     )
     blended = blended_cost_per_inquiry(allocation)
-    total = float(allocation["budget"].sum())
-    net = float(plan.net_totals[0]) * blended if plan.net_totals is not None else None
+    total = float(allocation["budget"].sum()) if blended is not None else None
+    net = (
+        float(plan.net_totals[0]) * blended
+        if plan.net_totals is not None and blended is not None
+        else None
+    )
     schedule = plan.schedule_frame()
     first = schedule.loc[schedule["stage"] == plan.stages[0], ["month", "required"]]
     by_month = pd.DataFrame(
         {
             "month": first["month"].to_numpy(),
             "inquiries": first["required"].to_numpy(float),
-            "budget": first["required"].to_numpy(float) * blended,
+            "budget": first["required"].to_numpy(float)
+            * (blended if blended is not None else np.nan),
         }
     )
     economics = unit_economics(

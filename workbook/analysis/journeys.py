@@ -3,7 +3,8 @@
 Two views of the same facts:
 
 ``leads``
-    One row per lead in the snapshot (created on or before ``as_of``): attributes, the
+    One row per lead in the snapshot (created on or before ``as_of``): attributes (a channel
+    not recorded is ``"not_recorded"``, :data:`workbook.i18n.NOT_RECORDED`), the
     date it first entered each stage of the ladder (``<stage>_at``: skipped stages already
     backfilled, nothing after ``as_of``), its exit (``exit_at``: disqualified or, after the
     opportunity stage, lost) and whether it was recycled.
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from workbook.i18n import NOT_RECORDED
 from workbook.intake.engagement import Engagement
 from workbook.intake.links import backfill_rows
 from workbook.intake.text import as_text
@@ -135,6 +137,11 @@ def journeys_from_leads(
     out: dict[str, object] = {"lead_id": src["lead_id"]}
     for col in ATTRIBUTES:
         out[col] = src[col] if col in src else pd.Series(pd.NA, index=src.index, dtype="string")
+    # a journey whose channel was not recorded (an opportunities-only export without a
+    # channel) keeps its place in every channel total, under NOT_RECORDED
+    channel = out["source_channel"]
+    if channel.isna().any():
+        out["source_channel"] = channel.astype("string").fillna(NOT_RECORDED)
 
     stage_sources = {stages[0]: "created_at"}
     stage_sources |= {s: f"{s}_at" for s in stages[1:]}

@@ -30,17 +30,21 @@ from workbook.i18n import (
 #: How a table column is formatted: kind -> formatter(value, language, currency).
 FORMATTERS = {
     "text": lambda v, lang, cur: "" if v is None or v is pd.NA else str(v),
-    "pretty": lambda v, lang, cur: pretty(v),
+    "pretty": lambda v, lang, cur: pretty(v, lang),
     "stage": lambda v, lang, cur: stage_label(str(v), lang),
     "int": lambda v, lang, cur: format_number(v, lang),
     "float": lambda v, lang, cur: format_number(v, lang, decimals=1),
     "float2": lambda v, lang, cur: format_number(v, lang, decimals=2),
     "money": lambda v, lang, cur: format_money(v, cur, lang),
+    # a deal's amount, which an open deal may not have yet
+    "amount": lambda v, lang, cur: (
+        text("label.amount_not_set", lang) if _clean(v) is None else format_money(v, cur, lang)
+    ),
     "percent": lambda v, lang, cur: format_percent(v, lang),
     "date": lambda v, lang, cur: format_date(v, lang),
     "month": lambda v, lang, cur: format_month(v, lang),
 }
-NUMERIC_KINDS = frozenset({"int", "float", "float2", "money", "percent"})
+NUMERIC_KINDS = frozenset({"int", "float", "float2", "money", "amount", "percent"})
 
 
 def _clean(value):
@@ -66,8 +70,17 @@ def table_html(
     frame : DataFrame
     columns : mapping
         Column -> (header shown, kind); kinds are the keys of :data:`FORMATTERS`.
-        Columns not listed are not shown (so personal fields never leak by accident).
+        Columns not listed are not shown (so personal fields never leak by accident), nor
+        are listed columns the frame does not have (a figure the ladder cannot give), nor a
+        number column with no figure in any row (e.g. every channel's ROI when no lead's
+        channel was recorded).
     """
+    columns = {
+        name: (label, kind)
+        for name, (label, kind) in columns.items()
+        if name in frame
+        and not (len(frame) and kind in NUMERIC_KINDS - {"amount"} and frame[name].isna().all())
+    }
     head = "".join(
         f'<th class="{"num" if kind in NUMERIC_KINDS else "txt"}">{html.escape(label)}</th>'
         for label, kind in columns.values()
@@ -79,9 +92,9 @@ def table_html(
             value = _clean(value)
             shown = (
                 "-"
-                if value is None and kind in NUMERIC_KINDS
+                if value is None and kind in NUMERIC_KINDS and kind != "amount"
                 else FORMATTERS[kind](value, language, currency)
-                if value is not None
+                if value is not None or kind == "amount"
                 else ""
             )
             css = "num" if kind in NUMERIC_KINDS else "txt"

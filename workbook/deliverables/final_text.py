@@ -12,6 +12,7 @@ from workbook.analysis.plan import (
     month_index,
 )
 from workbook.i18n import (
+    NOT_RECORDED,
     format_money,
     format_month,
     format_number,
@@ -177,17 +178,42 @@ def final_quant_sentences(
         first_stage=stage_label(first, language),
     )
     budget = report.budget
-    out["budget"] = text(
-        "final.quant.budget.means" if budget.mix_from == "data" else "final.quant.budget.mix",
-        language,
-        budget=money(budget.total),
-        cpi=money(budget.blended_cost_per_inquiry),
-        net=money(budget.net_total) if budget.net_total is not None else money(budget.total),
-        top_channel=pretty(budget.allocation["channel"].iloc[0]),
-        top_share=pct(budget.allocation["budget"].iloc[0] / budget.total if budget.total else 0),
-    )
+    # not priced though spend was provided: no lead's channel was recorded to price it with
+    no_channel = not budget.priced and bool(budget.costs["spend"].notna().any())
+    if budget.priced:
+        out["budget"] = text(
+            "final.quant.budget.means" if budget.mix_from == "data" else "final.quant.budget.mix",
+            language,
+            budget=money(budget.total),
+            cpi=money(budget.blended_cost_per_inquiry),
+            net=money(budget.net_total) if budget.net_total is not None else money(budget.total),
+            top_channel=pretty(budget.allocation["channel"].iloc[0], language),
+            top_share=pct(
+                budget.allocation["budget"].iloc[0] / budget.total if budget.total else 0
+            ),
+        )
+    else:  # no spend provided: the plan in leads by channel, not money
+        top_channel = str(budget.allocation["channel"].iloc[0])
+        out["budget"] = text(
+            "final.quant.budget.no_channel"
+            if no_channel
+            else "spend.missing.budget"
+            if top_channel != NOT_RECORDED
+            else "spend.missing.budget_total",
+            language,
+            total=n(float(budget.allocation["inquiries"].sum())),
+            first_stage=stage_label(first, language),
+            top_channel=pretty(budget.allocation["channel"].iloc[0]),
+            top_share=pct(float(budget.allocation["share"].iloc[0])),
+        )
     economics = budget.economics
-    if economics.ratio is not None:
+    if not budget.priced:
+        out["ltv_cac"] = text(
+            "final.quant.ltv_cac.no_channel" if no_channel else "spend.missing.ltv_cac",
+            language,
+            ltv=money(economics.ltv),
+        )
+    elif economics.ratio is not None:
         verdict = (
             "final.quant.ltv_cac.healthy" if economics.healthy else "final.quant.ltv_cac.unhealthy"
         )
@@ -203,7 +229,21 @@ def final_quant_sentences(
     else:
         out["ltv_cac"] = text("final.quant.ltv_cac.free", language, ltv=money(economics.ltv))
     scenarios = report.scenarios
-    if len(scenarios) > 1:
+    if len(scenarios) > 1 and scenarios["budget"].isna().any():
+        low = scenarios.loc[scenarios["first_total"].idxmin()]
+        high = scenarios.loc[scenarios["first_total"].idxmax()]
+        base = text("plan.scenario.base", language)
+        out["scenarios"] = text(
+            "spend.missing.scenarios",
+            language,
+            count=n(len(scenarios) - 1),
+            low=n(low["first_total"]),
+            low_name=low["scenario"] or base,
+            high=n(high["first_total"]),
+            high_name=high["scenario"] or base,
+            first_stage=stage_label(first, language),
+        )
+    elif len(scenarios) > 1:
         low = scenarios.loc[scenarios["first_total"].idxmin()]
         high = scenarios.loc[scenarios["first_total"].idxmax()]
         base = text("plan.scenario.base", language)
@@ -269,11 +309,16 @@ def budget_figures(report: FinalQuantReport, *, language: str, currency: str) ->
     Returns
     -------
     DataFrame
-        ``figure`` and ``value`` (formatted text).
+        ``figure`` and ``value`` (formatted text). Without spend provided (the budget not
+        priced) only the LTV: the other figures need spend, and the sentence says so.
     """
     budget = report.budget
     economics = budget.economics
     money = lambda v: format_money(v, currency, language)  # noqa: E731
+    if not budget.priced:
+        return pd.DataFrame(
+            [(text("plan.label.ltv", language), money(economics.ltv))], columns=["figure", "value"]
+        )
     rows = [
         (text("plan.label.budget", language), money(budget.total)),
         (text("plan.label.net_budget", language), money(budget.net_total)),

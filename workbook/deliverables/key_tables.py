@@ -281,6 +281,30 @@ def _kpi_tables(engagement: Engagement, journeys: Journeys, language: str) -> li
     funnel, velocity, channels = kpis.funnel, kpis.velocity, kpis.channels
     within = [c for c in velocity.columns if re.fullmatch(r"within_\d+_days", str(c))]
     level = f"{kpis.confidence_level:.0%}".replace("%", " %" if language == "fr" else "%")
+    # without spend provided: no spend, CAC or ROI column, and a note says why
+    spend = kpis.spend_provided
+    drop = set() if spend else {t(f"xlsx.col.{c}", language) for c in ("spend", "cac", "roi")}
+    channel_columns = [
+        (t("label.channel", language), "text", [pretty(c) for c in channels["channel"]]),
+        (t("xlsx.col.spend", language), "money", _floats(channels["spend"])),
+        (t("label.leads", language), "int", _ints(channels["leads"])),
+        (t("xlsx.col.won_count", language), "int", _ints(channels["won_count"])),
+        (t("xlsx.col.won_revenue", language), "money", _floats(channels["won_revenue"])),
+        (t("xlsx.col.cac", language), "money", _floats(channels["cac"])),
+        (t("xlsx.col.roi", language), "ratio", _floats(channels["roi"])),
+    ]
+    channels_table = _table(
+        "kpi_channels",
+        language,
+        [column for column in channel_columns if column[0] not in drop],
+        about=t(
+            "xlsx.about.kpi_channels" if spend else "spend.excel_about",
+            language,
+            start=format_date(kpis.window_start.date(), language),
+            end=format_date(kpis.as_of, language),
+        ),
+        notes=() if spend else (t("spend.missing.excel", language),),
+    )
     return [
         _table(
             "kpi_funnel",
@@ -319,25 +343,7 @@ def _kpi_tables(engagement: Engagement, journeys: Journeys, language: str) -> li
             ],
             about=t("xlsx.about.kpi_velocity", language),
         ),
-        _table(
-            "kpi_channels",
-            language,
-            [
-                (t("label.channel", language), "text", [pretty(c) for c in channels["channel"]]),
-                (t("xlsx.col.spend", language), "money", _floats(channels["spend"])),
-                (t("label.leads", language), "int", _ints(channels["leads"])),
-                (t("xlsx.col.won_count", language), "int", _ints(channels["won_count"])),
-                (t("xlsx.col.won_revenue", language), "money", _floats(channels["won_revenue"])),
-                (t("xlsx.col.cac", language), "money", _floats(channels["cac"])),
-                (t("xlsx.col.roi", language), "ratio", _floats(channels["roi"])),
-            ],
-            about=t(
-                "xlsx.about.kpi_channels",
-                language,
-                start=format_date(kpis.window_start.date(), language),
-                end=format_date(kpis.as_of, language),
-            ),
-        ),
+        channels_table,
     ]
 
 
@@ -410,6 +416,9 @@ def _content_tables(engagement: Engagement, language: str) -> list[KeyTable]:
         engagement.content, personas=config.personas, buying_stages=config.buying_stages
     )
     gaps = content_gaps(matrix, min_assets=config.min_assets_per_cell)
+    notes: tuple[str, ...] = ()
+    if not engagement.has("content"):  # no inventory: no gap, the sheet says why
+        gaps, notes = gaps.iloc[:0], (_t("missing.content", language),)
     t = _t
     return [
         _table(
@@ -426,6 +435,7 @@ def _content_tables(engagement: Engagement, language: str) -> list[KeyTable]:
                 (t("xlsx.col.needed", language), "int", _ints(gaps["needed"])),
             ],
             about=t("xlsx.about.content_gaps", language, min_assets=config.min_assets_per_cell),
+            notes=notes,
         )
     ]
 

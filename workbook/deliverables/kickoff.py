@@ -20,6 +20,7 @@ from workbook.analysis.baseline import (
     audit_summary,
     baseline_hypotheses,
     channel_mix,
+    engagement_coverage,
     spend_by_month,
     stage_counts,
     stage_entries_by_month,
@@ -27,6 +28,7 @@ from workbook.analysis.baseline import (
 from workbook.analysis.content import content_matrix, stale_assets, untagged_assets
 from workbook.analysis.journeys import Journeys, journeys_for
 from workbook.i18n import (
+    format_date,
     format_money,
     format_month,
     format_number,
@@ -36,6 +38,7 @@ from workbook.i18n import (
     stage_label,
     text,
 )
+from workbook.intake.coverage import DataCoverage, FileCoverage
 from workbook.intake.engagement import Engagement
 
 AGENDA: tuple[tuple[str, str, str], ...] = (
@@ -50,22 +53,27 @@ AGENDA: tuple[tuple[str, str, str], ...] = (
 
 @dataclass(frozen=True)
 class KickoffReport:
-    """Everything the kickoff report shows."""
+    """Everything the kickoff report shows.
+
+    ``spend_by_month`` is None when the client provided no spend (nothing is charted, a
+    sentence says so).
+    """
 
     audit_summary: pd.DataFrame
     issues: pd.DataFrame
     stage_counts: pd.DataFrame
     entries_by_month: pd.DataFrame
     channel_mix: pd.DataFrame
-    spend_by_month: pd.DataFrame
-    content_matrix: pd.DataFrame
-    content_by_format: pd.DataFrame
-    untagged: list[str]
-    stale: list[str]
+    spend_by_month: pd.DataFrame | None
+    content_matrix: pd.DataFrame | None  # None: no content inventory provided
+    content_by_format: pd.DataFrame | None
+    untagged: list[str] | None
+    stale: list[str] | None
     hypotheses: list[Hypothesis]
     stakeholders: pd.DataFrame
     duplicates: int
     warnings_count: int
+    coverage: DataCoverage | None = None
 
 
 def build_kickoff(
@@ -83,7 +91,9 @@ def build_kickoff(
     """
     journeys = journeys_for(engagement, journeys)
     config = engagement.config
+    coverage = engagement_coverage(engagement)
     content = engagement.content
+    has_content = engagement.has("content")  # else every content figure is None
     by_format = (
         content["format"]
         .fillna("-")
@@ -96,31 +106,105 @@ def build_kickoff(
         columns=["name", "role", "function"],
     )
     return KickoffReport(
-        audit_summary=audit_summary(engagement.audit, engagement.files),
+        audit_summary=inventory_table(engagement, coverage, language=language),
         issues=audit_issues(engagement.audit, language=language),
         stage_counts=stage_counts(journeys),
-        entries_by_month=stage_entries_by_month(journeys),
+        entries_by_month=stage_entries_by_month(journeys, coverage=coverage),
         channel_mix=channel_mix(journeys),
-        spend_by_month=spend_by_month(engagement.spend),
+        spend_by_month=spend_by_month(engagement.spend) if engagement.has("spend") else None,
         content_matrix=content_matrix(
             content, personas=config.personas, buying_stages=config.buying_stages
-        ),
-        content_by_format=by_format,
-        untagged=untagged_assets(content),
+        )
+        if has_content
+        else None,
+        content_by_format=by_format if has_content else None,
+        untagged=untagged_assets(content) if has_content else None,
         stale=stale_assets(
             content, as_of=engagement.as_of_timestamp, stale_months=config.stale_months
-        ),
+        )
+        if has_content
+        else None,
         hypotheses=baseline_hypotheses(engagement, journeys),
         stakeholders=stakeholders,
         duplicates=int(engagement.audit.duplicates.get("leads", 0)),
         warnings_count=len(engagement.audit.warnings),
+        coverage=coverage,
     )
 
 
-def agenda_table(language: str = "en") -> pd.DataFrame:
-    """The two-day kickoff agenda: day, session, who attends."""
+def date_range_text(cover: FileCoverage | None, language: str = "en") -> str:
+    """A file's date range in words: ``Jan 2025 – Sep 2026`` (``no dates`` without any)."""
+    if cover is None or cover.first is None or cover.last is None:
+        return text("kickoff.inventory.no_dates", language)
+    return text(
+        "kickoff.inventory.range",
+        language,
+        first=format_month(cover.first, language),
+        last=format_month(cover.last, language),
+    )
+
+
+def inventory_table(
+    engagement: Engagement, coverage: DataCoverage, *, language: str = "en"
+) -> pd.DataFrame:
+    """The data inventory: :func:`~workbook.analysis.baseline.audit_summary` plus ``dates``.
+
+    ``dates`` is each file's date range (:func:`date_range_text`) in ``language``.
+    """
+    summary = audit_summary(engagement.audit, engagement.files)
+    by_file = {cover.file: cover for cover in coverage.files}
+    summary["dates"] = [date_range_text(by_file.get(f), language) for f in summary["file"]]
+    return summary
+
+
+def coverage_sentences(coverage: DataCoverage | None, *, language: str) -> list[str]:
+    """One sentence per file that stops early or starts late, saying what that means."""
+    if coverage is None:
+        return []
+    sentences = []
+    for cover in coverage.limited:
+        if cover.stops_early and cover.covered_from is not None:
+            months = round((coverage.as_of - cover.last).days / (365.25 / 12))
+            sentences.append(
+                text(
+                    "kickoff.inventory.stops_early",
+                    language,
+                    file=cover.file,
+                    last=format_date(cover.last, language),
+                    months=format_number(months, language),
+                    as_of=format_date(coverage.as_of, language),
+                    first_month=format_month(cover.covered_from, language),
+                    last_month=format_month(cover.last, language),
+                )
+            )
+        if cover.starts_late and coverage.data_start is not None:
+            months = round((cover.first - coverage.data_start).days / (365.25 / 12))
+            sentences.append(
+                text(
+                    "kickoff.inventory.starts_late",
+                    language,
+                    file=cover.file,
+                    first=format_date(cover.first, language),
+                    months=format_number(months, language),
+                    others_first=format_date(coverage.data_start, language),
+                )
+            )
+    return sentences
+
+
+def agenda_table(
+    language: str = "en", *, stages: tuple[str, ...] = ("inquiry", "mql", "sal", "sql", "won")
+) -> pd.DataFrame:
+    """The two-day kickoff agenda: day, session, who attends.
+
+    ``stages`` is the engagement's ladder: the funnel session names its stages before won.
+    """
+    names = ", ".join(stage_label(stage, language) for stage in stages[:-1])
     return pd.DataFrame(
-        [(text(d, language), text(s, language), text(w, language)) for d, s, w in AGENDA],
+        [
+            (text(d, language), text(s, language, stages=names), text(w, language))
+            for d, s, w in AGENDA
+        ],
         columns=["day", "session", "who"],
     )
 
@@ -171,6 +255,9 @@ def kickoff_sentences(report: KickoffReport, *, language: str, currency: str) ->
             duplicates=n(report.duplicates),
         )
     }
+    limits = coverage_sentences(report.coverage, language=language)
+    if limits:
+        out["inventory"] = " ".join([out["inventory"], *limits])
     counts = report.stage_counts
     eligible = counts.loc[counts["entered"] > 0]
     if len(eligible):
@@ -184,15 +271,16 @@ def kickoff_sentences(report: KickoffReport, *, language: str, currency: str) ->
             weakest_rate=pct(float(weakest["naive_rate"])),
         )
     entries = report.entries_by_month
-    first_stage = entries.columns[0]
-    # compare complete months: the first full month and the month before as_of's
-    full = entries.iloc[1:-1] if len(entries) > 2 else entries
+    inquiries = entries[entries.columns[0]].dropna()  # the months the data covers
+    # compare complete months: the first full month and the month before the last covered
+    full = inquiries.iloc[1:-1] if len(inquiries) > 2 else inquiries
     out["funnel_months"] = text(
         "kickoff.funnel_months.means",
         language,
-        first=n(int(full[first_stage].iloc[0])),
+        stage=stage_label(str(entries.columns[0]), language),
+        first=n(int(full.iloc[0])),
         first_month=format_month(full.index[0], language),
-        last=n(int(full[first_stage].iloc[-1])),
+        last=n(int(full.iloc[-1])),
         last_month=format_month(full.index[-1], language),
     )
     mix = report.channel_mix
@@ -201,25 +289,31 @@ def kickoff_sentences(report: KickoffReport, *, language: str, currency: str) ->
     out["mix"] = text(
         "kickoff.mix.means",
         language,
-        top_channel=pretty(mix["channel"].iloc[0]),
+        top_channel=pretty(mix["channel"].iloc[0], language),
         top_share=pct(float(mix["lead_share"].iloc[0])),
         sourced_share=pct(marketing / total_leads if total_leads else 0.0),
     )
     spend = report.spend_by_month
-    totals = spend.sum()
-    out["spend"] = text(
-        "kickoff.spend.means",
-        language,
-        total=format_money(float(totals.sum()), currency, language),
-        months=n(len(spend)),
-        top_channel=pretty(totals.index[0]),
-        top_share=pct(float(totals.iloc[0] / totals.sum()) if totals.sum() else 0.0),
-    )
-    out["content"] = text(
-        "kickoff.content.means",
-        language,
-        assets=n(int(report.content_by_format["assets"].sum())),
-        untagged=n(len(report.untagged)),
-        stale=n(len(report.stale)),
-    )
+    if spend is None:
+        out["spend"] = text("spend.missing.kickoff", language)
+    else:
+        totals = spend.sum()
+        out["spend"] = text(
+            "kickoff.spend.means",
+            language,
+            total=format_money(float(totals.sum()), currency, language),
+            months=n(len(spend)),
+            top_channel=pretty(totals.index[0]),
+            top_share=pct(float(totals.iloc[0] / totals.sum()) if totals.sum() else 0.0),
+        )
+    if report.content_by_format is None:
+        out["content"] = text("kickoff.content.means.none", language)
+    else:
+        out["content"] = text(
+            "kickoff.content.means",
+            language,
+            assets=n(int(report.content_by_format["assets"].sum())),
+            untagged=n(len(report.untagged or [])),
+            stale=n(len(report.stale or [])),
+        )
     return out

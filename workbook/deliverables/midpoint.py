@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from workbook.analysis.baseline import engagement_coverage
 from workbook.analysis.benchmarks import compare_to_benchmarks
 from workbook.analysis.journeys import Journeys, journeys_for
 from workbook.analysis.kpis import KpiReport, cohort_conversion, compute_kpis, lift_by_month
@@ -187,13 +188,19 @@ def build_midpoint(
     stages = journeys.stages
     stage = cohort_stage or ("sql" if "sql" in stages[1:] else stages[-1])
     shape = funnel_shape(kpis.funnel)
-    threshold = kpis.stuck.set_index("stage")["threshold_days"].get("opportunity", np.nan)
+    # the step into won: opportunity -> won, or [mql, won]'s mql -> won
+    threshold = kpis.stuck.set_index("stage")["threshold_days"].get(stages[-2], np.nan)
     window_months = engagement.config.window_months
     return MidpointReport(
         kpis=kpis,
         shape=shape,
         glass=shape.attrs["glass"],
-        cohort=cohort_conversion(journeys, to_stage=stage, max_months=cohort_months),
+        cohort=cohort_conversion(
+            journeys,
+            to_stage=stage,
+            max_months=cohort_months,
+            coverage=engagement_coverage(engagement),
+        ),
         cohort_stage=stage,
         lift_by_month=lift_by_month(
             engagement.opportunities, end=engagement.as_of_timestamp, months=2 * window_months

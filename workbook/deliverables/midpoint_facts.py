@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from workbook.analysis.numbers import finite_or_none
-from workbook.i18n import stage_label
+from workbook.i18n import NOT_RECORDED, stage_label
 
 if TYPE_CHECKING:
     from workbook.deliverables.midpoint import MidpointReport
@@ -80,6 +80,23 @@ def other_new_business_win_rate(by_source: pd.DataFrame) -> float | None:
     others = by_source.drop(index=["marketing", *RENEWAL_SOURCES], errors="ignore")
     closed = int(others["closed_count"].sum())
     return int(others["won_count"].sum()) / closed if closed else None
+
+
+def top_revenue_channel(channels: pd.DataFrame) -> pd.Series | None:
+    """The recorded channel whose leads brought the most won revenue; None without any.
+
+    What the levers can still say when no spend was provided.
+    """
+    recorded = channels["channel"].astype(str) != NOT_RECORDED
+    won = channels.loc[(channels["won_revenue"] > 0).to_numpy(bool) & recorded.to_numpy(bool)]
+    return won.loc[won["won_revenue"].idxmax()] if len(won) else None
+
+
+def channels_recorded(channels: pd.DataFrame) -> bool:
+    """Whether any lead's first-touch channel was recorded (an opportunities-only export
+    may have none: every lead then counts under ``not_recorded``)."""
+    recorded = channels.loc[channels["channel"].astype(str) != NOT_RECORDED]
+    return bool((recorded["leads"] > 0).any())
 
 
 def best_and_worst_channels(channels: pd.DataFrame) -> tuple[pd.Series | None, pd.Series | None]:

@@ -12,17 +12,18 @@ import pandas as pd
 from workbook.analysis.numbers import finite_or_none
 from workbook.deliverables.midpoint_facts import (
     best_and_worst_channels,
+    channels_recorded,
     marketing_share_trend,
     other_new_business_win_rate,
     row_number,
     step_label,
+    top_revenue_channel,
 )
 from workbook.i18n import (
     format_money,
     format_number,
     format_percent,
     pretty,
-    stage_label,
     text,
 )
 
@@ -47,7 +48,8 @@ def scorecard_table(report: MidpointReport, *, language: str, currency: str) -> 
     marketing = src.loc["marketing"] if "marketing" in src.index else None
     other_rate = other_new_business_win_rate(src)
     first_won = k.velocity.iloc[0]
-    opp_won = k.velocity.loc[k.velocity["key"] == "opportunity_won"]
+    # the step into won: opportunity -> won, or the ladder's last lead stage -> won
+    last_step = k.velocity.iloc[-1]
     leak = report.biggest_leak
     best, worst = best_and_worst_channels(k.channels)
     rows = [
@@ -76,27 +78,15 @@ def scorecard_table(report: MidpointReport, *, language: str, currency: str) -> 
                 stuck=format_number(int(k.stuck["stuck_count"].sum()), language),
             ),
         ),
-        (
-            "levers",
-            pretty(best["channel"]) if best is not None else "-",
-            text(
-                "mid.score.levers.detail",
-                language,
-                roi=format_number(row_number(best, "roi"), language, decimals=1),
-                worst=pretty(worst["channel"]) if worst is not None else "-",
-                worst_roi=format_number(row_number(worst, "roi"), language, decimals=1),
-            ),
-        ),
+        _levers_row(report, best, worst, language=language, currency=currency),
         (
             "velocity",
             text("mid.days", language, days=days(finite_or_none(first_won["median_days"]))),
             text(
                 "mid.score.velocity.detail",
                 language,
-                first=stage_label(str(first_won["from"]), language),
-                opp_days=days(finite_or_none(opp_won["median_days"].iloc[0]))
-                if len(opp_won)
-                else "-",
+                step=step_label(str(last_step["from"]), str(last_step["to"]), language),
+                opp_days=days(finite_or_none(last_step["median_days"])),
             ),
         ),
         (
@@ -108,11 +98,56 @@ def scorecard_table(report: MidpointReport, *, language: str, currency: str) -> 
                 cac=money(k.economics.cac),
                 payback=format_number(k.economics.payback_months, language, decimals=1),
             ),
+        )
+        if k.spend_provided
+        else (
+            "ltv_cac",
+            text("spend.not_provided", language),
+            text("spend.missing.ltv_cac_detail", language, ltv=money(k.economics.ltv)),
         ),
     ]
     return pd.DataFrame(
         [(text(f"mid.kpi.{key}", language), figure, detail) for key, figure, detail in rows],
         columns=["kpi", "figure", "detail"],
+    )
+
+
+def _levers_row(
+    report: MidpointReport,
+    best: pd.Series | None,
+    worst: pd.Series | None,
+    *,
+    language: str,
+    currency: str,
+) -> tuple[str, str, str]:
+    """The scorecard's levers row; without spend, what spend would show and what exists."""
+    if not report.kpis.spend_provided:
+        top = top_revenue_channel(report.kpis.channels)
+        detail = (
+            text(
+                "spend.missing.levers_detail",
+                language,
+                channel=pretty(top["channel"]),
+                revenue=format_money(float(top["won_revenue"]), currency, language),
+            )
+            if top is not None
+            else text("spend.missing", language)
+        )
+        return "levers", text("spend.not_provided", language), detail
+    if best is None or worst is None:
+        recorded = channels_recorded(report.kpis.channels)
+        why = "mid.levers.none" if recorded else "mid.levers.not_recorded"
+        return "levers", text("mid.levers.unmeasured", language), text(why, language)
+    return (
+        "levers",
+        pretty(best["channel"]) if best is not None else "-",
+        text(
+            "mid.score.levers.detail",
+            language,
+            roi=format_number(row_number(best, "roi"), language, decimals=1),
+            worst=pretty(worst["channel"]) if worst is not None else "-",
+            worst_roi=format_number(row_number(worst, "roi"), language, decimals=1),
+        ),
     )
 
 
@@ -122,7 +157,8 @@ def executive_table(report: MidpointReport, *, language: str, currency: str) -> 
     Returns
     -------
     DataFrame
-        ``measure`` and ``figure`` (text in ``language``).
+        ``measure`` and ``figure`` (text in ``language``). Without spend provided, CAC,
+        LTV:CAC and payback are left out (the executive sentence says why).
     """
     k = report.kpis
     pct = lambda v: format_percent(v, language)  # noqa: E731
@@ -142,6 +178,9 @@ def executive_table(report: MidpointReport, *, language: str, currency: str) -> 
         ("mid.exec.share_recent", pct(recent)),
         ("mid.exec.share_before", pct(before)),
     ]
+    if not k.spend_provided:
+        needs_spend = {"mid.exec.cac", "mid.exec.ratio", "mid.exec.payback"}
+        rows = [row for row in rows if row[0] not in needs_spend]
     half = max(1, report.window_months // 2)
     return pd.DataFrame(
         [(text(key, language, months=half), figure) for key, figure in rows],
@@ -178,7 +217,11 @@ def sales_table(report: MidpointReport) -> pd.DataFrame:
     DataFrame
         :func:`workbook.analysis.kpis.source_outcomes` with ``sourced_by`` as a column.
     """
-    return report.kpis.by_source.reset_index()
+    table = report.kpis.by_source.reset_index()
+    if "sql_won_rate" in table and table["sql_won_rate"].isna().all():
+        # no SQL stage in the ladder (or nobody reached it): no "won from SQL" column
+        table = table.drop(columns=[c for c in table if c.startswith("sql_")])
+    return table
 
 
 def benchmark_table(report: MidpointReport, *, language: str) -> pd.DataFrame:
@@ -243,7 +286,9 @@ def midpoint_next_steps(report: MidpointReport, *, language: str) -> list[str]:
     if leak:
         steps.append(text("mid.next.leak", language, step=step_label(leak[0], leak[1], language)))
     best, worst = best_and_worst_channels(k.channels)
-    if best is not None and worst is not None and best["channel"] != worst["channel"]:
+    if not k.spend_provided:
+        steps.append(text("spend.missing.next", language))
+    elif best is not None and worst is not None and best["channel"] != worst["channel"]:
         steps.append(
             text(
                 "mid.next.spend",

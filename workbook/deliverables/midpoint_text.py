@@ -11,6 +11,7 @@ from workbook.deliverables.midpoint_facts import (
     RENEWAL_SOURCES,
     attribution_shares,
     best_and_worst_channels,
+    channels_recorded,
     marketing_share_trend,
     other_new_business_win_rate,
     row_number,
@@ -44,16 +45,25 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
     n, pct, money = formatters(language, currency)
     out: dict[str, str] = {}
     ratio = k.economics.ratio
-    out["scorecard"] = text(
-        "mid.scorecard.means",
-        language,
-        share=pct(k.lift.won_revenue_share),
-        months=n(report.window_months),
-        ratio=format_number(ratio, language, decimals=1),
-        verdict=text(
-            "mid.verdict.healthy" if ratio is not None and ratio >= 3 else "mid.verdict.weak",
+    out["scorecard"] = (
+        text(
+            "mid.scorecard.means",
             language,
-        ),
+            share=pct(k.lift.won_revenue_share),
+            months=n(report.window_months),
+            ratio=format_number(ratio, language, decimals=1),
+            verdict=text(
+                "mid.verdict.healthy" if ratio is not None and ratio >= 3 else "mid.verdict.weak",
+                language,
+            ),
+        )
+        if k.spend_provided
+        else text(
+            "spend.missing.scorecard",
+            language,
+            share=pct(k.lift.won_revenue_share),
+            months=n(report.window_months),
+        )
     )
     shape = report.shape
     leak = report.biggest_leak
@@ -107,7 +117,8 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
     )
     velocity = k.velocity
     first_won = velocity.iloc[0]
-    steps = velocity.iloc[1:]
+    # the adjacent steps; a two-stage ladder's only step is the first-to-won one itself
+    steps = velocity.iloc[1:] if len(velocity) > 1 else velocity
     slow = steps.loc[steps["median_days"].idxmax()] if steps["median_days"].notna().any() else None
     out["velocity"] = text(
         "mid.velocity.means",
@@ -120,8 +131,9 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
     )
     src = k.by_source
     marketing = src.loc["marketing"] if "marketing" in src.index else None
+    has_sql = "sql_won_rate" in src and src["sql_won_rate"].notna().any()
     out["sources"] = text(
-        "mid.sources.means",
+        "mid.sources.means" if has_sql else "mid.sources.means_no_sql",
         language,
         m_rate=pct(row_number(marketing, "win_rate")),
         o_rate=pct(other_new_business_win_rate(src)),
@@ -130,7 +142,9 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
     )
     best, worst_channel = best_and_worst_channels(k.channels)
     total_spend = float(k.channels["spend"].sum())
-    if best is not None and worst_channel is not None:
+    if not k.spend_provided:
+        out["levers"] = text("spend.missing.levers", language)
+    elif best is not None and worst_channel is not None:
         out["levers"] = text(
             "mid.levers.means",
             language,
@@ -141,6 +155,8 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
             share=pct(float(worst_channel["spend"]) / total_spend if total_spend else None),
             worst_roi=format_number(float(worst_channel["roi"]), language, decimals=1),
         )
+    elif not channels_recorded(k.channels):
+        out["levers"] = text("mid.levers.not_recorded", language)
     else:
         out["levers"] = text("mid.levers.none", language)
     shares = attribution_shares(k.attribution)
@@ -161,21 +177,31 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
     bench = report.benchmarks
     counts = bench["position"].value_counts()
     out["benchmarks"] = text(
-        "mid.benchmarks.means",
+        "mid.benchmarks.means" if int(counts.sum()) else "mid.benchmarks.none",
         language,
         below=n(int(counts.get("below", 0))),
         within=n(int(counts.get("within", 0))),
         above=n(int(counts.get("above", 0))),
     )
-    out["executive"] = text(
-        "mid.executive.means",
-        language,
-        share=pct(k.lift.won_revenue_share),
-        avg=money(row_number(marketing, "avg_won_amount")),
-        ltv=money(k.economics.ltv),
-        cac=money(k.economics.cac),
-        ratio=format_number(ratio, language, decimals=1),
-        payback=format_number(k.economics.payback_months, language, decimals=1),
+    out["executive"] = (
+        text(
+            "mid.executive.means",
+            language,
+            share=pct(k.lift.won_revenue_share),
+            avg=money(row_number(marketing, "avg_won_amount")),
+            ltv=money(k.economics.ltv),
+            cac=money(k.economics.cac),
+            ratio=format_number(ratio, language, decimals=1),
+            payback=format_number(k.economics.payback_months, language, decimals=1),
+        )
+        if k.spend_provided
+        else text(
+            "spend.missing.executive",
+            language,
+            share=pct(k.lift.won_revenue_share),
+            avg=money(row_number(marketing, "avg_won_amount")),
+            ltv=money(k.economics.ltv),
+        )
     )
     recent, before = marketing_share_trend(report)
     direction = "flat"
@@ -191,8 +217,13 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
         before=pct(before),
         months=n(max(1, report.window_months // 2)),
     )
+    levers_known = best is not None and worst_channel is not None
     out["operations"] = text(
-        "mid.operations.means",
+        "spend.missing.operations"
+        if not k.spend_provided
+        else "mid.operations.means"
+        if levers_known
+        else "mid.operations.means_no_levers",
         language,
         step=step_label(leak[0], leak[1], language) if leak else "-",
         stuck=n(int(stuck["stuck_count"].sum())),
@@ -210,13 +241,18 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
         best_rate=pct(finite_or_none(src.loc[best_source, "win_rate"]) if best_source else None),
     )
     opps = report.stuck_opportunities
-    threshold = k.stuck.set_index("stage")["threshold_days"].get("opportunity", np.nan)
+    # the step into won (opportunity -> won, or mql -> won without an opportunity stage)
+    threshold = k.stuck["threshold_days"].iloc[-1] if len(k.stuck) else np.nan
+    amounts = opps["amount"].astype(float)
     if len(opps):
+        # an open deal may have no amount yet: the sum covers those that have one
+        priced = int(amounts.notna().sum())
         out["stuck_opportunities"] = text(
-            "mid.stuck_opps.means",
+            "mid.stuck_opps.means" if priced == len(opps) else "mid.stuck_opps.means_partial",
             language,
             count=n(len(opps)),
-            amount=money(float(opps["amount"].astype(float).sum())),
+            priced=n(priced),
+            amount=money(float(amounts.sum())),
             days=n(finite_or_none(threshold)),
         )
     else:

@@ -20,6 +20,7 @@ from workbook.i18n import (
     check_language,
     format_number,
     formatters,
+    ladder_key,
     pretty,
     stage_label,
     text,
@@ -51,7 +52,8 @@ def tracks_table(tracks: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
     -------
     DataFrame
         ``persona`` (readable) and one column per buying stage (the data key) holding
-        ``question`` followed by its coverage (``3 assets`` or ``gap: 1 asset``).
+        ``question`` followed by its coverage (``3 assets`` or ``gap: 1 asset``); the question
+        alone when there is no content inventory (status missing).
     """
     cells = [
         text(
@@ -60,6 +62,8 @@ def tracks_table(tracks: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
             question=question,
             assets=format_number(count, language),
         )
+        if isinstance(status, str)
+        else str(question)
         for question, count, status in zip(
             tracks["question"], tracks["asset_count"], tracks["status"], strict=True
         )
@@ -172,7 +176,9 @@ def process_model(
     rows = []
     for stage in stages:
         bs = in_buying_stage.get(stage)
-        if bs is not None:
+        if bs is not None and not content.provided:
+            content_text = text("strategy.process.content.none", language, buying_stage=pretty(bs))
+        elif bs is not None:
             formats = content_frame.loc[content_frame["buying_stage"] == bs, "format"].dropna()
             top_formats = [str(f) for f in formats.value_counts().index[:2]]
             content_text = text(
@@ -187,7 +193,7 @@ def process_model(
             (
                 stage_label(stage, language),
                 owner_label(str(definitions.loc[stage, "owner"]), language),
-                ", ".join(pretty(c) for c in channels[stage]) or "-",
+                ", ".join(pretty(c, language) for c in channels[stage]) or "-",
                 content_text,
                 str(definitions.loc[stage, "exit_criteria"]),
             )
@@ -250,7 +256,11 @@ def technology_checklist(
     with_asset = (
         float(touches["asset_id"].notna().mean()) if touches is not None and len(touches) else 0.0
     )
-    tagged = 1.0 - len(content.untagged) / len(content_frame) if len(content_frame) else 0.0
+    untagged, stale = content.untagged or [], content.stale or []
+    tagged = 1.0 - len(untagged) / len(content_frame) if len(content_frame) else 0.0
+    no_touches = text("strategy.tech.evidence.no_touches", language)
+    no_content = text("strategy.tech.evidence.no_content", language)
+    has_touches = touches is not None and len(touches) > 0
     spend_channels = set(engagement.spend["channel"].dropna().astype(str))
     lead_channels = set(leads["source_channel"].dropna().astype(str))
     matched = len(spend_channels & lead_channels) / len(spend_channels) if spend_channels else 0.0
@@ -263,20 +273,25 @@ def technology_checklist(
          text("strategy.tech.evidence.share", language, share=pct(linked))),
         ("crm", "accounts", accounts >= 0.9,
          text("strategy.tech.evidence.share", language, share=pct(accounts))),
-        ("marketing_automation", "touches", touches is not None and len(touches) > 0,
-         text("strategy.tech.evidence.touches", language, touches=n(0 if touches is None else len(touches)))),
+        ("marketing_automation", "touches", has_touches,
+         text("strategy.tech.evidence.touches", language, touches=n(len(touches)))
+         if touches is not None and has_touches else no_touches),
         ("marketing_automation", "touch_assets", with_asset >= 0.5,
-         text("strategy.tech.evidence.share", language, share=pct(with_asset))),
+         text("strategy.tech.evidence.share", language, share=pct(with_asset))
+         if has_touches else no_touches),
         ("marketing_automation", "scoring", False,
-         text("strategy.tech.evidence.scoring", language,
+         text(ladder_key("strategy.tech.evidence.scoring", scoring.stages), language,
               threshold=format_number(scoring.threshold, language, decimals=2))
          if scoring is not None else text("strategy.tech.evidence.no_scoring", language)),
-        ("cms", "tagging", not content.untagged,
-         text("strategy.tech.evidence.share", language, share=pct(tagged))),
-        ("cms", "fresh", not content.stale,
-         text("strategy.tech.evidence.stale", language, stale=n(len(content.stale)))),
+        ("cms", "tagging", content.provided and not untagged,
+         text("strategy.tech.evidence.share", language, share=pct(tagged))
+         if content.provided else no_content),
+        ("cms", "fresh", content.provided and not stale,
+         text("strategy.tech.evidence.stale", language, stale=n(len(stale)))
+         if content.provided else no_content),
         ("data", "naming", matched >= 1.0,
-         text("strategy.tech.evidence.share", language, share=pct(matched))),
+         text("strategy.tech.evidence.share", language, share=pct(matched))
+         if engagement.has("spend") else text("spend.missing.naming", language)),
         ("data", "duplicates", duplicates == 0,
          text("strategy.tech.evidence.duplicates", language, duplicates=n(duplicates))),
         ("analytics", "dashboard", False, text("strategy.tech.evidence.dashboard", language)),
@@ -319,7 +334,8 @@ def implementation_roadmap(
     ----------
     content : ContentReport
         Its ranked plan gives one production task per gap (at most ``max_content_tasks``,
-        staggered a month apart, the highest impact first).
+        staggered a month apart, the highest impact first). Without a content inventory,
+        the content workstream is one task: build it.
     scoring : ScoreReport or None
     technology : DataFrame
         :func:`technology_checklist`: its open items size the data workstream.
@@ -341,7 +357,7 @@ def implementation_roadmap(
         (
             "lead_management",
             text(
-                "strategy.roadmap.scoring",
+                ladder_key("strategy.roadmap.scoring", scoring.stages),
                 language,
                 threshold=format_number(scoring.threshold, language, decimals=2),
             )
@@ -353,7 +369,10 @@ def implementation_roadmap(
         ),
         ("lead_management", text("strategy.roadmap.review", language), 1, 4, False),
     ]
-    for i, p in enumerate(content.plan.head(max_content_tasks).itertuples(index=False)):
+    if not content.provided or content.plan is None:
+        rows.append(("content", text("strategy.roadmap.inventory", language), 0, 2, False))
+    plan = content.plan if content.plan is not None else pd.DataFrame()
+    for i, p in enumerate(plan.head(max_content_tasks).itertuples(index=False)):
         rows.append(
             (
                 "content",

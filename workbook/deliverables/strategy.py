@@ -87,6 +87,9 @@ class StrategyReport:
     plan_start : Timestamp
         First month of the roadmap: ``targets.period_start``, else the month after as_of.
     language : str
+    touches_provided : bool
+        Whether the client provided touches (``engagement.has("touches")``); without them
+        the channel model is empty and the sections say so.
     """
 
     content: ContentReport
@@ -102,6 +105,7 @@ class StrategyReport:
     roadmap: pd.DataFrame
     plan_start: pd.Timestamp
     language: str
+    touches_provided: bool = True
 
 
 def build_strategy(
@@ -179,6 +183,7 @@ def build_strategy(
         ),
         plan_start=start,
         language=language,
+        touches_provided=engagement.touches is not None and len(engagement.touches) > 0,
     )
 
 

@@ -16,9 +16,11 @@ from workbook.analysis.leadmgmt import LeadManagementReport
 from workbook.analysis.scoring import ScoreReport
 from workbook.deliverables.operating_model import owner_label
 from workbook.i18n import (
+    NOT_RECORDED,
     format_month,
     format_number,
     formatters,
+    ladder_key,
     pretty,
     stage_label,
     text,
@@ -35,22 +37,21 @@ def _join(items: list[str], language: str) -> str:
     return ", ".join(items[:-1]) + word + items[-1]
 
 
-def strategy_sentences(report: StrategyReport, *, language: str, currency: str) -> dict[str, str]:
-    """The "what this means" sentence of each building block, in ``language``.
-
-    Returns
-    -------
-    dict
-        Keys ``tracks``, ``content``, ``plan``, ``performance``, ``tagging``, ``channels``,
-        ``framework``, ``scoring``, ``sla``, ``recycling``, ``review``, ``accounts``,
-        ``process``, ``organisation``, ``technology``, ``roadmap``.
-    """
+def _content_sentences(
+    content: ContentReport,
+    matrix: pd.DataFrame,
+    gaps_table: pd.DataFrame,
+    *,
+    language: str,
+    currency: str,
+) -> dict[str, str]:
+    """The sentences of the content sections (``tracks``, ``content``, ``plan``,
+    ``performance``, ``tagging``) when the client provided a content inventory: its
+    ``matrix`` and ``gaps_table``."""
     n, pct, money = formatters(language, currency)
     cell = lambda p, b: f"{pretty(p)} × {pretty(b).lower()}"  # noqa: E731
-    content = report.content
     tracks = content.tracks
     out: dict[str, str] = {}
-
     gaps = tracks.loc[tracks["status"] == "gap"]
     out["tracks"] = text(
         "strategy.tracks.means",
@@ -59,13 +60,13 @@ def strategy_sentences(report: StrategyReport, *, language: str, currency: str) 
         covered=n(int((tracks["status"] == "covered").sum())),
         gaps=n(len(gaps)),
     )
-    if len(content.gaps):
-        worst = content.gaps.sort_values("assets", kind="stable").iloc[0]
+    if len(gaps_table):
+        worst = gaps_table.sort_values("assets", kind="stable").iloc[0]
         out["content"] = text(
             "strategy.content.means",
             language,
-            gaps=n(len(content.gaps)),
-            cells=n(int(content.matrix.size)),
+            gaps=n(len(gaps_table)),
+            cells=n(int(matrix.size)),
             minimum=n(content.min_assets_per_cell),
             worst=cell(worst["persona"], worst["buying_stage"]),
             assets=n(int(worst["assets"])),
@@ -74,7 +75,7 @@ def strategy_sentences(report: StrategyReport, *, language: str, currency: str) 
         out["content"] = text(
             "strategy.content.means.none", language, minimum=n(content.min_assets_per_cell)
         )
-    if len(content.plan):
+    if content.plan is not None and len(content.plan):
         top = content.plan.iloc[0]
         out["plan"] = text(
             "strategy.plan.means",
@@ -110,9 +111,38 @@ def strategy_sentences(report: StrategyReport, *, language: str, currency: str) 
     out["tagging"] = text(
         "strategy.tagging.means",
         language,
-        untagged=n(len(content.untagged)),
-        stale=n(len(content.stale)),
+        untagged=n(len(content.untagged or [])),
+        stale=n(len(content.stale or [])),
     )
+    return out
+
+
+def strategy_sentences(report: StrategyReport, *, language: str, currency: str) -> dict[str, str]:
+    """The "what this means" sentence of each building block, in ``language``.
+
+    Returns
+    -------
+    dict
+        Keys ``tracks``, ``content``, ``plan``, ``performance``, ``tagging``, ``channels``,
+        ``framework``, ``scoring``, ``sla``, ``recycling``, ``review``, ``accounts``,
+        ``process``, ``organisation``, ``technology``, ``roadmap``.
+    """
+    n, pct, money = formatters(language, currency)
+    content = report.content
+    tracks = content.tracks
+    out: dict[str, str] = {}
+
+    if not content.provided or content.matrix is None or content.gaps is None:
+        # no content inventory (CONTRACT section 3): say so, invent no gap
+        out["tracks"] = text("strategy.tracks.means.no_content", language, tracks=n(len(tracks)))
+        for key in ("content", "plan", "performance", "tagging"):
+            out[key] = text(f"strategy.{key}.means.no_content", language)
+    else:
+        out.update(
+            _content_sentences(
+                content, content.matrix, content.gaps, language=language, currency=currency
+            )
+        )
 
     shares, counts = report.channel_model, report.channel_touches
     if len(shares) and shares.to_numpy().sum() > 0:
@@ -131,6 +161,8 @@ def strategy_sentences(report: StrategyReport, *, language: str, currency: str) 
             if lift[b].notna().any()
         ]
         out["channels"] = text("strategy.channels.means", language, pairs=_join(leaders, language))
+    elif report.touches_provided and not content.provided:
+        out["channels"] = text("strategy.channels.means.no_content", language)
     else:
         out["channels"] = text("strategy.channels.means.none", language)
 
@@ -145,7 +177,7 @@ def strategy_sentences(report: StrategyReport, *, language: str, currency: str) 
     if sc is not None:
         lift = sc.lift_at_threshold
         out["scoring"] = text(
-            "strategy.scoring.means",
+            ladder_key("strategy.scoring.means", sc.stages),
             language,
             target=stage_label(sc.target, language),
             auc=format_number(sc.auc, language, decimals=2),
@@ -167,6 +199,8 @@ def strategy_sentences(report: StrategyReport, *, language: str, currency: str) 
                 language,
             ),
         )
+        if not sc.uses_touches:
+            out["weights"] += " " + text("strategy.weights.no_touches", language)
         hot_accounts = sc.accounts.loc[sc.accounts["hot_leads"] > 0]
         out["accounts"] = text(
             "strategy.accounts.means",
@@ -213,6 +247,8 @@ def strategy_sentences(report: StrategyReport, *, language: str, currency: str) 
         hot=n(int(review.loc[review["review_kind"] == "same_account", "hot_leads"].gt(0).sum())),
     )
     out["process"] = text("strategy.process.means", language, stages=n(len(report.process_model)))
+    if not report.touches_provided:
+        out["process"] += " " + text("strategy.process.no_touches", language)
     out["organisation"] = text("strategy.organisation.means", language)
     todo = report.technology.loc[report.technology["status"] == "todo"]
     out["technology"] = text(
@@ -231,6 +267,8 @@ def strategy_sentences(report: StrategyReport, *, language: str, currency: str) 
         start=format_month(report.plan_start, language),
         end=format_month(tasks["end"].max() - pd.DateOffset(months=1), language),
     )
+    if not content.provided:
+        out["roadmap"] += " " + text("strategy.roadmap.no_content", language)
     return out
 
 
@@ -252,7 +290,8 @@ def feature_label(feature: str, language: str = "en") -> str:
             "strategy.feature.value",
             language,
             name=text(f"strategy.feature.{name}", language),
-            value=pretty(value),
+            # a lead attribute the data did not record (scoring calls it "unknown")
+            value=pretty(NOT_RECORDED if value == "unknown" else value, language),
         )
     parts = feature.split("_")
     if parts[0] != "touches":
@@ -287,9 +326,12 @@ def weights_table(scoring: ScoreReport, *, language: str = "en", top: int = 12) 
     )
 
 
-def plan_table(content: ContentReport, *, language: str = "en") -> pd.DataFrame:
-    """The ranked content plan for display: words instead of keys."""
+def plan_table(content: ContentReport, *, language: str = "en") -> pd.DataFrame | None:
+    """The ranked content plan for display: words instead of keys (None without a content
+    inventory: there is no plan to show)."""
     plan = content.plan
+    if plan is None:
+        return None
     return pd.DataFrame(
         {
             "rank": plan["rank"].to_numpy(),

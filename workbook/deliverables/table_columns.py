@@ -104,6 +104,7 @@ TABLES: Mapping[str, tuple[Column, ...]] = {
     ),
     "audit_summary": (
         ("file", "label.file", "text"),
+        ("dates", "kickoff.inventory.dates", "text"),
         ("read", "label.rows_read", "int"),
         ("used", "label.rows_used", "int"),
         ("quarantined", "label.rows_quarantined", "int"),
@@ -175,7 +176,7 @@ TABLES: Mapping[str, tuple[Column, ...]] = {
         ("account_id", "mid.col.account", "text"),
         ("sourced_by", "mid.col.source", "pretty"),
         ("product", "mid.col.product", "text"),
-        ("amount", "mid.col.amount", "money"),
+        ("amount", "mid.col.amount", "amount"),
         ("age_days", "mid.col.age_days", "int"),
     ),
     # final: building blocks
@@ -310,7 +311,11 @@ def labelled(spec: Iterable[Column], language: str) -> dict[str, tuple[str, str]
     return {column: (text(key, language), kind) for column, key, kind in spec}
 
 
-def table_columns(name: str, language: str) -> dict[str, tuple[str, str]]:
+#: Frame columns whose figures need marketing spend: left out when none was provided.
+SPEND_COLUMNS = frozenset({"spend", "cac", "roi", "cost_per_inquiry", "budget", "ltv_cac"})
+
+
+def table_columns(name: str, language: str, *, spend: bool = True) -> dict[str, tuple[str, str]]:
     """The columns report table ``name`` shows, headers in ``language``.
 
     Parameters
@@ -318,6 +323,9 @@ def table_columns(name: str, language: str) -> dict[str, tuple[str, str]]:
     name : str
         A key of :data:`TABLES` (``kpi_channels``, ``plan_stages``, ...).
     language : {"en", "fr"}
+    spend : bool
+        False when the client provided no spend (or the budget could not be priced): the
+        columns of :data:`SPEND_COLUMNS` are left out rather than shown empty or as 0.
 
     Returns
     -------
@@ -333,8 +341,13 @@ def table_columns(name: str, language: str) -> dict[str, tuple[str, str]]:
     --------
     >>> table_columns("skipped", "en")
     {'stage': ('Stage', 'stage'), 'skipped_count': ('Leads that skipped it', 'int')}
+    >>> list(table_columns("channel_costs", "en", spend=False))
+    ['channel']
     """
-    return labelled(TABLES[name], language)
+    spec = TABLES[name]
+    if not spend:
+        spec = tuple(column for column in spec if column[0] not in SPEND_COLUMNS)
+    return labelled(spec, language)
 
 
 def attribution_columns(models: Iterable[str], language: str) -> dict[str, tuple[str, str]]:

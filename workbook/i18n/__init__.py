@@ -23,6 +23,10 @@ NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before
 #: Words shown in capitals wherever a data key is shown.
 ACRONYMS = {w: w.upper() for w in ("roi", "seo", "crm", "mql", "sal", "sql", "smb", "abm", "emea")}
 
+#: The value an attribute takes when the data did not record it (an opportunities-only export
+#: without a channel column): kept in every total, shown as "not recorded".
+NOT_RECORDED = "not_recorded"
+
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF", "JPY": "¥"}
 
 
@@ -58,15 +62,37 @@ def text(key: str, language: str = "en", /, **values: object) -> str:
     return template.format(**values) if values else template
 
 
+def ladder_key(key: str, stages: tuple[str, ...]) -> str:
+    """``key``, or its ``.no_mql`` variant when the ladder has no MQL stage to qualify leads
+    into (``[opportunity, won]``, ``[mql, won]``): its words name no stage it lacks.
+
+    Examples
+    --------
+    >>> ladder_key("strategy.heading.scoring", ("opportunity", "won"))
+    'strategy.heading.scoring.no_mql'
+    """
+    return key if "mql" in tuple(stages)[1:] else f"{key}.no_mql"
+
+
 def stage_label(stage: str, language: str = "en") -> str:
     """Readable name of a funnel stage (the stage itself when not in the catalogue)."""
     return CATALOGUE[check_language(language)].get(f"stage.{stage}", stage.replace("_", " "))
 
 
-def pretty(name: object) -> str:
-    """A data key shown to readers: ``paid_search`` -> ``Paid search``."""
+def pretty(name: object, language: str = "en") -> str:
+    """A data key shown to readers: ``paid_search`` -> ``Paid search``.
+
+    A value the data did not record (:data:`NOT_RECORDED`) reads "Not recorded" in ``language``.
+
+    Examples
+    --------
+    >>> pretty("paid_search"), pretty(NOT_RECORDED, "fr")
+    ('Paid search', 'Non renseigné')
+    """
     if name is None or (isinstance(name, float) and math.isnan(name)):
         return "-"
+    if name == NOT_RECORDED:
+        return CATALOGUE[check_language(language)]["label.not_recorded"]
     words = [ACRONYMS.get(w, w) for w in str(name).replace("_", " ").strip().split(" ")]
     phrase = " ".join(words)
     return phrase[:1].upper() + phrase[1:]

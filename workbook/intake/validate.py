@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from workbook.intake.config import CONFIG_FILE, EngagementConfig
+from workbook.intake.coverage import data_coverage
 from workbook.intake.io import RawTable, read_table
 from workbook.intake.links import (
     backfill_rows,
@@ -387,6 +388,9 @@ def validate_files(
         leads = link_opportunities(parsed["leads"], used_opportunities)
     else:  # a ladder starting at opportunity: each opportunity is a journey
         leads = leads_from_opportunities(used_opportunities)
+        # and its own lead: the deal's figures join its journey (the export's lead ids name
+        # leads that are not read)
+        parsed["opportunities"] = opportunities.assign(lead_id=opportunities["opportunity_id"])
         leads_check = FileCheck(checks["opportunities"].file, len(leads), ())
         lead_ids = leads["lead_id"]
     leads = lead_stage_checks(leads, leads_check, config)
@@ -448,6 +452,13 @@ def validate_files(
     )
     if notes:
         audit = replace(audit, warnings=(*notes, *audit.warnings))
+    if as_of is not None:  # files that stop well before as_of or start well after the others
+        coverage = data_coverage(
+            {f: frames[f] for f in provided},
+            as_of,
+            files={f: c.file for f, c in checks.items()},
+        )
+        audit = replace(audit, warnings=(*audit.warnings, *coverage.warnings))
     # no date in the data means no usable lead: then the empty files are the error to report
     unusable_files = empty_files or ([] if as_of is not None else [NO_AS_OF])
     if unusable_files:

@@ -136,7 +136,7 @@ def content_performance(
     content : DataFrame
         The inventory.
     opportunities : DataFrame
-        ``opportunity_id``, ``amount``: the pipeline value of a lead's opportunity.
+        ``opportunity_id``, ``amount``, ``status``, ``created_at``: a lead's opportunity.
     personas, buying_stages : tuple of str
     lag_days : int
         Only touches at least this many days before ``as_of`` count.
@@ -155,7 +155,9 @@ def content_performance(
     was in on the day it first touched the asset. Influence is not attribution: every asset a
     lead touched before its opportunity was created is credited with the whole opportunity
     amount (``influenced_pipeline``), and every asset touched before the win with the won
-    amount (``influenced_revenue``). The verdict compares an asset with the other assets of
+    amount (``influenced_revenue``). An open opportunity without an amount is valued at the
+    average won amount (none when nothing was won); without an opportunity stage in the
+    ladder, the opportunity's ``created_at`` dates it. The verdict compares an asset with the other assets of
     its buying stage: ``moves_buyers`` when the lower Wilson bound of its rate is above the
     stage's baseline, ``collects_views`` when the upper bound is below it, ``average``
     otherwise, ``too_few`` under ``min_leads`` touched leads.
@@ -177,16 +179,23 @@ def content_performance(
         .reset_index()
     )
     leads = journeys.leads
-    amount = (
-        leads["opportunity_id"]
-        .map(opportunities.set_index("opportunity_id")["amount"])
-        .astype(float)
-        .fillna(0.0)
-        .to_numpy()
-    )
+    by_id = opportunities.set_index("opportunity_id")
+    amount = leads["opportunity_id"].map(by_id["amount"]).astype(float).to_numpy()
+    # an open deal without an amount is valued at the average won amount, as the plan's
+    # pipeline credit values it; a lead without a deal adds nothing
+    unpriced = leads["opportunity_id"].notna().to_numpy(bool) & np.isnan(amount)
+    won_amounts = opportunities.loc[opportunities["status"] == "won", "amount"].astype(float)
+    average_won = float(won_amounts.mean()) if won_amounts.notna().any() else 0.0
+    amount = np.where(unpriced, average_won, np.nan_to_num(amount, nan=0.0))
     rows = pairs["lead_index"].to_numpy()
     first = pairs["first_day"].to_numpy("datetime64[ns]")
-    opp_at = leads["opportunity_at"].to_numpy("datetime64[ns]")[rows]
+    if "opportunity_at" in leads:
+        opp_at = leads["opportunity_at"].to_numpy("datetime64[ns]")[rows]
+    else:  # a ladder without an opportunity stage ([mql, won]): the deal's creation date
+        created = leads["opportunity_id"].map(by_id["created_at"]).to_numpy("datetime64[ns]")
+        opp_at = np.where(created > journeys.as_of.to_datetime64(), np.datetime64("NaT"), created)[
+            rows
+        ]
     won_at = leads["won_at"].to_numpy("datetime64[ns]")[rows]
     pairs["progressed"] = pairs["stage_index"] < pairs["last_stage_index"]
     pairs["pipeline"] = np.where(~np.isnat(opp_at) & (opp_at >= first), amount[rows], 0.0)

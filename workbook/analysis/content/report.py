@@ -36,44 +36,75 @@ from workbook.intake.engagement import Engagement
 class ContentReport:
     """The content marketing model of an engagement (see the module docstring).
 
+    Every figure that needs the inventory is None when the client provided no content
+    inventory (CONTRACT section 3; ``provided`` False): matrix, gaps, untagged, stale,
+    performance, plan and tag suggestions. The conversation tracks keep the buyer's
+    questions (they come from engagement.yaml and the question bank), without assets or
+    status.
+
     Attributes
     ----------
-    matrix : DataFrame
+    matrix : DataFrame or None
         Personas x buying stages, asset counts (:func:`content_matrix`).
-    gaps : DataFrame
+    gaps : DataFrame or None
         :func:`content_gaps`.
     tracks : DataFrame
-        :func:`conversation_tracks`: one per cell.
-    untagged, stale : list of str
+        :func:`conversation_tracks`: one per cell. Without an inventory, ``assets``,
+        ``asset_count`` and ``status`` are missing (None).
+    untagged, stale : list of str or None
         Asset ids, inventory order.
     min_assets_per_cell, stale_months : int
     language : str
         Of the tracks' questions.
     performance : ContentPerformance or None
-        None without touches.
+        None without touches or without an inventory.
     feeds : DataFrame
         :func:`buying_stage_feeds`.
-    plan : DataFrame
+    plan : DataFrame or None
         :func:`content_plan`: the ranked gaps.
-    tag_suggestions : DataFrame
+    tag_suggestions : DataFrame or None
         :func:`suggest_tags`.
+    provided : bool
+        Whether the client provided a content inventory (``engagement.has("content")``).
     """
 
-    matrix: pd.DataFrame
-    gaps: pd.DataFrame
+    matrix: pd.DataFrame | None
+    gaps: pd.DataFrame | None
     tracks: pd.DataFrame
-    untagged: list[str]
-    stale: list[str]
+    untagged: list[str] | None
+    stale: list[str] | None
     min_assets_per_cell: int
     stale_months: int
     language: str
     performance: ContentPerformance | None
     feeds: pd.DataFrame
-    plan: pd.DataFrame
-    tag_suggestions: pd.DataFrame
+    plan: pd.DataFrame | None
+    tag_suggestions: pd.DataFrame | None
+    provided: bool = True
 
     def to_dict(self) -> dict[str, Any]:
-        """The contract's ``content --json`` object: matrix, gaps, tracks, untagged, stale."""
+        """The contract's ``content --json`` object: matrix, gaps, tracks, untagged, stale.
+
+        Without a content inventory, ``matrix``, ``gaps``, ``untagged`` and ``stale`` are
+        null, and so are each track's ``assets`` and ``status`` (its question stays).
+        """
+        if not self.provided or self.matrix is None or self.gaps is None:
+            return {
+                "matrix": None,
+                "gaps": None,
+                "tracks": [
+                    {
+                        "persona": str(t.persona),
+                        "buying_stage": str(t.buying_stage),
+                        "question": str(t.question),
+                        "assets": None,
+                        "status": None,
+                    }
+                    for t in self.tracks.itertuples(index=False)
+                ],
+                "untagged": None,
+                "stale": None,
+            }
         return {
             "matrix": {
                 str(persona): {str(stage): int(n) for stage, n in row.items()}
@@ -98,8 +129,8 @@ class ContentReport:
                 }
                 for t in self.tracks.itertuples(index=False)
             ],
-            "untagged": [str(a) for a in self.untagged],
-            "stale": [str(a) for a in self.stale],
+            "untagged": [str(a) for a in self.untagged or []],
+            "stale": [str(a) for a in self.stale or []],
         }
 
 
@@ -125,6 +156,31 @@ def stage_leakage(
     return leakage
 
 
+def _without_inventory(
+    engagement: Engagement, questions: pd.DataFrame, *, language: str
+) -> ContentReport:
+    """The content report of an engagement without a content inventory: the buyer's
+    questions only, every figure that needs the inventory None (CONTRACT section 3)."""
+    config = engagement.config
+    tracks = questions[["persona", "buying_stage", "question"]].reset_index(drop=True)
+    tracks = tracks.assign(assets=None, asset_count=None, status=None)
+    return ContentReport(
+        matrix=None,
+        gaps=None,
+        tracks=tracks,
+        untagged=None,
+        stale=None,
+        min_assets_per_cell=config.min_assets_per_cell,
+        stale_months=config.stale_months,
+        language=language,
+        performance=None,
+        feeds=buying_stage_feeds(config.buying_stages, config.stages),
+        plan=None,
+        tag_suggestions=None,
+        provided=False,
+    )
+
+
 def build_content_report(
     engagement: Engagement,
     journeys: Journeys | None = None,
@@ -147,13 +203,16 @@ def build_content_report(
     Returns
     -------
     ContentReport
-        ``to_dict()`` is the contract's ``content --json`` object.
+        ``to_dict()`` is the contract's ``content --json`` object. Without a content
+        inventory (``engagement.has("content")`` False), every figure that needs it is None.
     """
     config = engagement.config
     journeys = journeys_for(engagement, journeys)
     content = engagement.content
     language = language or config.language
     questions = question_bank(config, language=language)
+    if not engagement.has("content"):
+        return _without_inventory(engagement, questions, language=language)
     matrix = content_matrix(content, personas=config.personas, buying_stages=config.buying_stages)
     min_assets = config.min_assets_per_cell
     gaps = content_gaps(matrix, min_assets=min_assets)

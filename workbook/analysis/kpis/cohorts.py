@@ -6,11 +6,18 @@ import numpy as np
 import pandas as pd
 
 from workbook.analysis.journeys import Journeys
+from workbook.intake.coverage import DataCoverage, stage_files
 
 _DAY = np.timedelta64(1, "D")
 
 
-def cohort_conversion(journeys: Journeys, *, to_stage: str, max_months: int = 12) -> pd.DataFrame:
+def cohort_conversion(
+    journeys: Journeys,
+    *,
+    to_stage: str,
+    max_months: int = 12,
+    coverage: DataCoverage | None = None,
+) -> pd.DataFrame:
     """Share of each monthly entry cohort reaching ``to_stage`` within k months of entering.
 
     Parameters
@@ -20,6 +27,12 @@ def cohort_conversion(journeys: Journeys, *, to_stage: str, max_months: int = 12
         A stage after the first.
     max_months : int
         Columns 1..max_months.
+    coverage : DataCoverage, optional
+        :func:`workbook.analysis.baseline.engagement_coverage`. A cohort is observed up to the
+        end of what the files it reads cover (the leads file, and the opportunities file for
+        ``opportunity`` and ``won``), not up to ``as_of``, and a cohort that starts before they
+        cover is not observed at all: a file that stopped early leaves NaN (no data), not 0.
+        None observes every cohort up to ``as_of``.
 
     Returns
     -------
@@ -27,8 +40,9 @@ def cohort_conversion(journeys: Journeys, *, to_stage: str, max_months: int = 12
         Index ``cohort`` (month start of entering the first stage), oldest first; columns
         ``1..max_months`` (int): the share (0..1) of the cohort that reached ``to_stage``
         within that many months (k x 30.44 days) of entering. NaN where the cohort has not
-        been observed that long (its last day plus k months is after ``as_of``): the cells
-        censoring hides. ``attrs["entered"]`` is a Series of cohort sizes.
+        been observed that long (its last day plus k months is after ``as_of``, or after the
+        end of the data's coverage): the cells censoring hides. ``attrs["entered"]`` is a
+        Series of cohort sizes.
     """
     leads = journeys.leads
     first = journeys.stages[0]
@@ -48,8 +62,14 @@ def cohort_conversion(journeys: Journeys, *, to_stage: str, max_months: int = 12
     cumulative = counts[list(months)].cumsum(axis=1).to_numpy(float)
     share = cumulative / entered.to_numpy(float)[:, None]
     cohort_end = (counts.index + pd.offsets.MonthEnd(0)).to_numpy("datetime64[ns]")
-    observed_days = (journeys.as_of.to_datetime64() - cohort_end) / _DAY
+    start, end = None, journeys.as_of
+    if coverage is not None:
+        stages = journeys.stages
+        start, end = coverage.span((*stage_files(first, stages), *stage_files(to_stage, stages)))
+    observed_days = (end.to_datetime64() - cohort_end) / _DAY
     observable = observed_days[:, None] >= months[None, :] * month_days
+    if start is not None:  # a cohort before the files cover: not observed
+        observable &= np.asarray(counts.index >= start.to_period("M").to_timestamp())[:, None]
     share = np.where(observable, share, np.nan)
     out = pd.DataFrame(share, index=counts.index, columns=list(months))
     out.index.name = "cohort"

@@ -241,7 +241,8 @@ def velocity_table(
     Returns
     -------
     DataFrame
-        One row per pair, the first-to-won pair first: ``key`` (``<from>_<to>``), ``from``,
+        One row per pair, the first-to-won pair first (once, when it is also the ladder's
+        only pair): ``key`` (``<from>_<to>``), ``from``,
         ``to``, ``rate`` (0..1, cumulative incidence at the horizon), ``median_days``,
         ``p75_days``, ``p90_days`` (quantiles of the time to convert among leads converting
         within the horizon, censoring-aware) and ``within_<n>_days`` (0..1: the share of
@@ -252,7 +253,9 @@ def velocity_table(
     funnel_rates : the same median for adjacent pairs.
     """
     curves = dict(curves or {})
-    pairs = [first_won_key(journeys), *journeys.pairs]
+    first_won = first_won_key(journeys)
+    # a two-stage ladder ([opportunity, won]) has one pair: the first-to-won pair itself
+    pairs = [first_won, *(pair for pair in journeys.pairs if pair != first_won)]
     records = []
     for a, b in pairs:
         cif = curves.get((a, b))

@@ -20,6 +20,7 @@ from workbook.analysis.attribution import ATTRIBUTION_MODELS, attribute
 from workbook.analysis.journeys import Journeys
 from workbook.analysis.kpis.sources import spend_in_window
 from workbook.analysis.numbers import json_fields
+from workbook.i18n import NOT_RECORDED
 from workbook.intake.text import as_text, is_in, positions_in
 
 _DAY = np.timedelta64(1, "D")
@@ -38,8 +39,10 @@ class UnitEconomics:
         ltv / cac.
     payback_months : float or None
         cac / (avg_won_amount x gross_margin / 12).
-    spend : float
-        All marketing spend in the window (currency).
+    spend : float or None
+        All marketing spend in the window (currency); None when the client provided no
+        spend (CONTRACT section 3), and then ``cac``, ``ratio`` and ``payback_months`` are
+        None too (``ltv`` needs no spend).
     won_count : int
         Marketing-sourced opportunities won in the window.
     avg_won_amount : float or None
@@ -50,7 +53,7 @@ class UnitEconomics:
     ltv: float | None
     ratio: float | None
     payback_months: float | None
-    spend: float
+    spend: float | None
     won_count: int
     avg_won_amount: float | None
 
@@ -60,7 +63,7 @@ class UnitEconomics:
 
 def unit_economics(
     closed: pd.DataFrame,
-    spend: pd.DataFrame,
+    spend: pd.DataFrame | None,
     *,
     start: pd.Timestamp,
     end: pd.Timestamp,
@@ -73,8 +76,9 @@ def unit_economics(
     ----------
     closed : DataFrame
         Opportunities closed in the window (:func:`closed_in_window`).
-    spend : DataFrame
-        ``month`` (month start), ``amount``; filtered to the window here.
+    spend : DataFrame or None
+        ``month`` (month start), ``amount``; filtered to the window here. None when the
+        client provided no spend: every figure that needs it is None, never 0.
     start, end : Timestamp
         The KPI window.
     gross_margin, annual_churn : float
@@ -93,15 +97,23 @@ def unit_economics(
     ...                    end=pd.Timestamp("2026-06-30"), gross_margin=0.75, annual_churn=0.15)
     >>> e.cac, e.ltv, e.ratio, e.payback_months
     (25000.0, 250000.0, 10.0, 8.0)
+    >>> e = unit_economics(closed, None, start=pd.Timestamp("2025-07-01"),
+    ...                    end=pd.Timestamp("2026-06-30"), gross_margin=0.75, annual_churn=0.15)
+    >>> e.spend, e.cac, e.ltv, e.ratio, e.payback_months
+    (None, None, 250000.0, None, None)
     """
-    total_spend = float(spend_in_window(spend, start=start, end=end)["amount"].sum())
+    total_spend = (
+        float(spend_in_window(spend, start=start, end=end)["amount"].sum())
+        if spend is not None
+        else None
+    )
     won = closed["status"].eq("won").to_numpy(bool) & closed["sourced_by"].eq("marketing").to_numpy(
         bool
     )
     amounts = closed["amount"].to_numpy(float)[won]
     count = int(won.sum())
     avg = float(amounts.mean()) if count else None
-    cac = total_spend / count if count else None
+    cac = total_spend / count if count and total_spend is not None else None
     ltv = avg * gross_margin / annual_churn if avg is not None and annual_churn > 0 else None
     ratio = ltv / cac if ltv is not None and cac else None
     monthly_margin = avg * gross_margin / 12 if avg is not None else None
@@ -119,7 +131,7 @@ def unit_economics(
 
 def channel_levers(
     closed: pd.DataFrame,
-    spend: pd.DataFrame,
+    spend: pd.DataFrame | None,
     leads: pd.DataFrame,
     *,
     start: pd.Timestamp,
@@ -131,8 +143,10 @@ def channel_levers(
     ----------
     closed : DataFrame
         Opportunities closed in the window (``status``, ``amount``, ``lead_id``).
-    spend : DataFrame
-        ``month``, ``channel``, ``amount``; filtered to the window here.
+    spend : DataFrame or None
+        ``month``, ``channel``, ``amount``; filtered to the window here. None when the
+        client provided no spend: ``spend``, ``cac`` and ``roi`` are NaN (not 0) and the
+        channels are those with won deals, most won revenue first.
     leads : DataFrame
         ``lead_id`` (unique), ``source_channel``, ``created_at``.
     start, end : Timestamp
@@ -145,16 +159,22 @@ def channel_levers(
         ``channel``, ``spend`` (currency), ``leads`` (leads created in the window),
         ``won_count``, ``won_revenue`` (won opportunities whose lead has that
         ``source_channel``), ``cac`` (spend / won_count, NaN when no win), ``roi``
-        ((won_revenue - spend) / spend, NaN without spend).
+        ((won_revenue - spend) / spend, NaN without spend). Leads whose channel was not
+        recorded count under :data:`~workbook.i18n.NOT_RECORDED` (spend NaN); when no lead's
+        channel was recorded, ``cac`` and ``roi`` are NaN throughout.
     """
-    window_spend = spend_in_window(spend, start=start, end=end)
-    spend_by = window_spend.groupby(window_spend["channel"].astype(str))["amount"].sum()
+    if spend is None:
+        spend_by = pd.Series(dtype=float)
+    else:
+        window_spend = spend_in_window(spend, start=start, end=end)
+        spend_by = window_spend.groupby(window_spend["channel"].astype(str))["amount"].sum()
     won = closed.loc[closed["status"].eq("won").to_numpy(bool)]
     # the few leads with a won deal first (a look-up in the small set), then their rows
     won_leads = leads.loc[is_in(leads["lead_id"], won["lead_id"]), ["lead_id", "source_channel"]]
     position = positions_in(won_leads["lead_id"], won["lead_id"])
     found = position >= 0
-    won_channel = as_text(won_leads["source_channel"]).iloc[position[found]]
+    # a lead whose channel was not recorded stays in the totals, under NOT_RECORDED
+    won_channel = as_text(won_leads["source_channel"]).fillna(NOT_RECORDED).iloc[position[found]]
     credited = won_channel.notna().to_numpy(bool)
     won_frame = pd.DataFrame(
         {
@@ -165,10 +185,14 @@ def channel_levers(
     won_by = won_frame.groupby("channel")["amount"].agg(["size", "sum"])
     created = leads["created_at"]
     in_window = ((created >= start) & (created <= end)).fillna(False).to_numpy(bool)
-    leads_by = as_text(leads["source_channel"])[in_window].value_counts()
+    leads_by = as_text(leads["source_channel"]).fillna(NOT_RECORDED)[in_window].value_counts()
     channels = sorted(set(spend_by.index) | set(won_by.index))
     out = pd.DataFrame({"channel": channels})
-    out["spend"] = spend_by.reindex(channels, fill_value=0.0).to_numpy(float)
+    # a channel without spend rows spent 0; without a spend file its spend is unknown (NaN)
+    fill = 0.0 if spend is not None else np.nan
+    out["spend"] = spend_by.reindex(channels, fill_value=fill).to_numpy(float)
+    # what was spent to bring leads whose channel was not recorded is unknown
+    out.loc[out["channel"] == NOT_RECORDED, "spend"] = np.nan
     out["leads"] = leads_by.reindex(channels, fill_value=0).to_numpy("int64")
     out["won_count"] = won_by["size"].reindex(channels, fill_value=0).to_numpy("int64")
     out["won_revenue"] = won_by["sum"].reindex(channels, fill_value=0.0).to_numpy(float)
@@ -177,9 +201,11 @@ def channel_levers(
         out["roi"] = np.where(
             out["spend"] > 0, (out["won_revenue"] - out["spend"]) / out["spend"], np.nan
         )
-    return out.sort_values(
-        ["spend", "channel"], ascending=[False, True], kind="stable"
-    ).reset_index(drop=True)
+    if len(leads) and as_text(leads["source_channel"]).isna().all():
+        # no lead's channel was recorded: what each channel's spend returned is unknown
+        out[["cac", "roi"]] = np.nan
+    order = ["spend" if spend is not None else "won_revenue", "channel"]
+    return out.sort_values(order, ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
 def touch_attribution(

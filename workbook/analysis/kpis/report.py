@@ -92,6 +92,11 @@ class KpiReport:
     economics: UnitEconomics
 
     @property
+    def spend_provided(self) -> bool:
+        """Whether the client provided marketing spend (else every figure needing it is None)."""
+        return self.economics.spend is not None
+
+    @property
     def leakage(self) -> pd.Series:
         """``<from>_<to>`` -> 1 - rate (NaN where no lead entered)."""
         keys = self.funnel["from"].astype(str) + "_" + self.funnel["to"].astype(str)
@@ -113,6 +118,9 @@ class KpiReport:
         None without touches, else ``{"models": [...], "channels": [{"channel", "<model>_won",
         "<model>_won_revenue", ..., "markov_removal_effect"}]}``; ``ltv_cac`` adds ``spend``,
         ``won_count`` and ``avg_won_amount``. Rates are 0..1, money in ``currency``, days floats.
+        Without spend (CONTRACT section 3) every figure that needs it is None, never 0:
+        ``levers.channels[].spend``/``cac``/``roi`` and ``ltv_cac``'s ``spend``, ``cac``,
+        ``ratio`` and ``payback_months``.
         """
         by_source = self.by_source
         sources = [str(s) for s in by_source.index]
@@ -168,7 +176,7 @@ class KpiReport:
         channels = [
             {
                 "channel": str(row["channel"]),
-                "spend": float(row["spend"]),
+                "spend": finite_or_none(row["spend"]),
                 "won_count": int(row["won_count"]),
                 "won_revenue": float(row["won_revenue"]),
                 "cac": finite_or_none(row["cac"]),
@@ -266,6 +274,7 @@ def compute_kpis(
         closed, win_curves=source_curves, horizon_days=horizon, confidence_level=confidence_level
     )
     skipped = skipped_stage_counts(engagement)
+    spend = engagement.spend if engagement.has("spend") else None
     return KpiReport(
         client=config.client,
         as_of=engagement.as_of,
@@ -283,11 +292,11 @@ def compute_kpis(
         skipped=skipped,
         skipped_leads=int(skipped.attrs["skipped_leads"]),
         recycled_leads=int(journeys.leads["recycled"].sum()),
-        channels=channel_levers(closed, engagement.spend, engagement.leads, start=start, end=end),
+        channels=channel_levers(closed, spend, engagement.leads, start=start, end=end),
         attribution=touch_attribution(engagement.touches, journeys, start=start),
         economics=unit_economics(
             closed,
-            engagement.spend,
+            spend,
             start=start,
             end=end,
             gross_margin=config.economics.gross_margin,

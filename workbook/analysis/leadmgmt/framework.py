@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from workbook.i18n import CATALOGUE, check_language, text
+from workbook.i18n import CATALOGUE, check_language, stage_label, text
 from workbook.intake.sections.lead_management import (
     DEFAULT_NURTURE_DAYS,
     DEFAULT_RECYCLE_FROM,
@@ -79,8 +79,8 @@ def stage_definitions(
                 texts[key] = text(
                     f"lm.stage.generic.{cat}",
                     language,
-                    stage=stage.replace("_", " "),
-                    next=(nxt or "").replace("_", " "),
+                    stage=stage_label(stage, language),
+                    next=stage_label(nxt, language) if nxt else "",
                 )
         sla = settings.sla_days.get(f"{stage}_{nxt}") if nxt else None
         rows.append(
@@ -207,7 +207,8 @@ def recycle_summary(
         counted &= disq >= np.datetime64(pd.Timestamp(since).to_datetime64())
     ready = (journeys.as_of - pd.Timedelta(days=nurture_days)).to_datetime64()
     stages = journeys.stages
-    end = stages.index("opportunity") if "opportunity" in stages else len(stages)
+    # the lead stages: before opportunity, or before won ([mql, won])
+    end = stages.index("opportunity") if "opportunity" in stages else len(stages) - 1
     rows = []
     for k, stage in enumerate(stages[:end]):
         here = counted & (at == k)

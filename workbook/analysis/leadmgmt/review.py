@@ -90,7 +90,7 @@ def merge_review(
         < (
             journeys.stages.index("opportunity")
             if "opportunity" in journeys.stages
-            else len(journeys.stages)
+            else len(journeys.stages) - 1  # [mql, won]: a won lead is not open
         )
     )
     dates = np.column_stack([jl[f"{s}_at"].to_numpy("datetime64[ns]") for s in journeys.stages])

@@ -306,6 +306,8 @@ def _pipeline_credit(
         wins = np.convolve(inputs.landing_count[k] * scale, downstream)
         if k == len(inputs.pairs) - 1:
             money = inputs.landing_amount[k] * scale
+            if inputs.landing_unpriced:  # open deals without an amount: the plan's deal size
+                money = _add(money, inputs.landing_unpriced[k] * scale * deal)
         else:
             money = wins * deal
         wins_total = _add(wins_total, wins)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from workbook.analysis.baseline import engagement_coverage, stage_run_rate
 from workbook.analysis.journeys import Journeys, journeys_for
 from workbook.analysis.kpis import funnel_rates, stage_curves
 from workbook.analysis.numbers import read_only
@@ -56,14 +57,19 @@ class PlanInputs:
         ``marketing_window``, ``all_window``, ``all`` or ``none``.
     run_rate : numpy.ndarray, shape (S,)
         Marketing-sourced leads entering each stage per month, mean of the last
-        :data:`RUN_RATE_MONTHS` complete months to ``as_of``.
+        :data:`RUN_RATE_MONTHS` complete months to ``as_of`` that the data covers
+        (:func:`~workbook.analysis.baseline.stage_run_rate`); NaN without any.
     landing_count, landing_amount : tuple of numpy.ndarray
         Per pair, the open marketing-sourced pipeline's expected conversions to the next
         stage by calendar month from ``as_of`` (:func:`open_pipeline_landing`); amounts only
         for open opportunities (leads are valued at the deal size).
     open_without_amount : int
-        Open opportunities without an amount in the pipeline credit, valued at the data's
-        average deal size (``avg_deal_size``).
+        Open opportunities without an amount in the pipeline credit, valued at the plan's
+        average deal size (``avg_deal_size``: the data's, or engagement.yaml's when set).
+    landing_unpriced : tuple of numpy.ndarray
+        Per pair, the expected wins by month of those open opportunities without an amount
+        (``landing_amount`` leaves them out; the plan values them at its deal size). Empty
+        tuple: none.
     open_counts : numpy.ndarray of int, shape (S - 1,)
         Open marketing-sourced leads (opportunities for the last pair) per stage.
     base : PlanSettings
@@ -92,6 +98,7 @@ class PlanInputs:
     base: PlanSettings
     scenarios: tuple[Scenario, ...]
     open_without_amount: int = 0
+    landing_unpriced: tuple[np.ndarray, ...] = ()
 
 
 def _deal_size_estimate(engagement: Engagement) -> tuple[float | None, float, int, str]:
@@ -112,22 +119,6 @@ def _deal_size_estimate(engagement: Engagement) -> tuple[float | None, float, in
             sd = float(amounts.std(ddof=1)) if len(amounts) > 1 else 0.0
             return float(amounts.mean()), sd, len(amounts), basis
     return None, 0.0, 0, "none"
-
-
-def _run_rate(journeys: Journeys, *, months: int) -> np.ndarray:
-    as_of = journeys.as_of
-    last = as_of.to_period("M")
-    if as_of != last.to_timestamp(how="end").normalize():
-        last = last - 1  # as_of's month is not complete
-    first = last - (months - 1)
-    leads = journeys.leads
-    marketing = (leads["sourced_by"].fillna("marketing") == "marketing").to_numpy(bool)
-    out = np.zeros(len(journeys.stages))
-    for k, stage in enumerate(journeys.stages):
-        month = leads[f"{stage}_at"].dt.to_period("M")
-        inside = (month >= first) & (month <= last)
-        out[k] = float((inside.to_numpy(bool) & marketing).sum()) / months
-    return out
 
 
 def _standard_error_at(cif: CumulativeIncidence, t_days: float) -> float:
@@ -185,10 +176,12 @@ def estimate_plan_inputs(
         & ((opps["status"] == "open") | (opps["closed_at"] > as_of_ts))
     ]
     deal, deal_sd, deal_n, deal_basis = _deal_size_estimate(engagement)
-    # an open opportunity without an amount is valued at the data's average deal size
+    # an open opportunity without an amount lands apart (landing_unpriced): the plan values
+    # it at its average deal size, which the data may not give (no won deal)
     open_amounts = open_opps["amount"].to_numpy(float)
     no_amount = np.isnan(open_amounts)
-    open_amounts = np.where(no_amount, np.nan if deal is None else deal, open_amounts)
+    open_amounts = np.where(no_amount, 0.0, open_amounts)
+    landing_unpriced: list[np.ndarray] = []
     for k, (a, b) in enumerate(zip(stages[:-1], stages[1:], strict=True)):
         cif = curves.get((a, b))
         if cif is None:
@@ -196,17 +189,20 @@ def estimate_plan_inputs(
             pmfs.append(np.zeros(0))
             landing_count.append(np.zeros(1))
             landing_amount.append(np.zeros(1))
+            landing_unpriced.append(np.zeros(1))
             continue
         beta.append(beta_parameters(rates[k], _standard_error_at(cif, horizon), int(entered[k])))
         pmfs.append(monthly_lag_pmf(cif.time_days, cif.incidence, horizon_days=horizon))
         if b == stages[-1]:
             ages = ((as_of_ts - open_opps["created_at"]).dt.days).to_numpy(float)
             amounts = open_amounts
+            unpriced = no_amount.astype(float)
         else:
             step = steps.loc[(steps["stage"] == a) & (steps["event"] == 0)]
             step = step.loc[marketing_leads[step["lead_index"].to_numpy()]]
             ages = step["duration_days"].to_numpy(float)
             amounts = np.zeros(len(ages))
+            unpriced = np.zeros(len(ages))
         open_counts[k] = len(ages)
         landing_count.append(
             open_pipeline_landing(
@@ -216,11 +212,15 @@ def estimate_plan_inputs(
         landing_amount.append(
             open_pipeline_landing(cif, ages, amounts, horizon_days=horizon, as_of=engagement.as_of)
         )
+        landing_unpriced.append(
+            open_pipeline_landing(cif, ages, unpriced, horizon_days=horizon, as_of=engagement.as_of)
+        )
 
-    run_rate = _run_rate(journeys, months=run_rate_months)
-    read_only(
-        rates, entered, medians, open_counts, run_rate, *pmfs, *landing_count, *landing_amount
+    run_rate = stage_run_rate(
+        journeys, months=run_rate_months, coverage=engagement_coverage(engagement)
     )
+    landings = (*landing_count, *landing_amount, *landing_unpriced)
+    read_only(rates, entered, medians, open_counts, run_rate, *pmfs, *landings)
     return PlanInputs(
         stages=stages,
         pairs=pairs,
@@ -242,6 +242,7 @@ def estimate_plan_inputs(
         base=plan_settings(config),
         scenarios=config.scenarios,
         open_without_amount=int(no_amount.sum()),
+        landing_unpriced=tuple(landing_unpriced),
     )
 
 

@@ -26,6 +26,7 @@ from workbook.analysis.scoring.model import (
     precision_recall_table,
 )
 from workbook.intake.engagement import Engagement
+from workbook.intake.schema import lead_stages
 
 
 class ScoringError(ValueError):
@@ -72,6 +73,8 @@ class ScoreReport:
     horizon_days, maturity_days, engaged_days : int
     uses_touches : bool
         False when the engagement has no touches (attributes only).
+    stages : tuple of str
+        The ladder the model was trained on.
     """
 
     target: str
@@ -94,6 +97,7 @@ class ScoreReport:
     maturity_days: int
     engaged_days: int
     uses_touches: bool
+    stages: tuple[str, ...] = ()
 
     @property
     def lift_at_threshold(self) -> float | None:
@@ -213,10 +217,11 @@ def build_scoring(
     uses_touches = touches is not None and len(touches) > 0
     touch_args: dict[str, Any] = {}
     if uses_touches:
+        has_content = engagement.has("content")  # touches by buying stage need the inventory
         touch_args = {
             "touches": touches,
-            "content": engagement.content,
-            "buying_stages": config.buying_stages,
+            "content": engagement.content if has_content else None,
+            "buying_stages": config.buying_stages if has_content else (),
             "touch_channels": top_touch_channels(touches),
             "recent_days": recent_days,
         }
@@ -228,15 +233,19 @@ def build_scoring(
     inquiry = moments["inquiry_at"]
     matured = (inquiry <= matured_before).to_numpy(bool)
     y_all = moments["reached"].to_numpy(bool)
+    # the file the journeys come from: leads, or opportunities without a lead stage
+    source = "leads.csv" if lead_stages(journeys.stages) else "opportunities.csv"
+    first = journeys.stages[0]
+    entered = "have an inquiry" if first == "inquiry" else f"entered at {first}"
     fix = (
-        "add older leads to leads.csv, or shorten analysis.horizon_days in engagement.yaml "
-        "(leads mature once their inquiry is horizon_days before as_of)"
+        f"add older rows to {source}, or shorten analysis.horizon_days in engagement.yaml "
+        f"(leads mature once they {entered.replace('have', 'had')} horizon_days before as_of)"
     )
     n_matured, pos_matured = int(matured.sum()), int(y_all[matured].sum())
     if n_matured < 4 * min_positives or pos_matured < min_positives + max(2, min_positives // 4):
         raise ScoringError(
-            f"too few matured leads to fit a scoring model: {n_matured:,} leads have an "
-            f"inquiry on or before {matured_before:%Y-%m-%d} ({maturity_days} days before "
+            f"too few matured leads to fit a scoring model: {n_matured:,} leads {entered} "
+            f"on or before {matured_before:%Y-%m-%d} ({maturity_days} days before "
             f"as_of) and {pos_matured:,} of them reached {target}; scoring needs at least "
             f"{4 * min_positives:,} such leads with {min_positives + max(2, min_positives // 4):,} "
             f"reaching {target}. Fix: {fix}"
@@ -326,4 +335,5 @@ def build_scoring(
         maturity_days=maturity_days,
         engaged_days=int(engaged_days),
         uses_touches=bool(uses_touches),
+        stages=tuple(journeys.stages),
     )

@@ -298,22 +298,30 @@ def scenario_chart(
     ----------
     scenarios : DataFrame
         :func:`workbook.deliverables.final.scenario_table`: ``scenario`` (None = base plan),
-        ``first_total``, ``budget``, ``ltv_cac``.
+        ``first_total``, ``budget``, ``ltv_cac``. When a budget is unknown (no spend
+        provided) the budget panel is left out: only the leads are drawn.
     """
     names = [
         s if isinstance(s, str) and s else text("plan.scenario.base", language)
         for s in scenarios["scenario"]
     ]
-    fig, (left, right) = new_figure(10, 4.2, ncols=2)
+    priced = bool(pd.to_numeric(scenarios["budget"], errors="coerce").notna().all())
+    if priced:
+        fig, (left, right) = new_figure(10, 4.2, ncols=2)
+    else:
+        fig, left = new_figure(6, 4.2)
+        right = None
     colors = [MUTED if s is None else ACCENT for s in scenarios["scenario"]]
-    for ax, column, title in (
+    panels = [
         (
             left,
             "first_total",
             text("plan.chart.scenarios", language, first_stage=stage_label(first_stage, language)),
-        ),
-        (right, "budget", text("plan.chart.scenarios_budget", language)),
-    ):
+        )
+    ]
+    if right is not None:
+        panels.append((right, "budget", text("plan.chart.scenarios_budget", language)))
+    for ax, column, title in panels:
         style_axes(ax)
         values = scenarios[column].to_numpy(float)
         ax.bar(names, values, color=colors)
@@ -331,6 +339,7 @@ def scenario_chart(
         text("plan.axis.leads", language, first_stage=stage_label(first_stage, language))
     )
     number_axis(left, language)
-    right.set_ylabel(text("plan.axis.budget", language, currency=currency))
-    _money_axis(right, currency, language)
+    if right is not None:
+        right.set_ylabel(text("plan.axis.budget", language, currency=currency))
+        _money_axis(right, currency, language)
     return fig

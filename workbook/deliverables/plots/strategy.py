@@ -32,7 +32,7 @@ __all__ = [
     "tracks_grid_chart",
 ]
 
-_COVERED, _GAP = "#e3efe6", "#f6dcd5"
+_COVERED, _GAP, _UNKNOWN = "#e3efe6", "#f6dcd5", "#f2f2f2"
 
 
 @house_style
@@ -49,6 +49,9 @@ def tracks_grid_chart(
         ``question``, ``asset_count``, ``status``.
     wrap_chars : int
         Line width of the questions.
+
+    Without a content inventory (``status`` missing) every cell is neutral and shows the
+    question alone: coverage is not known.
     """
     personas = list(pd.unique(tracks["persona"]))
     stages = list(pd.unique(tracks["buying_stage"]))
@@ -61,26 +64,29 @@ def tracks_grid_chart(
     for row in tracks.itertuples(index=False):
         i, j = personas.index(row.persona), stages.index(row.buying_stage)
         gap = row.status == "gap"
+        known = isinstance(row.status, str)
         ax.add_patch(
             matplotlib.patches.FancyBboxPatch(
                 (j - 0.47, i - 0.45),
                 0.94,
                 0.9,
                 boxstyle="round,pad=0,rounding_size=0.04",
-                facecolor=_GAP if gap else _COVERED,
-                edgecolor=BAD if gap else "#9bbfa5",
+                facecolor=(_GAP if gap else _COVERED) if known else _UNKNOWN,
+                edgecolor=(BAD if gap else "#9bbfa5") if known else MUTED,
                 linewidth=1.5 if gap else 0.8,
             )
         )
         ax.text(
             j,
-            i - 0.08,
+            i - 0.08 if known else i,
             textwrap.fill(str(row.question), wrap_chars),
             ha="center",
             va="center",
             fontsize=8,
             color="#222222",
         )
+        if not known:
+            continue
         ax.text(
             j,
             i + 0.34,

@@ -4,6 +4,15 @@ Each module defines ``TEXT = {"en": {...}, "fr": {...}}``. Keys are unique acros
 (``tests/i18n/test_i18n.py`` checks both languages hold the same keys and placeholders).
 """
 
-from workbook.i18n.catalogue import common, excel, kickoff, midpoint, plan, problems, strategy
+from workbook.i18n.catalogue import (
+    common,
+    excel,
+    kickoff,
+    midpoint,
+    plan,
+    problems,
+    spend,
+    strategy,
+)
 
-MODULES = (common, kickoff, midpoint, plan, strategy, excel, problems)
+MODULES = (common, kickoff, midpoint, plan, strategy, excel, problems, spend)

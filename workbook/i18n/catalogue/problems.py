@@ -79,6 +79,18 @@ TEXT: dict[str, dict[str, str]] = {
         "problem.created_after_as_of": (
             "created after as_of ({as_of}): outside the snapshot, not analysed"
         ),
+        "problem.coverage_stops_early": (
+            "dates run from {first} to {last}: nothing in the {days} days before as_of "
+            "({as_of}), where the file averaged {per_month} per month; run-rates, trends and "
+            "cohorts treat the time after {last} as no data (not 0). Export the missing months, "
+            "or set as_of in engagement.yaml to the day the export ends"
+        ),
+        "problem.coverage_starts_late": (
+            "dates run from {first} to {last}: they start {days} days after {other_file} "
+            "({other_first}), where the file averages {per_month} per month; run-rates, "
+            "trends and cohorts treat the time before {first} as no data (not 0). Export the "
+            "earlier months if the source has them"
+        ),
         "problem.no_usable_rows": "no usable rows: every row was quarantined (see above)",
         "problem.leads_not_used": (
             "not read: the ladder starts at opportunity, so each opportunity is a journey; "
@@ -167,6 +179,20 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "problem.created_after_as_of": (
             "créé après as_of ({as_of}) : hors de l'instantané, non analysé"
+        ),
+        "problem.coverage_stops_early": (
+            "les dates vont du {first} au {last} : rien dans les {days} jours avant as_of "
+            "({as_of}), alors que le fichier en compte en moyenne {per_month} par mois ; "
+            "rythmes mensuels, tendances et cohortes traitent la période après le {last} comme "
+            "sans données (et non 0). Exportez les mois manquants, ou fixez as_of dans "
+            "engagement.yaml au jour où l'export s'arrête"
+        ),
+        "problem.coverage_starts_late": (
+            "les dates vont du {first} au {last} : elles commencent {days} jours après "
+            "{other_file} ({other_first}), alors que le fichier en compte en moyenne {per_month} "
+            "par mois ; rythmes mensuels, tendances et cohortes traitent la période avant le "
+            "{first} comme sans données (et non 0). Exportez les mois antérieurs si la source "
+            "les a"
         ),
         "problem.leads_not_used": (
             "non lu : l'entonnoir commence à l'opportunité, chaque opportunité est donc un "
