@@ -90,8 +90,8 @@ def table_html(
         cells = []
         for value, (_, kind) in zip(row, columns.values(), strict=True):
             value = _clean(value)
-            shown = (
-                "-"
+            shown = (  # a figure that cannot be computed says so, never "-" or "nan"
+                text("label.not_measurable", language)
                 if value is None and kind in NUMERIC_KINDS and kind != "amount"
                 else FORMATTERS[kind](value, language, currency)
                 if value is not None or kind == "amount"

@@ -34,6 +34,7 @@ from workbook.i18n import (
     format_number,
     format_percent,
     formatters,
+    join_words,
     pretty,
     stage_label,
     text,
@@ -49,6 +50,10 @@ AGENDA: tuple[tuple[str, str, str], ...] = (
     ("agenda.day2", "agenda.s5", "agenda.marketing"),
     ("agenda.day2", "agenda.s6", "agenda.everyone"),
 )
+
+
+#: The optional files, in the order the inventory names those not provided.
+OPTIONAL_FILES_SHOWN: tuple[str, ...] = ("spend", "content", "touches")
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,7 @@ class KickoffReport:
     duplicates: int
     warnings_count: int
     coverage: DataCoverage | None = None
+    not_provided: tuple[str, ...] = ()  # optional files the client did not provide
 
 
 def build_kickoff(
@@ -129,6 +135,7 @@ def build_kickoff(
         duplicates=int(engagement.audit.duplicates.get("leads", 0)),
         warnings_count=len(engagement.audit.warnings),
         coverage=coverage,
+        not_provided=tuple(f for f in OPTIONAL_FILES_SHOWN if not engagement.has(f)),
     )
 
 
@@ -256,6 +263,11 @@ def kickoff_sentences(report: KickoffReport, *, language: str, currency: str) ->
         )
     }
     limits = coverage_sentences(report.coverage, language=language)
+    if report.not_provided:
+        names = [text(f"kickoff.inventory.file.{f}", language) for f in report.not_provided]
+        limits.append(
+            text("kickoff.inventory.not_provided", language, files=join_words(names, language))
+        )
     if limits:
         out["inventory"] = " ".join([out["inventory"], *limits])
     counts = report.stage_counts

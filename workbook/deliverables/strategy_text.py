@@ -20,6 +20,7 @@ from workbook.i18n import (
     format_month,
     format_number,
     formatters,
+    join_words,
     ladder_key,
     pretty,
     stage_label,
@@ -28,13 +29,6 @@ from workbook.i18n import (
 
 if TYPE_CHECKING:
     from workbook.deliverables.strategy import StrategyReport
-
-
-def _join(items: list[str], language: str) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    word = " et " if language == "fr" else " and "
-    return ", ".join(items[:-1]) + word + items[-1]
 
 
 def _content_sentences(
@@ -160,7 +154,9 @@ def strategy_sentences(report: StrategyReport, *, language: str, currency: str) 
             for b in shares.columns
             if lift[b].notna().any()
         ]
-        out["channels"] = text("strategy.channels.means", language, pairs=_join(leaders, language))
+        out["channels"] = text(
+            "strategy.channels.means", language, pairs=join_words(leaders, language)
+        )
     elif report.touches_provided and not content.provided:
         out["channels"] = text("strategy.channels.means.no_content", language)
     else:
@@ -256,7 +252,7 @@ def strategy_sentences(report: StrategyReport, *, language: str, currency: str) 
         language,
         ok=n(int((report.technology["status"] == "ok").sum())),
         total=n(len(report.technology)),
-        todo=_join([str(t).lower() for t in todo["item"].head(3)], language) or "-",
+        todo=join_words([str(t).lower() for t in todo["item"].head(3)], language) or "-",
     )
     roadmap = report.roadmap
     tasks = roadmap.loc[~roadmap["milestone"]]

@@ -98,6 +98,20 @@ def pretty(name: object, language: str = "en") -> str:
     return phrase[:1].upper() + phrase[1:]
 
 
+def join_words(items: list[str], language: str = "en") -> str:
+    """Items as a sentence lists them: ``a, b and c`` (``a, b et c`` in French).
+
+    Examples
+    --------
+    >>> join_words(["spend", "content", "touches"]), join_words(["a", "b"], "fr")
+    ('spend, content and touches', 'a et b')
+    """
+    if len(items) <= 1:
+        return "".join(items)
+    word = " et " if language == "fr" else " and "
+    return ", ".join(items[:-1]) + word + items[-1]
+
+
 def format_number(value: float | None, language: str = "en", *, decimals: int = 0) -> str:
     """``1,234.5`` in English, ``1 234,5`` in French; ``-`` for a missing value.
 
