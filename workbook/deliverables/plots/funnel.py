@@ -106,6 +106,7 @@ def rates_chart(funnel: pd.DataFrame, *, language: str = "en") -> Figure:
         x, [step_label(a, b, language) for a, b in zip(funnel["from"], funnel["to"], strict=True)]
     )
     ax.tick_params(axis="x", labelsize=8)
+    ax.set_xlim(-0.6, len(funnel) - 0.4)  # one step ([opportunity, won]) stays centred
     ax.set_ylim(0, 1)
     percent_axis(ax, language)
     ax.set_xlabel(text("mid.axis.step", language))
