@@ -135,7 +135,7 @@ def test_workbook_run_writes_a_code_free_html_report(tmp_path, capsys):
     assert not re.search(r"<script[^>]+src=", html)  # self-contained
     assert "ann@alpha.example" not in html.lower()
     published = sorted(p.name for p in (out / "tiny-test-co").iterdir())
-    assert published == ["00_kickoff.html", "tiny-test-co-key-tables.xlsx"]
+    assert published == [".workbook-client", "00_kickoff.html", "tiny-test-co-key-tables.xlsx"]
 
 
 def test_workbook_run_on_bad_input_exits_1_before_running_anything(tmp_path, capsys):

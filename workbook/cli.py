@@ -7,6 +7,7 @@ one engagement failed), 2 bad usage. Bad input never prints a Python traceback.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import signal
@@ -27,6 +28,8 @@ from workbook.console import (
 from workbook.intake.problems import EngagementError, Problem
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+#: Most draws ``plan --simulate`` takes (its p10/p90 bands are steady long before).
+MAX_DRAWS = 100_000
 
 
 class UsageError(Exception):
@@ -101,8 +104,8 @@ def cmd_kpis(args: argparse.Namespace) -> int:
 def cmd_plan(args: argparse.Namespace) -> int:
     from workbook.analysis.plan import PlanError, build_plan
 
-    if args.simulate < 0:
-        raise UsageError("--simulate takes a number of draws >= 0")
+    if not 0 <= args.simulate <= MAX_DRAWS:
+        raise UsageError(f"--simulate takes a number of draws from 0 to {MAX_DRAWS:,}")
     try:
         report = build_plan(
             _load(args.dir), scenario=args.scenario, simulate=args.simulate, seed=args.seed
@@ -124,15 +127,30 @@ def cmd_content(args: argparse.Namespace) -> int:
 def cmd_score(args: argparse.Namespace) -> int:
     from workbook.analysis.scoring import ScoringError, build_scoring
     from workbook.intake.io import write_frame_csv
+    from workbook.runs.folders import PublishError, check_output_file, output_folder_error
 
+    try:  # before the model is fitted: a missing folder is not created
+        out = check_output_file(Path(args.out)) if args.out else None
+    except (FileNotFoundError, IsADirectoryError) as exc:
+        raise UsageError(f"--out {args.out}: {exc}") from None
+    except PublishError as exc:
+        print(f"workbook score: {exc}", file=sys.stderr)
+        return EXIT_INPUT
     engagement = _load(args.dir)
     try:
         report = build_scoring(engagement, target=args.target, seed=args.seed)
     except ScoringError as exc:
         print(f"workbook score: {exc}", file=sys.stderr)
         return EXIT_INPUT
-    if args.out:
-        path = write_frame_csv(report.scores, Path(args.out))
+    if out is not None:
+        try:
+            path = write_frame_csv(report.scores, out)
+        except OSError as exc:
+            problem = output_folder_error(exc, out.parent, outcome="Nothing was written.")
+            if problem is None:
+                raise
+            print(f"workbook score: {problem}", file=sys.stderr)
+            return EXIT_INPUT
         print(f"wrote {len(report.scores):,} scores to {path}", file=sys.stderr)
     print_json(report.to_dict()) if args.json else print(render_score_text(report))
     return EXIT_OK
@@ -141,12 +159,16 @@ def cmd_score(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from workbook.deliverables.reports import PdfExportError
     from workbook.runs.batch import SchedulerError, run_batch
+    from workbook.runs.folders import PublishError
     from workbook.runs.runner import UnknownParameterError
 
     try:
         result = run_batch(
             args.dirs, workers=args.workers, scheduler=args.scheduler, **_report_arguments(args)
         )
+    except PublishError as exc:  # the output folder cannot be written: nothing ran
+        print(f"workbook batch: {exc}", file=sys.stderr)
+        return EXIT_INPUT
     except (
         ValueError,
         FileNotFoundError,
@@ -174,6 +196,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from workbook.deliverables.reports import PdfExportError
+    from workbook.runs.folders import PublishError
     from workbook.runs.pipeline import run_reports
     from workbook.runs.runner import NotebookRunError, UnknownParameterError
 
@@ -183,6 +206,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"workbook run: {exc}", file=sys.stderr)
         if exc.output_path:
             print(f"The notebook up to the failing cell is in {exc.output_path}", file=sys.stderr)
+        return EXIT_INPUT
+    except PublishError as exc:  # another client's folder, or one that cannot be written
+        print(f"workbook run: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except (UnknownParameterError, PdfExportError, FileNotFoundError) as exc:
         raise UsageError(str(exc)) from None
@@ -194,6 +220,41 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 # --- parser --------------------------------------------------------------------------------
+def seed_number(value: str) -> int:
+    """``--seed`` as a whole number from 0 to 2**32 - 1 (what numpy's generators take).
+
+    Examples
+    --------
+    >>> seed_number("7")
+    7
+    """
+    top = 2**32 - 1
+    try:
+        seed = int(value)
+    except ValueError:
+        seed = -1
+    if not 0 <= seed <= top:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {top}, got {value!r}")
+    return seed
+
+
+def as_of_date(value: str) -> dt.date:
+    """``--as-of`` as a date; a usage error naming it when it is no day of the calendar.
+
+    Examples
+    --------
+    >>> as_of_date("2026-09-30")
+    datetime.date(2026, 9, 30)
+    """
+    from workbook.intake.keys import as_date
+
+    problems: list[Problem] = []
+    day = as_date(value, "--as-of", problems)
+    if day is None:
+        raise argparse.ArgumentTypeError(problems[0].message)
+    return day
+
+
 def _analysis_parser(sub, name: str, **kwargs) -> argparse.ArgumentParser:
     """A command reading one engagement folder, with a readable table or ``--json``."""
     p = sub.add_parser(name, **kwargs)
@@ -216,7 +277,7 @@ def _report_parser(sub, name: str, *, language_help: str, **kwargs) -> argparse.
         help="which phase report(s) to produce (default: all)",
     )
     p.add_argument("--language", choices=["en", "fr"], default=None, help=language_help)
-    p.add_argument("--seed", type=int, default=7, help="random seed (default: 7)")
+    p.add_argument("--seed", type=seed_number, default=7, help="random seed (default: 7)")
     p.add_argument("--pdf", action="store_true", help="also print each report to PDF (Chromium)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
@@ -288,7 +349,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="draw the data-estimated rates N times from their Beta posteriors: p10/p90 bands",
     )
     p.add_argument("--scenario", default=None, help="apply a named scenario of engagement.yaml")
-    p.add_argument("--seed", type=int, default=7, help="seed of the simulation (default: 7)")
+    p.add_argument(
+        "--seed", type=seed_number, default=7, help="seed of the simulation (default: 7)"
+    )
     p.set_defaults(func=cmd_plan)
 
     p = _analysis_parser(
@@ -311,7 +374,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", default=None, metavar="FILE", help="write lead_id,score for every lead")
     p.add_argument("--target", default="sql", help="stage to predict (default: sql)")
-    p.add_argument("--seed", type=int, default=7, help="random seed (default: 7)")
+    p.add_argument("--seed", type=seed_number, default=7, help="random seed (default: 7)")
     p.set_defaults(func=cmd_score)
 
     p = _report_parser(
@@ -378,7 +441,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="engagement folder (default: the sample)",
     )
-    p.add_argument("--as-of", default=None, metavar="DATE", help="snapshot date, e.g. 2026-09-30")
+    p.add_argument(
+        "--as-of",
+        type=as_of_date,
+        default=None,
+        metavar="DATE",
+        help="snapshot date, e.g. 2026-09-30",
+    )
     p.set_defaults(func=cmd_run)
     return parser
 

@@ -38,7 +38,8 @@ def test_english_numbers():
     assert format_money(-48000, "USD", "en") == "-$48,000"
     assert format_money(1000, "SEK", "en") == "SEK 1,000"
     assert format_percent(0.5, "en", decimals=0) == "50%"
-    assert format_number(None) == "-"
+    assert format_number(None) == "not measurable" == format_percent(None)
+    assert format_money(float("nan"), "EUR", "fr") == "non mesurable"
 
 
 def test_text_fills_placeholders_and_stage_labels_translate():

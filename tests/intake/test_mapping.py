@@ -8,6 +8,7 @@ import pytest
 from tests.conftest import TINY_LEADS, TINY_OPPS, TINY_YAML, write_engagement
 from workbook.intake.engagement import audit_engagement, load_engagement
 from workbook.intake.problems import EngagementError
+from workbook.intake.sections.mapping import parse_mappings
 
 
 def engagement_with(tmp_path, mapping_yaml: str, **files):
@@ -166,3 +167,19 @@ def test_a_star_value_that_is_not_allowed_is_a_configuration_error_naming_its_ke
     assert config_errors(folder) == {
         "values.opportunities.status.*": "'pending' is not one of open, won, lost"
     }
+
+
+@pytest.mark.parametrize(
+    ("values", "key", "first"),
+    [
+        ({"Paid Search": "paid_search", " paid search ": "search"}, " paid search ", "Paid Search"),
+        ({"": "unknown", "N/A": "other"}, "N/A", ""),
+    ],
+)
+def test_two_value_keys_that_match_the_same_export_value_are_an_error(values, key, first):
+    _, problems = parse_mappings(
+        None, {"leads": {"source_channel": values}}, stages=("inquiry", "opportunity", "won")
+    )
+    (problem,) = problems
+    assert problem.column == f"values.leads.source_channel.{key}"
+    assert f"same export value as {first!r}" in problem.message

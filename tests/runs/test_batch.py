@@ -28,6 +28,7 @@ from workbook.deliverables import reports
 from workbook.intake.problems import EngagementError, Problem
 from workbook.runs import batch
 from workbook.runs.batch import BatchResult, BatchRow, failure_reason, run_batch
+from workbook.runs.folders import CLIENT_MARKER
 from workbook.runs.runner import UnknownParameterError
 
 PYTHON = Path(sys.executable)
@@ -115,8 +116,11 @@ def kickoff_batch(folders: list[Path], *, out_dir: Path, notebooks_dir: Path) ->
 
 
 def temporary_entries(out: Path) -> list[str]:
-    """Hidden entries (temporary folders and files) anywhere under ``out``."""
-    return sorted(str(p.relative_to(out)) for p in out.rglob(".*"))
+    """Hidden entries (temporary folders and files) anywhere under ``out``.
+
+    The client folders' ``.workbook-client`` (whose reports they hold) is not temporary.
+    """
+    return sorted(str(p.relative_to(out)) for p in out.rglob(".*") if p.name != CLIENT_MARKER)
 
 
 def free_port() -> int:
@@ -349,14 +353,16 @@ def test_pdf_is_published_with_the_html_and_the_excel_workbook(tmp_path):
     assert result.exit_code == 0, result.to_text()
     report_dir = tmp_path / "out" / "acme-industrial"
     assert sorted(p.name for p in report_dir.iterdir()) == [
+        CLIENT_MARKER,
         "00_kickoff.html",
         "00_kickoff.pdf",
         "acme-industrial-key-tables.xlsx",
     ]
     assert (report_dir / "00_kickoff.pdf").read_bytes()[:5] == b"%PDF-"
-    modes = {p.name: p.stat().st_mode & 0o777 for p in report_dir.iterdir()}
+    reports_written = sorted(p for p in report_dir.iterdir() if p.name != CLIENT_MARKER)
+    modes = {p.name: p.stat().st_mode & 0o777 for p in reports_written}
     assert len(set(modes.values())) == 1, modes  # the PDF is as readable as the HTML
-    assert result.rows[0].report_paths == tuple(sorted(report_dir.iterdir()))
+    assert result.rows[0].report_paths == tuple(reports_written)
     assert temporary_entries(tmp_path / "out") == []
 
 

@@ -152,13 +152,20 @@ def test_the_reports_name_only_the_ladders_stages_and_show_no_placeholder(report
         assert "100.0%, 0 days" not in content and "100%, 0 days" not in content
 
 
-def test_a_ladder_without_a_channel_counts_its_deals_as_not_recorded(reports):
+def test_a_ladder_without_any_channel_says_so_and_shows_no_not_recorded_channel(reports):
     name, texts = reports
-    midpoint = texts["01_midpoint_insights.html"]
+    kickoff, midpoint = texts["00_kickoff.html"], texts["01_midpoint_insights.html"]
     if name == "opportunity_won":
-        # the opportunities carry no channel: their deals stay in the channel totals
-        assert "Not recorded" in midpoint
+        # no opportunity carries a channel: one sentence says so, no "Not recorded" channel
+        # stands alone in a chart, a table, the demand process or the workbook
+        assert "No channel was recorded in the export, so leads cannot be shown" in kickoff
+        assert "Not recorded brings the most leads" not in kickoff
+        assert "No lead's first-touch channel was recorded" in midpoint  # spend was provided
+        assert "No channel recorded in the export" in texts["02_final_strategy.html"]
+        for file, content in texts.items():
+            assert "Not recorded" not in content, file
     else:
+        assert "No channel was recorded in the export" not in kickoff
         assert "Not recorded" not in midpoint
 
 
@@ -224,10 +231,15 @@ def test_a_channel_not_recorded_reads_so_in_both_languages_and_keeps_its_deals(t
             channels.reset_index(), table_columns("kpi_channels", language), language=language
         )
         assert words in shown and "ROI" not in shown  # an empty column is left out
-    # the kickoff's channel mix names it in the report's language
+    # no deal has a channel: the kickoff says so in one sentence, naming no "Non renseigné"
+    # channel (when only some lack one, the label stands as one channel among others)
     report = build_kickoff(engagement, language="fr")
     mix = kickoff_sentences(report, language="fr", currency="EUR")["mix"]
-    assert mix.startswith("Non renseigné apporte le plus de leads (100,0\u202f% du total)")
+    assert mix.startswith(
+        "Aucun canal n'est renseigné dans l'export\u00a0: les leads ne peuvent pas être "
+        "présentés par canal. "
+    )
+    assert "Non renseigné apporte" not in mix
 
 
 def test_content_credits_an_unpriced_deal_at_the_average_won_amount(tmp_path):

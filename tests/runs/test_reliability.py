@@ -131,6 +131,7 @@ def test_batch_completes_the_good_engagements_despite_the_broken_ones(mixed_batc
     assert result.exit_code == 1
     for slug in ("alpha-corp", "bravo-sa"):
         assert sorted(p.name for p in (out / slug).iterdir()) == [
+            ".workbook-client",
             "00_kickoff.html",
             f"{slug}-key-tables.xlsx",
         ]  # alpha's stale failed/ is gone, its old report replaced
@@ -215,7 +216,7 @@ def test_worker_process_killed_mid_run_fails_only_its_engagement(tmp_path):
     assert (tmp_path / "out" / "alpha" / "00_kickoff.html").is_file()
     assert (tmp_path / "out" / "bravo" / "00_kickoff.html").is_file()
     killer = tmp_path / "out" / "killer"
-    assert [p.name for p in killer.iterdir()] == ["failed"]
+    assert sorted(p.name for p in killer.iterdir()) == [".workbook-client", "failed"]
     error_text = (killer / "failed" / "error.txt").read_text(encoding="utf-8")
     assert error_text.startswith(f"Run failed: {result.rows[1].reason}")
     assert temporary_entries(tmp_path / "out") == []

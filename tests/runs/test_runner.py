@@ -273,6 +273,7 @@ def test_successful_run_publishes_reports_and_leaves_no_temporary_folder(tmp_pat
     assert result.report_paths == (report_dir / "00_kickoff.html",)
     assert sorted(p.name for p in out_dir.iterdir()) == ["acme-industrial"]
     assert sorted(p.name for p in report_dir.iterdir()) == [
+        ".workbook-client",  # whose reports the folder holds: client_name
         "00_kickoff.html",
         "02_final_strategy.html",
     ]  # the stale failed/ is gone, the other phase's report is kept
@@ -396,17 +397,19 @@ def test_missing_notebooks_are_reported_with_the_expected_names(tmp_path):
         ("Ünïcode SA", "unicode-sa"),
         ("  ", "engagement"),
         ("", "engagement"),
-        (".", "engagement"),
-        ("..", "engagement"),
+        (".", "engagement-cdb4ee2a"),  # no letter or digit: the hash of the name
+        ("..", "engagement-5ec1f7e7"),
         ("a/b\\c", "a-b-c"),
         ("CON", "con-engagement"),
         ("com1", "com1-engagement"),
         ("Müller & Söhne GmbH", "muller-sohne-gmbh"),
         ("Straße Ærø", "strasse-aero"),
-        ("日本株式会社", "engagement"),
+        ("日本株式会社", "engagement-453f2680"),
+        ("Газпром", "gazprom"),
+        ("Αθήνα Ναυτιλιακή", "athina-naytiliaki"),
         ("--a----b--", "a-b"),
-        ("x" * 100, "x" * 60),
-        ("y" * 59 + " tail", "y" * 59),  # cut at 60 would end on a dash
+        ("x" * 100, "x" * 51 + "-09ecb6eb"),  # cut: 51 characters and the hash
+        ("y" * 59 + " tail", "y" * 51 + "-4ab6f644"),
     ],
 )
 def test_slugify_makes_hostile_names_safe(name, expected):

@@ -17,6 +17,7 @@ import pandas as pd
 
 from workbook.analysis.content.matrix import content_matrix
 from workbook.analysis.journeys import Journeys
+from workbook.i18n.privacy import redact_emails
 from workbook.intake.coverage import DataCoverage, covered_months, data_coverage, stage_files
 from workbook.intake.engagement import Engagement
 from workbook.intake.problems import Audit
@@ -51,26 +52,32 @@ def audit_summary(audit: Audit, files: dict[str, str]) -> pd.DataFrame:
 def audit_issues(audit: Audit, *, language: str = "en") -> pd.DataFrame:
     """Every error and warning, one row each, errors first, most rows first.
 
+    The rows every client-facing problem table shows (the kickoff report, the Excel
+    workbook): messages quote raw cell values, so any e-mail address in the file name, the
+    column or the message is replaced (:func:`workbook.i18n.privacy.redact_emails`). The
+    consultant's ``workbook validate`` shows the raw values.
+
     Returns
     -------
     DataFrame
         Columns ``severity`` (error | warning), ``file``, ``column``, ``rows`` (count of rows
-        concerned, 0 for a file-level problem), ``message`` (in ``language``).
+        concerned; missing for a file- or column-level problem, which names no row),
+        ``message`` (in ``language``).
     """
     records = [
         {
             "severity": severity,
-            "file": p.file,
-            "column": p.column or "",
-            "rows": len(p.rows),
-            "message": p.text(language),
+            "file": redact_emails(p.file, language),
+            "column": redact_emails(p.column or "", language),
+            "rows": len(p.rows) or None,
+            "message": redact_emails(p.text(language), language),
         }
         for severity, problems in (("error", audit.errors), ("warning", audit.warnings))
         for p in problems
     ]
     frame = pd.DataFrame.from_records(
         records, columns=["severity", "file", "column", "rows", "message"]
-    )
+    ).astype({"rows": "Int64"})
     return frame.sort_values(
         ["severity", "rows"], ascending=[True, False], kind="stable"
     ).reset_index(drop=True)
@@ -281,7 +288,8 @@ def baseline_hypotheses(
         weakest = eligible.loc[eligible["naive_rate"].astype(float).idxmin()]
         found.append(
             Hypothesis(
-                "hypothesis.weakest_step",
+                # a ladder of one step has no weakest step, and no hand-off inside it
+                "hypothesis.one_step" if len(counts) == 1 else "hypothesis.weakest_step",
                 {
                     "from_stage": weakest["from"],
                     "to_stage": weakest["to"],

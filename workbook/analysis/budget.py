@@ -32,7 +32,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from workbook.analysis.baseline import engagement_coverage
 from workbook.analysis.journeys import Journeys, journeys_for
+from workbook.analysis.kpis.levers import covered_window
 from workbook.analysis.numbers import finite_or_none, json_fields, json_records
 from workbook.analysis.plan import PlanError, PlanReport
 from workbook.i18n import NOT_RECORDED
@@ -140,14 +142,28 @@ def engagement_costs(engagement: Engagement, journeys: Journeys) -> pd.DataFrame
     """:func:`cost_per_inquiry` of an engagement over its KPI window (up to ``as_of``).
 
     Without spend provided (``engagement.has("spend")`` False) every cost is NaN, not 0.
+    When the spend or the leads file stops early or starts late, spend and inquiries are
+    read over the months of the window both cover only
+    (:func:`~workbook.analysis.kpis.levers.covered_window`: 12 months of spend over 6 months
+    of leads would double the cost), and ``attrs["months"]`` holds that span's first and
+    last month (``YYYY-MM``).
     """
-    return cost_per_inquiry(
+    start, end = engagement.window_start, engagement.as_of_timestamp
+    window = (
+        covered_window(engagement_coverage(engagement), start=start, end=end)
+        if engagement.has("spend")
+        else None
+    )
+    frame = cost_per_inquiry(
         engagement.spend if engagement.has("spend") else None,
         journeys.leads,
-        window_start=engagement.window_start,
-        as_of=engagement.as_of_timestamp,
+        window_start=window[0] if window else start,
+        as_of=window[1] if window else end,
         created_col=f"{journeys.stages[0]}_at",
     )
+    if window is not None:
+        frame.attrs["months"] = (f"{window[0]:%Y-%m}", f"{window[1]:%Y-%m}")
+    return frame
 
 
 def channel_mix(
@@ -399,6 +415,12 @@ class BudgetReport:
     def priced(self) -> bool:
         """Whether the budget is known (False: no spend provided, the plan is in leads)."""
         return self.total is not None
+
+    @property
+    def cost_months(self) -> tuple[str, str] | None:
+        """First and last month (``YYYY-MM``) the costs read when the spend or the leads
+        do not cover the whole KPI window (:func:`engagement_costs`); None otherwise."""
+        return self.costs.attrs.get("months")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able Python (no NaN)."""

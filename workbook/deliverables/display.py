@@ -12,6 +12,7 @@ import html
 import io
 from collections.abc import Mapping, Sequence
 
+import matplotlib
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 from matplotlib.figure import Figure
@@ -26,6 +27,7 @@ from workbook.i18n import (
     stage_label,
     text,
 )
+from workbook.i18n.privacy import redact_emails
 
 #: How a table column is formatted: kind -> formatter(value, language, currency).
 FORMATTERS = {
@@ -40,11 +42,15 @@ FORMATTERS = {
     "amount": lambda v, lang, cur: (
         text("label.amount_not_set", lang) if _clean(v) is None else format_money(v, cur, lang)
     ),
+    # a count that does not apply (a problem naming no row) is an empty cell
+    "count": lambda v, lang, cur: "" if _clean(v) is None else format_number(v, lang),
     "percent": lambda v, lang, cur: format_percent(v, lang),
     "date": lambda v, lang, cur: format_date(v, lang),
     "month": lambda v, lang, cur: format_month(v, lang),
 }
-NUMERIC_KINDS = frozenset({"int", "float", "float2", "money", "amount", "percent"})
+NUMERIC_KINDS = frozenset({"int", "count", "float", "float2", "money", "amount", "percent"})
+#: Kinds whose formatter says what a missing value means (else: "not measurable").
+_OWN_MISSING = frozenset({"amount", "count"})
 
 
 def _clean(value):
@@ -79,7 +85,7 @@ def table_html(
         name: (label, kind)
         for name, (label, kind) in columns.items()
         if name in frame
-        and not (len(frame) and kind in NUMERIC_KINDS - {"amount"} and frame[name].isna().all())
+        and not (len(frame) and kind in NUMERIC_KINDS - _OWN_MISSING and frame[name].isna().all())
     }
     head = "".join(
         f'<th class="{"num" if kind in NUMERIC_KINDS else "txt"}">{html.escape(label)}</th>'
@@ -92,12 +98,13 @@ def table_html(
             value = _clean(value)
             shown = (  # a figure that cannot be computed says so, never "-" or "nan"
                 text("label.not_measurable", language)
-                if value is None and kind in NUMERIC_KINDS and kind != "amount"
+                if value is None and kind in NUMERIC_KINDS - _OWN_MISSING
                 else FORMATTERS[kind](value, language, currency)
-                if value is not None or kind == "amount"
+                if value is not None or kind in _OWN_MISSING
                 else ""
             )
             css = "num" if kind in NUMERIC_KINDS else "txt"
+            shown = redact_emails(shown, language)  # whatever the column, no e-mail address
             cells.append(f'<td class="{css}">{html.escape(shown)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
@@ -115,7 +122,8 @@ def show_table(frame: pd.DataFrame, columns: Mapping[str, tuple[str, str]], **kw
 def figure_html(fig: Figure, *, alt: str = "") -> str:
     """A figure as an embedded PNG ``<img>`` with alternative text."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110)
+    with matplotlib.rc_context({"text.parse_math": False}):  # tick labels drawn now: "$x$" is text
+        fig.savefig(buffer, format="png", dpi=110)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     titles = [fig.get_suptitle()] if fig.get_suptitle() else []
     titles += [ax.get_title(loc=loc) for ax in fig.axes for loc in ("left", "center")]

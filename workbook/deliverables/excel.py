@@ -8,11 +8,17 @@ scrolling, an auto-filter, column widths that fit the content, and number format
 thousands-separated integers, percentages, money in the engagement's currency. Numbers are
 stored as numbers, so Excel shows them with the reader's own separators.
 
+Every text cell is stored as text (:func:`_store_text_as_text`, the one pass over every cell of
+every sheet): a client name or a channel that starts with ``=`` is never a formula, ``#N/A``
+never an error value, and no e-mail address is written. Control characters an xlsx file
+cannot hold are left out of every text first (:func:`_printable_tables`).
+
 The names of :mod:`workbook.deliverables.key_tables` are importable from here too.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import uuid
 from pathlib import Path
@@ -35,6 +41,7 @@ from workbook.i18n import (
     format_date,
     text,
 )
+from workbook.i18n.privacy import redact_emails
 from workbook.intake.engagement import Engagement
 
 #: Row of the title, the subtitle, and the header (1-based); data start below the header.
@@ -42,6 +49,10 @@ TITLE_ROW, SUBTITLE_ROW, HEADER_ROW = 1, 2, 4
 #: Column widths, in characters.
 MIN_COLUMN_WIDTH, MAX_COLUMN_WIDTH = 8, 80
 HEADER_FILL = "DDE3EA"
+#: First characters that make a spreadsheet read typed text as a formula (OWASP's list for
+#: CSV injection): such text cells also carry Excel's "quote prefix", so editing one in
+#: Excel keeps it text.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def money_format(currency: str, language: str) -> str:
@@ -91,7 +102,7 @@ def write_key_tables(
     --------
     build_key_tables : the tables written.
     """
-    tables = build_key_tables(engagement, journeys, language=language)
+    tables = _printable_tables(build_key_tables(engagement, journeys, language=language))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # A fresh name, created by the writer with the usual permissions (not mkstemp's 0600).
@@ -103,6 +114,7 @@ def write_key_tables(
                     writer, sheet_name=table.title, startrow=HEADER_ROW - 1, index=False
                 )
                 _format_sheet(writer.sheets[table.title], table, tables)
+                _store_text_as_text(writer.sheets[table.title], language=language)
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
@@ -162,6 +174,51 @@ def _format_sheet(sheet: Any, table: KeyTable, tables: KeyTables) -> None:
             cell.font = Font(color="1F4E79", underline="single")
     for offset, note in enumerate(table.notes):
         sheet.cell(last_row + 2 + offset, 1, note).font = Font(italic=True)
+
+
+def _printable_tables(tables: KeyTables) -> KeyTables:
+    """``tables`` without the control characters (``\\x01``, ``\\x0b``...) that XML, so an
+    xlsx file, cannot hold: openpyxl refuses them. They show nothing, so what a reader sees
+    is unchanged."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def printable(value: Any) -> Any:
+        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+    def table(key_table: KeyTable) -> KeyTable:
+        frame = key_table.frame.map(printable).rename(columns=printable)
+        notes = tuple(map(printable, key_table.notes))
+        return dataclasses.replace(key_table, frame=frame, notes=notes)
+
+    return dataclasses.replace(
+        tables,
+        client=printable(tables.client),
+        tables=tuple(map(table, tables.tables)),
+        notes=tuple(map(printable, tables.notes)),
+    )
+
+
+def _store_text_as_text(sheet: Any, *, language: str) -> None:
+    """Make every text cell of ``sheet`` plain text: never a formula, never an e-mail address.
+
+    openpyxl stores a string starting with ``=`` as a formula (``data_type`` ``"f"``) and one
+    equal to an error code (``#N/A``) as an error. Each string cell gets ``data_type`` ``"s"``
+    (written as an inline string, shown exactly as typed and never evaluated) after any e-mail
+    address in it is replaced; one starting with a :data:`FORMULA_TRIGGERS` character also
+    gets the quote-prefix style, the file-format form of Excel's leading apostrophe: Excel
+    hides it and keeps the cell text when it is edited. A literal apostrophe (OWASP's advice
+    for CSV) would show in an xlsx cell and change what the client typed.
+    """
+    for row in sheet.iter_rows():
+        for cell in row:
+            if not isinstance(cell.value, str):
+                continue
+            shown = redact_emails(cell.value, language)
+            if shown != cell.value:
+                cell.value = shown
+            cell.data_type = "s"
+            if shown.startswith(FORMULA_TRIGGERS):
+                cell.quotePrefix = True
 
 
 def _display_width(value: object, kind: str) -> int:

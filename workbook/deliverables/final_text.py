@@ -11,6 +11,7 @@ import pandas as pd
 from workbook.analysis.plan import (
     month_index,
 )
+from workbook.deliverables.thin_data import channel_recorded
 from workbook.i18n import (
     NOT_RECORDED,
     format_money,
@@ -109,6 +110,11 @@ def final_quant_sentences(
         )
     else:
         out["volumes"] = text("final.quant.volumes.no_run_rate", language)
+    run_rate_months = report.inputs.run_rate_months  # a file stops early or starts late
+    if len(lifts) and run_rate_months is not None:
+        out["volumes"] += " " + _months_sentence(
+            "final.quant.run_rate.months", run_rate_months, language
+        )
     landing_gap = month_index(plan.first_landing_month) - month_index(plan.period_start)
     key = "final.quant.landing.in_time" if landing_gap <= 0 else "final.quant.landing.late"
     out["landing"] = text(
@@ -136,17 +142,41 @@ def final_quant_sentences(
     inputs = report.inputs
     if plan.pipeline_credit is not None and plan.net_totals is not None:
         credit = plan.pipeline_credit
+        # the ladder's open journeys: leads and opportunities, leads only ([mql, won]) or
+        # opportunities only ([opportunity, won])
+        has_opportunity, has_leads = "opportunity" in plan.stages, plan.stages[0] != "opportunity"
         out["pipeline"] = text(
-            "final.quant.pipeline.means",
+            "final.quant.pipeline.means"
+            if has_opportunity and has_leads
+            else "final.quant.pipeline.leads_only"
+            if has_leads
+            else "final.quant.pipeline.opportunities_only",
             language,
-            leads=n(int(inputs.open_counts[:-1].sum())),
-            opportunities=n(int(inputs.open_counts[-1])),
+            leads=n(inputs.open_leads),
+            opportunities=n(inputs.open_opportunities),
             revenue=money(credit["revenue"]),
             share=pct(credit["revenue"] / plan.target_revenue),
             won=format_number(credit["won"], language, decimals=1),
             net=n(plan.net_totals[0]),
             first_stage=stage_label(first, language),
         )
+        if plan.sources.get("pipeline_amount") == "avg_deal_size":  # open deals with no amount
+            deal_of = text(
+                "final.quant.pipeline.deal_override"
+                if plan.sources.get("avg_deal_size") == "override"
+                else "final.quant.pipeline.deal_data",
+                language,
+                deal=money(plan.avg_deal_size),
+            )
+            count = inputs.open_without_amount
+            out["pipeline"] += " " + text(
+                "final.quant.pipeline.unpriced_one"
+                if count == 1
+                else "final.quant.pipeline.unpriced",
+                language,
+                count=n(count),
+                deal_of=deal_of,
+            )
     else:
         out["pipeline"] = text("final.quant.pipeline.none", language)
     out["revenue"] = text(
@@ -192,6 +222,10 @@ def final_quant_sentences(
                 budget.allocation["budget"].iloc[0] / budget.total if budget.total else 0
             ),
         )
+        if budget.cost_months is not None:  # spend or leads do not cover the whole window
+            out["budget"] += " " + _months_sentence(
+                "final.quant.costs.months", budget.cost_months, language
+            )
     else:  # no spend provided: the plan in leads by channel, not money
         top_channel = str(budget.allocation["channel"].iloc[0])
         out["budget"] = text(
@@ -206,6 +240,8 @@ def final_quant_sentences(
             top_channel=pretty(budget.allocation["channel"].iloc[0]),
             top_share=pct(float(budget.allocation["share"].iloc[0])),
         )
+        if not channel_recorded(budget.allocation["channel"]):  # no table by channel is shown
+            out["budget"] += " " + text("thin.channel.none", language)
     economics = budget.economics
     if not budget.priced:
         out["ltv_cac"] = text(
@@ -262,6 +298,12 @@ def final_quant_sentences(
     else:
         out["scenarios"] = text("final.quant.scenarios.none", language)
     return out
+
+
+def _months_sentence(key: str, months: tuple[str, str], language: str) -> str:
+    """The sentence naming the months a figure reads (``YYYY-MM`` first and last)."""
+    first, last = months
+    return text(key, language, first=month_label(first, language), last=month_label(last, language))
 
 
 def reach_figures(report: FinalQuantReport, *, language: str, currency: str) -> pd.DataFrame:

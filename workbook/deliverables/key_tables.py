@@ -29,14 +29,17 @@ from workbook.analysis.baseline import audit_issues, audit_summary, stage_counts
 from workbook.analysis.content import content_matrix
 from workbook.analysis.journeys import Journeys, journeys_for
 from workbook.analysis.numbers import finite_list
+from workbook.deliverables.midpoint_facts import channels_recorded
 from workbook.i18n import (
     CURRENCY_SYMBOLS,
+    NOT_RECORDED,
     check_language,
     format_date,
     pretty,
     stage_label,
     text,
 )
+from workbook.i18n.privacy import EMAIL_PATTERN, email_replacement
 from workbook.intake.engagement import Engagement
 from workbook.intake.schema import PII_COLUMNS
 
@@ -53,8 +56,7 @@ NUMBER_FORMATS: Mapping[str, str] = {
 KINDS = (*NUMBER_FORMATS, "money")
 #: Excel's limit on sheet names.
 SHEET_NAME_MAX_LENGTH = 31
-_EMAIL = re.compile(r"[^\s@<>()\[\],;:\"']+@[^\s@<>()\[\],;:\"']+\.[A-Za-z]{2,}")
-EMAIL_REPLACEMENT = "[e-mail removed]"
+EMAIL_REPLACEMENT = email_replacement("en")
 
 
 def _t(key: str, language: str, /, **values: object) -> str:
@@ -135,20 +137,22 @@ class KeyTables:
         return tuple(table.key for table in self.tables)
 
 
-def redact_personal_data(frame: pd.DataFrame) -> pd.DataFrame:
+def redact_personal_data(frame: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
     """Drop personal columns and blank out anything that looks like an e-mail address.
 
     Parameters
     ----------
     frame : DataFrame
         Any table about to leave the process (report, sheet).
+    language : {"en", "fr"}
+        Of the text that replaces an address.
 
     Returns
     -------
     DataFrame
         A copy without the columns of :data:`workbook.intake.schema.PII_COLUMNS` (matched case- and
-        space-insensitively), and with every e-mail-like substring of text cells replaced by
-        :data:`EMAIL_REPLACEMENT`.
+        space-insensitively), and every e-mail address in a text cell replaced as
+        :func:`workbook.i18n.privacy.redact_emails` does.
 
     Examples
     --------
@@ -157,13 +161,13 @@ def redact_personal_data(frame: pd.DataFrame) -> pd.DataFrame:
     [{'note': 'from Ann <[e-mail removed]>'}]
     """
     personal = [c for c in frame.columns if str(c).strip().lower().replace(" ", "_") in PII_COLUMNS]
-    clean = frame.drop(columns=personal)
+    clean, replaced = frame.drop(columns=personal), email_replacement(language)
     for column in clean.columns:
         values = clean[column]
         if values.dtype == object or pd.api.types.is_string_dtype(values):
             text_values = values.astype("string")
             if text_values.str.contains("@", regex=False).fillna(False).any():
-                clean[column] = text_values.str.replace(_EMAIL, EMAIL_REPLACEMENT, regex=True)
+                clean[column] = text_values.str.replace(EMAIL_PATTERN, replaced, regex=True)
     return clean
 
 
@@ -179,7 +183,7 @@ def _table(
     frame = pd.DataFrame({header: list(values) for header, _, values in columns})
     if frame.shape[1] != len(columns):
         raise ValueError(f"{key}: two columns have the same header")
-    frame = redact_personal_data(frame)
+    frame = redact_personal_data(frame, language=language)
     kinds = tuple(kind for header, kind, _ in columns if header in frame.columns)
     return KeyTable(
         key=key,
@@ -196,8 +200,9 @@ def _floats(values: Any) -> list[float | None]:
     return finite_list(pd.to_numeric(pd.Series(values, dtype=object), errors="coerce"))
 
 
-def _ints(values: Any) -> list[int]:
-    return [int(v) for v in values]
+def _ints(values: Any) -> list[int | None]:
+    """Whole numbers; a missing one stays an empty cell."""
+    return [None if pd.isna(v) else int(v) for v in values]
 
 
 def _stages(values: Any, language: str) -> list[str]:
@@ -284,6 +289,9 @@ def _kpi_tables(engagement: Engagement, journeys: Journeys, language: str) -> li
     # without spend provided: no spend, CAC or ROI column, and a note says why
     spend = kpis.spend_provided
     drop = set() if spend else {t(f"xlsx.col.{c}", language) for c in ("spend", "cac", "roi")}
+    recorded = channels_recorded(channels)
+    if not recorded:  # no lead has a channel: no row for "Not recorded", a note says so
+        channels = channels.loc[channels["channel"].astype(str) != NOT_RECORDED]
     channel_columns = [
         (t("label.channel", language), "text", [pretty(c) for c in channels["channel"]]),
         (t("xlsx.col.spend", language), "money", _floats(channels["spend"])),
@@ -303,7 +311,8 @@ def _kpi_tables(engagement: Engagement, journeys: Journeys, language: str) -> li
             start=format_date(kpis.window_start.date(), language),
             end=format_date(kpis.as_of, language),
         ),
-        notes=() if spend else (t("spend.missing.excel", language),),
+        notes=(() if spend else (t("spend.missing.excel", language),))
+        + (() if recorded else (t("thin.channel.none", language),)),
     )
     return [
         _table(

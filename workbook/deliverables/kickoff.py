@@ -10,7 +10,7 @@ workbook.analysis.baseline : the descriptive figures.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -27,6 +27,13 @@ from workbook.analysis.baseline import (
 )
 from workbook.analysis.content import content_matrix, stale_assets, untagged_assets
 from workbook.analysis.journeys import Journeys, journeys_for
+from workbook.deliverables.thin_data import (
+    assumed_columns,
+    assumed_sentence,
+    channel_recorded,
+    emails_provided,
+    one_step,
+)
 from workbook.i18n import (
     format_date,
     format_money,
@@ -76,10 +83,11 @@ class KickoffReport:
     stale: list[str] | None
     hypotheses: list[Hypothesis]
     stakeholders: pd.DataFrame
-    duplicates: int
+    duplicates: int | None  # None: the export has no e-mail to find duplicates with
     warnings_count: int
     coverage: DataCoverage | None = None
     not_provided: tuple[str, ...] = ()  # optional files the client did not provide
+    assumed: dict[str, str] = field(default_factory=dict)  # thin_data.assumed_columns
 
 
 def build_kickoff(
@@ -132,10 +140,13 @@ def build_kickoff(
         else None,
         hypotheses=baseline_hypotheses(engagement, journeys),
         stakeholders=stakeholders,
-        duplicates=int(engagement.audit.duplicates.get("leads", 0)),
+        duplicates=engagement.audit.duplicates.get("leads", 0)
+        if emails_provided(engagement)
+        else None,
         warnings_count=len(engagement.audit.warnings),
         coverage=coverage,
         not_provided=tuple(f for f in OPTIONAL_FILES_SHOWN if not engagement.has(f)),
+        assumed=assumed_columns(engagement),
     )
 
 
@@ -252,7 +263,9 @@ def kickoff_sentences(report: KickoffReport, *, language: str, currency: str) ->
     read, used = int(audit["read"].sum()), int(audit["used"].sum())
     out = {
         "inventory": text(
-            "kickoff.inventory.means",
+            "kickoff.inventory.means"
+            if report.duplicates is not None
+            else "thin.kickoff.no_email",  # no e-mail in the export: duplicates not looked for
             language,
             used=n(used),
             read=n(read),
@@ -282,6 +295,15 @@ def kickoff_sentences(report: KickoffReport, *, language: str, currency: str) ->
             weakest_to=stage_label(weakest["to"], language),
             weakest_rate=pct(float(weakest["naive_rate"])),
         )
+        if one_step([*counts["from"], counts["to"].iloc[-1]]):  # no weakest of one step
+            out["funnel"] = text(
+                "thin.kickoff.funnel_one_step",
+                language,
+                entered=n(int(weakest["entered"])),
+                from_stage=stage_label(weakest["from"], language),
+                to_stage=stage_label(weakest["to"], language),
+                rate=pct(float(weakest["naive_rate"])),
+            )
     entries = report.entries_by_month
     inquiries = entries[entries.columns[0]].dropna()  # the months the data covers
     # compare complete months: the first full month and the month before the last covered
@@ -305,6 +327,20 @@ def kickoff_sentences(report: KickoffReport, *, language: str, currency: str) ->
         top_share=pct(float(mix["lead_share"].iloc[0])),
         sourced_share=pct(marketing / total_leads if total_leads else 0.0),
     )
+    recorded = channel_recorded(mix["channel"])  # else no journey has a channel: no mix
+    share = pct(marketing / total_leads if total_leads else 0.0)
+    sourced = text("thin.channel.sourced", language, sourced_share=share)
+    # a sourced share restating engagement.yaml is no finding
+    assumed = assumed_sentence(report.assumed, language=language)
+    if not recorded or assumed is not None:
+        top = text(
+            "thin.channel.top",
+            language,
+            top_channel=pretty(mix["channel"].iloc[0], language),
+            top_share=pct(float(mix["lead_share"].iloc[0])),
+        )
+        first = top if recorded else text("thin.channel.none", language)
+        out["mix"] = " ".join([first, sourced if assumed is None else assumed])
     spend = report.spend_by_month
     if spend is None:
         out["spend"] = text("spend.missing.kickoff", language)

@@ -15,7 +15,7 @@ workbook.analysis.benchmarks : the illustrative public benchmarks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -24,7 +24,9 @@ from workbook.analysis.baseline import engagement_coverage
 from workbook.analysis.benchmarks import compare_to_benchmarks
 from workbook.analysis.journeys import Journeys, journeys_for
 from workbook.analysis.kpis import KpiReport, cohort_conversion, compute_kpis, lift_by_month
+from workbook.deliverables.thin_data import assumed_columns
 from workbook.intake.benchmarks import load_benchmarks
+from workbook.intake.coverage import DataCoverage
 from workbook.intake.engagement import Engagement
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "build_midpoint",
     "funnel_shape",
     "stuck_opportunities",
+    "stuck_threshold_days",
 ]
 
 #: A funnel is a "pint glass" when every step between the first qualification and the
@@ -62,6 +65,15 @@ class MidpointReport:
     biggest_leak : tuple or None
         ``(from, to, leakage)`` of the leakiest step after qualification.
     window_months : int
+    stuck_threshold_days : float or None
+        The age past which an open opportunity is stuck (:func:`stuck_threshold_days`).
+    coverage : DataCoverage or None
+        :func:`workbook.analysis.baseline.engagement_coverage` (the cohort sentence names the
+        months it covers when a file stops early or starts late).
+    assumed : dict
+        The quoted columns set to one value in engagement.yaml
+        (:func:`workbook.deliverables.thin_data.assumed_columns`): the shares they give are
+        assumptions, not findings.
     """
 
     kpis: KpiReport
@@ -74,6 +86,9 @@ class MidpointReport:
     stuck_opportunities: pd.DataFrame
     biggest_leak: tuple[str, str, float] | None
     window_months: int
+    assumed: dict[str, str] = field(default_factory=dict)  # thin_data.assumed_columns
+    stuck_threshold_days: float | None = None
+    coverage: DataCoverage | None = None
 
 
 def funnel_shape(funnel: pd.DataFrame, *, pint_glass_rate: float = PINT_GLASS_RATE) -> pd.DataFrame:
@@ -129,7 +144,8 @@ def stuck_opportunities(
         All opportunities, whatever their source and whether or not they have a lead.
     as_of : Timestamp
     threshold_days : float or None
-        Usually the 90th-percentile time from opportunity to won; None gives no rows.
+        Usually :func:`stuck_threshold_days`, the 90th-percentile time a won deal took to
+        close; None gives no rows.
 
     Returns
     -------
@@ -156,6 +172,29 @@ def stuck_opportunities(
         .sort_values(["age_days", "amount"], ascending=[False, False], kind="stable")
         .reset_index(drop=True)
     )
+
+
+def stuck_threshold_days(engagement: Engagement, kpis: KpiReport) -> float | None:
+    """Days by which 90% of won deals closed: past them an open opportunity is stuck.
+
+    With an ``opportunity`` stage, its p90 time to won (``kpis.stuck``, censoring-aware).
+    Without one (``[mql, won]``: the ladder's last step starts at the lead, not at the deal),
+    the 90th percentile of ``closed_at - created_at`` over the opportunities won by
+    ``as_of``, so that the deals' own age is compared with the deals' own time to win.
+
+    Returns
+    -------
+    float or None
+        None when no deal was won (no opportunity is called stuck then).
+    """
+    if "opportunity" in engagement.config.stages:
+        value = kpis.stuck.set_index("stage")["threshold_days"].get("opportunity", np.nan)
+        return float(value) if np.isfinite(value) else None
+    opps = engagement.opportunities
+    as_of = engagement.as_of_timestamp
+    won = opps.loc[(opps["status"] == "won") & (opps["closed_at"] <= as_of)]
+    days = (won["closed_at"] - won["created_at"]).dt.days.dropna().to_numpy(float)
+    return float(np.quantile(days, 0.9)) if len(days) else None
 
 
 def build_midpoint(
@@ -188,8 +227,8 @@ def build_midpoint(
     stages = journeys.stages
     stage = cohort_stage or ("sql" if "sql" in stages[1:] else stages[-1])
     shape = funnel_shape(kpis.funnel)
-    # the step into won: opportunity -> won, or [mql, won]'s mql -> won
-    threshold = kpis.stuck.set_index("stage")["threshold_days"].get(stages[-2], np.nan)
+    threshold = stuck_threshold_days(engagement, kpis)
+    coverage = engagement_coverage(engagement)
     window_months = engagement.config.window_months
     return MidpointReport(
         kpis=kpis,
@@ -199,7 +238,7 @@ def build_midpoint(
             journeys,
             to_stage=stage,
             max_months=cohort_months,
-            coverage=engagement_coverage(engagement),
+            coverage=coverage,
         ),
         cohort_stage=stage,
         lift_by_month=lift_by_month(
@@ -215,10 +254,13 @@ def build_midpoint(
         stuck_opportunities=stuck_opportunities(
             engagement.opportunities,
             as_of=engagement.as_of_timestamp,
-            threshold_days=float(threshold),
+            threshold_days=threshold,
         ),
         biggest_leak=_leakiest_step(kpis.funnel, shape),
         window_months=window_months,
+        assumed=assumed_columns(engagement),
+        stuck_threshold_days=threshold,
+        coverage=coverage,
     )
 
 

@@ -19,11 +19,13 @@ from workbook.deliverables.midpoint_facts import (
     step_label,
     top_revenue_channel,
 )
+from workbook.deliverables.thin_data import one_step
 from workbook.i18n import (
     format_money,
     format_number,
     format_percent,
     pretty,
+    stage_label,
     text,
 )
 
@@ -57,7 +59,9 @@ def scorecard_table(report: MidpointReport, *, language: str, currency: str) -> 
             "lift",
             pct(k.lift.won_revenue_share),
             text("mid.score.lift.detail", language, count_share=pct(k.lift.won_count_share)),
-        ),
+        )
+        if "sourced_by" not in report.assumed  # else the lift restates engagement.yaml
+        else ("lift", text("thin.assumed.cell", language), ""),
         (
             "quality",
             money(row_number(marketing, "avg_won_amount")),
@@ -66,13 +70,17 @@ def scorecard_table(report: MidpointReport, *, language: str, currency: str) -> 
         (
             "conversion",
             pct(row_number(marketing, "win_rate")),
-            text("mid.score.conversion.detail", language, other_rate=pct(other_rate)),
+            text("mid.score.conversion.detail", language, other_rate=pct(other_rate))
+            if other_rate is not None
+            else text("mid.score.conversion.detail_alone", language),
         ),
         (
             "health",
             pct(leak[2]) if leak else "-",
             text(
-                "mid.score.health.detail",
+                "thin.mid.health_one_step"
+                if one_step(report.shape["stage"])
+                else "mid.score.health.detail",
                 language,
                 step=step_label(leak[0], leak[1], language) if leak else "-",
                 stuck=format_number(int(k.stuck["stuck_count"].sum()), language),
@@ -181,6 +189,11 @@ def executive_table(report: MidpointReport, *, language: str, currency: str) -> 
     if not k.spend_provided:
         needs_spend = {"mid.exec.cac", "mid.exec.ratio", "mid.exec.payback"}
         rows = [row for row in rows if row[0] not in needs_spend]
+    if "sourced_by" in report.assumed:  # marketing's shares restate engagement.yaml
+        assumed = text("thin.assumed.cell", language)
+        shares = {"mid.exec.revenue_share", "mid.exec.count_share"}
+        shares |= {"mid.exec.share_recent", "mid.exec.share_before"}
+        rows = [(key, assumed if key in shares else figure) for key, figure in rows]
     half = max(1, report.window_months // 2)
     return pd.DataFrame(
         [(text(key, language, months=half), figure) for key, figure in rows],
@@ -283,7 +296,11 @@ def midpoint_next_steps(report: MidpointReport, *, language: str) -> list[str]:
     k = report.kpis
     steps = []
     leak = report.biggest_leak
-    if leak:
+    stages = report.shape["stage"]
+    if one_step(stages):  # no hand-off to agree inside one step: record the stages between
+        first, last = (stage_label(str(stages.iloc[i]), language) for i in (0, -1))
+        steps.append(text("thin.mid.next_one_step", language, first=first, last=last))
+    elif leak:
         steps.append(text("mid.next.leak", language, step=step_label(leak[0], leak[1], language)))
     best, worst = best_and_worst_channels(k.channels)
     if not k.spend_provided:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
+import pandas as pd
 
 from workbook.analysis.numbers import finite_or_none
 from workbook.deliverables.midpoint_facts import (
@@ -17,6 +17,7 @@ from workbook.deliverables.midpoint_facts import (
     row_number,
     step_label,
 )
+from workbook.deliverables.thin_data import assumed_sentence, one_step
 from workbook.i18n import (
     format_month,
     format_number,
@@ -26,6 +27,7 @@ from workbook.i18n import (
     stage_label,
     text,
 )
+from workbook.intake.coverage import stage_files
 
 if TYPE_CHECKING:
     from workbook.deliverables.midpoint import MidpointReport
@@ -76,6 +78,19 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
         step=step_label(leak[0], leak[1], language) if leak else "-",
         rate=pct(1.0 - leak[2]) if leak else "-",
     )
+    single = one_step(shape["stage"])  # [opportunity, won], [mql, won]: no glass, no hand-off
+    first, last = (stage_label(str(shape["stage"].iloc[i]), language) for i in (0, -1))
+    if single:
+        out["shape"] = text(
+            "thin.mid.shape_one_step",
+            language,
+            step=step_label(str(shape["stage"].iloc[0]), str(shape["stage"].iloc[-1]), language),
+            per_hundred=format_number(
+                100 * float(shape["reach_share"].iloc[-1]), language, decimals=1
+            ),
+            first=first,
+            last=last,
+        )
     funnel = k.funnel
     gap = (funnel["rate"] - funnel["naive_rate"]).abs()
     if gap.notna().any():
@@ -94,8 +109,9 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
     if leak:
         entered = int(funnel.loc[funnel["from"] == leak[0], "entered"].iloc[0])
         out["leakage"] = text(
-            "mid.leakage.means",
+            "thin.mid.leakage_one_step" if single else "mid.leakage.means",
             language,
+            last=last,
             step=step_label(leak[0], leak[1], language),
             leak=pct(leak[2]),
             lost=n(round(entered * leak[2])),
@@ -132,8 +148,13 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
     src = k.by_source
     marketing = src.loc["marketing"] if "marketing" in src.index else None
     has_sql = "sql_won_rate" in src and src["sql_won_rate"].notna().any()
+    alone = other_new_business_win_rate(src) is None  # no other source closed a deal
     out["sources"] = text(
-        "mid.sources.means" if has_sql else "mid.sources.means_no_sql",
+        "mid.sources.means_alone"
+        if alone
+        else "mid.sources.means"
+        if has_sql
+        else "mid.sources.means_no_sql",
         language,
         m_rate=pct(row_number(marketing, "win_rate")),
         o_rate=pct(other_new_business_win_rate(src)),
@@ -142,7 +163,11 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
     )
     best, worst_channel = best_and_worst_channels(k.channels)
     total_spend = float(k.channels["spend"].sum())
-    if not k.spend_provided:
+    if not k.spend_provided and not channels_recorded(k.channels):  # no table is shown
+        out["levers"] = " ".join(
+            [text("thin.channel.none", language), text("spend.missing", language)]
+        )
+    elif not k.spend_provided:
         out["levers"] = text("spend.missing.levers", language)
     elif best is not None and worst_channel is not None:
         out["levers"] = text(
@@ -174,6 +199,17 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
     else:
         out["attribution"] = text("mid.attribution.none", language)
     out["cohort"] = _cohort_sentence(report, language)
+    cohort_months = _covered_span(report, report.cohort_stage, language)
+    if cohort_months is not None:  # a file the cohorts read stops early or starts late
+        out["cohort"] += " " + text("mid.cohort.months", language, **cohort_months)
+    lever_months = k.channels.attrs.get("months")  # spend and leads cover fewer months
+    if lever_months is not None and k.spend_provided:
+        out["levers"] += " " + text(
+            "mid.levers.months",
+            language,
+            first=_month(lever_months[0], language),
+            last=_month(lever_months[1], language),
+        )
     bench = report.benchmarks
     counts = bench["position"].value_counts()
     out["benchmarks"] = text(
@@ -230,6 +266,13 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
         worst=pretty(worst_channel["channel"]) if worst_channel is not None else "-",
         best=pretty(best["channel"]) if best is not None else "-",
     )
+    if single:
+        out["operations"] = text(
+            "thin.mid.operations_one_step",
+            language,
+            step=step_label(leak[0], leak[1], language) if leak else f"{first} → {last}",
+            stuck=n(int(stuck["stuck_count"].sum())),
+        )
     m_rate = row_number(marketing, "win_rate")
     new_business = src.drop(index=list(RENEWAL_SOURCES), errors="ignore")["win_rate"].astype(float)
     best_source = new_business.idxmax() if new_business.notna().any() else None
@@ -241,14 +284,18 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
         best_rate=pct(finite_or_none(src.loc[best_source, "win_rate"]) if best_source else None),
     )
     opps = report.stuck_opportunities
-    # the step into won (opportunity -> won, or mql -> won without an opportunity stage)
-    threshold = k.stuck["threshold_days"].iloc[-1] if len(k.stuck) else np.nan
+    # when 90% of won deals had closed (midpoint.stuck_threshold_days)
+    threshold = report.stuck_threshold_days
     amounts = opps["amount"].astype(float)
     if len(opps):
         # an open deal may have no amount yet: the sum covers those that have one
         priced = int(amounts.notna().sum())
         out["stuck_opportunities"] = text(
-            "mid.stuck_opps.means" if priced == len(opps) else "mid.stuck_opps.means_partial",
+            "mid.stuck_opps.means"
+            if priced == len(opps)
+            else "mid.stuck_opps.means_partial"
+            if priced
+            else "mid.stuck_opps.means_unpriced",
             language,
             count=n(len(opps)),
             priced=n(priced),
@@ -257,7 +304,43 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
         )
     else:
         out["stuck_opportunities"] = text("mid.stuck_opps.none", language)
+    assumed = assumed_sentence(report.assumed, language=language)
+    if assumed is not None:  # the marketing-sourced shares restate engagement.yaml
+        for key in ("executive", "trend", "sources", "sales"):
+            out[key] = assumed
+        out["scorecard"] = (
+            assumed if k.spend_provided else " ".join([assumed, text("spend.missing", language)])
+        )
     return out
+
+
+def _month(label: str, language: str) -> str:
+    """``2026-03`` as the reader reads it (``Mar 2026``)."""
+    return format_month(pd.Period(label, freq="M").to_timestamp(), language)
+
+
+def _covered_span(report: MidpointReport, stage: str, language: str) -> dict[str, str] | None:
+    """Months a cohort towards ``stage`` is observed over, when its files' coverage is limited.
+
+    Returns
+    -------
+    dict or None
+        ``{"first": ..., "last": ...}`` in the reader's words (``Mar 2026``); None when no
+        file it reads (:func:`~workbook.intake.coverage.stage_files`) stops early or starts
+        late.
+    """
+    coverage = report.coverage
+    if coverage is None:
+        return None
+    funnel = report.kpis.funnel
+    stages = (*funnel["from"].astype(str), str(funnel["to"].iloc[-1]))
+    stems = (*stage_files(stages[0], stages), *stage_files(stage, stages))
+    if not any(cover is not None and cover.limited for cover in map(coverage.get, stems)):
+        return None
+    start, end = coverage.span(stems)
+    if start is None or start > end:
+        return None
+    return {"first": format_month(start, language), "last": format_month(end, language)}
 
 
 def _cohort_sentence(report: MidpointReport, language: str) -> str:

@@ -15,8 +15,10 @@ import pandas as pd
 from workbook.analysis.content import ContentReport
 from workbook.analysis.leadmgmt import LeadManagementReport
 from workbook.analysis.scoring import ScoreReport
+from workbook.deliverables.thin_data import emails_provided
 from workbook.i18n import (
     CATALOGUE,
+    NOT_RECORDED,
     check_language,
     format_number,
     formatters,
@@ -172,6 +174,9 @@ def process_model(
                 channels[stage] = [str(c) for c in top.index[:channels_per_stage] if top[c] > 0]
     elif journeys is not None:
         first = journeys.leads["source_channel"].dropna().value_counts()
+        # no journey has a channel: the cell says so rather than naming "Not recorded"
+        if len(first) and (first.index.astype(str) == NOT_RECORDED).all():
+            first = pd.Series([1], index=[text("thin.channel.none_cell", language)])
         channels[stages[0]] = [str(c) for c in first.index[:channels_per_stage]]
     rows = []
     for stage in stages:
@@ -265,12 +270,17 @@ def technology_checklist(
     lead_channels = set(leads["source_channel"].dropna().astype(str))
     matched = len(spend_channels & lead_channels) / len(spend_channels) if spend_channels else 0.0
     accounts = float(leads["account_id"].notna().mean()) if "account_id" in leads else 0.0
-    duplicates = int(engagement.audit.duplicates.get("leads", 0))
+    # without an e-mail in the export, duplicates cannot be looked for: None, not 0
+    duplicates = (
+        engagement.audit.duplicates.get("leads", 0) if emails_provided(engagement) else None
+    )
+    has_leads = engagement.has("leads")  # else each opportunity stands in for its lead
     items = [
         ("crm", "stage_dates", len(filled) == len(lead_stage_cols),
          text("strategy.tech.evidence.stage_dates", language, filled=n(len(filled)), total=n(len(lead_stage_cols)))),
-        ("crm", "linked_opportunities", linked >= 0.8,
-         text("strategy.tech.evidence.share", language, share=pct(linked))),
+        ("crm", "linked_opportunities", has_leads and linked >= 0.8,
+         text("strategy.tech.evidence.share", language, share=pct(linked))
+         if has_leads else text("strategy.tech.evidence.no_leads", language)),
         ("crm", "accounts", accounts >= 0.9,
          text("strategy.tech.evidence.share", language, share=pct(accounts))),
         ("marketing_automation", "touches", has_touches,
@@ -293,7 +303,8 @@ def technology_checklist(
          text("strategy.tech.evidence.share", language, share=pct(matched))
          if engagement.has("spend") else text("spend.missing.naming", language)),
         ("data", "duplicates", duplicates == 0,
-         text("strategy.tech.evidence.duplicates", language, duplicates=n(duplicates))),
+         text("strategy.tech.evidence.duplicates", language, duplicates=n(duplicates))
+         if duplicates is not None else text("strategy.tech.evidence.no_email", language)),
         ("analytics", "dashboard", False, text("strategy.tech.evidence.dashboard", language)),
     ]  # fmt: skip
     return pd.DataFrame(

@@ -47,6 +47,7 @@ from workbook.deliverables.operating_model import (
     technology_checklist,
     tracks_table,
 )
+from workbook.deliverables.thin_data import emails_provided
 from workbook.i18n import (
     check_language,
 )
@@ -90,6 +91,11 @@ class StrategyReport:
     touches_provided : bool
         Whether the client provided touches (``engagement.has("touches")``); without them
         the channel model is empty and the sections say so.
+    stages : tuple of str
+        The engagement's ladder; without a lead stage (``[opportunity, won]``) no lead can be
+        disqualified or recycled, and the sections say so.
+    emails_provided : bool
+        Whether the audit could look for duplicate e-mails (the export has e-mails).
     """
 
     content: ContentReport
@@ -106,6 +112,8 @@ class StrategyReport:
     plan_start: pd.Timestamp
     language: str
     touches_provided: bool = True
+    stages: tuple[str, ...] = ()  # the engagement's ladder
+    emails_provided: bool = True  # else the export has no e-mail to find duplicates with
 
 
 def build_strategy(
@@ -184,6 +192,8 @@ def build_strategy(
         plan_start=start,
         language=language,
         touches_provided=engagement.touches is not None and len(engagement.touches) > 0,
+        stages=config.stages,
+        emails_provided=emails_provided(engagement),
     )
 
 

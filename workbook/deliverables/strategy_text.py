@@ -14,7 +14,9 @@ import pandas as pd
 from workbook.analysis.content import ContentReport
 from workbook.analysis.leadmgmt import LeadManagementReport
 from workbook.analysis.scoring import ScoreReport
+from workbook.analysis.scoring.features import parse_feature
 from workbook.deliverables.operating_model import owner_label
+from workbook.deliverables.thin_data import ALL_PASS_SHARE
 from workbook.i18n import (
     NOT_RECORDED,
     format_month,
@@ -26,6 +28,7 @@ from workbook.i18n import (
     stage_label,
     text,
 )
+from workbook.intake.schema import lead_stages
 
 if TYPE_CHECKING:
     from workbook.deliverables.strategy import StrategyReport
@@ -172,8 +175,13 @@ def strategy_sentences(report: StrategyReport, *, language: str, currency: str) 
     sc = report.scoring
     if sc is not None:
         lift = sc.lift_at_threshold
+        no_lead_stage = bool(report.stages) and not lead_stages(report.stages)
         out["scoring"] = text(
-            ladder_key("strategy.scoring.means", sc.stages),
+            "thin.strategy.all_pass"  # a threshold every lead passes filters nothing
+            if sc.flagged_share >= ALL_PASS_SHARE
+            else "thin.strategy.opportunities"  # [opportunity, won]: the leads are deals
+            if no_lead_stage
+            else ladder_key("strategy.scoring.means", sc.stages),
             language,
             target=stage_label(sc.target, language),
             auc=format_number(sc.auc, language, decimals=2),
@@ -226,17 +234,25 @@ def strategy_sentences(report: StrategyReport, *, language: str, currency: str) 
     else:
         out["sla"] = text("strategy.sla.means.none", language)
     rec = lm.recycling
+    no_lead_stage = bool(report.stages) and not lead_stages(report.stages)
     out["recycling"] = text(
-        "strategy.recycling.means",
+        "thin.strategy.no_lead_stage" if no_lead_stage else "strategy.recycling.means",
         language,
+        first=stage_label(report.stages[0], language) if report.stages else "-",
         disqualified=n(int(rec["disqualified"].sum())),
         recycled=n(int(lm.recycled_leads)),
         due=n(int(rec["due_for_nurture"].sum())),
         days=n(lm.settings.nurture_days),
     )
     review = lm.review
+    review_key = {
+        (True, True): "strategy.review.means",
+        (False, True): "thin.strategy.review_no_email",
+        (True, False): "thin.strategy.review_no_score",  # no score: no lead is hot
+        (False, False): "thin.strategy.review_neither",
+    }[(report.emails_provided, sc is not None)]
     out["review"] = text(
-        "strategy.review.means",
+        review_key,
         language,
         emails=n(int((review["review_kind"] == "same_email").sum())),
         accounts=n(int((review["review_kind"] == "same_account").sum())),
@@ -279,30 +295,28 @@ def feature_label(feature: str, language: str = "en") -> str:
     'Touches (decision, last 30 days)'
     >>> feature_label("touches_channel_paid_search")
     'Touches (via Paid search)'
+    >>> feature_label("touches_channel_=paid")  # any value a channel holds
+    'Touches (via =paid)'
     """
-    if "=" in feature:
-        name, value = feature.split("=", 1)
+    parts = parse_feature(feature)
+    if parts.kind == "attribute":
+        value = parts.value
         return text(
             "strategy.feature.value",
             language,
-            name=text(f"strategy.feature.{name}", language),
+            name=text(f"strategy.feature.{parts.name}", language),
             # a lead attribute the data did not record (scoring calls it "unknown")
             value=pretty(NOT_RECORDED if value == "unknown" else value, language),
         )
-    parts = feature.split("_")
-    if parts[0] != "touches":
+    if parts.kind == "other":
         return pretty(feature)
-    rest = parts[1:]
     qualifiers = []
-    if rest and rest[-1].endswith("d") and rest[-1][:-1].isdigit():
-        days = rest.pop()[:-1]
-        qualifiers.append(text("strategy.feature.recent", language, days=days))
-    if rest and rest[0] == "channel":
-        qualifiers.insert(
-            0, text("strategy.feature.via", language, channel=pretty("_".join(rest[1:])))
-        )
-    elif rest:
-        qualifiers.insert(0, pretty("_".join(rest)).lower())
+    if parts.kind == "channel":
+        qualifiers.append(text("strategy.feature.via", language, channel=pretty(parts.value)))
+    elif parts.kind == "buying_stage":
+        qualifiers.append(pretty(parts.value).lower())
+    if parts.recent_days is not None:
+        qualifiers.append(text("strategy.feature.recent", language, days=parts.recent_days))
     label = text("strategy.feature.touches", language)
     return f"{label} ({', '.join(qualifiers)})" if qualifiers else label
 

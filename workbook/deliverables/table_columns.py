@@ -114,7 +114,7 @@ TABLES: Mapping[str, tuple[Column, ...]] = {
     "audit_issues": (
         ("file", "label.file", "text"),
         ("column", "label.column", "text"),
-        ("rows", "label.rows", "int"),
+        ("rows", "label.rows", "count"),
         ("message", "label.issue", "text"),
     ),
     "stage_counts": (*STEP, *_ENTERED, ("naive_rate", "label.naive_rate", "percent")),

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from functools import partial
 
 from workbook.i18n import catalogue
+from workbook.i18n.privacy import redact_emails
 
 LANGUAGES = ("en", "fr")
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before % and €
@@ -82,18 +83,22 @@ def stage_label(stage: str, language: str = "en") -> str:
 def pretty(name: object, language: str = "en") -> str:
     """A data key shown to readers: ``paid_search`` -> ``Paid search``.
 
-    A value the data did not record (:data:`NOT_RECORDED`) reads "Not recorded" in ``language``.
+    A value the data did not record (:data:`NOT_RECORDED`) reads "Not recorded" in ``language``;
+    an e-mail address in a value is replaced (:func:`workbook.i18n.privacy.redact_emails`).
 
     Examples
     --------
     >>> pretty("paid_search"), pretty(NOT_RECORDED, "fr")
     ('Paid search', 'Non renseigné')
+    >>> pretty("i.moretti5@acme.example")
+    '[e-mail removed]'
     """
     if name is None or (isinstance(name, float) and math.isnan(name)):
         return "-"
     if name == NOT_RECORDED:
         return CATALOGUE[check_language(language)]["label.not_recorded"]
-    words = [ACRONYMS.get(w, w) for w in str(name).replace("_", " ").strip().split(" ")]
+    shown = redact_emails(str(name), language)
+    words = [ACRONYMS.get(w, w) for w in shown.replace("_", " ").strip().split(" ")]
     phrase = " ".join(words)
     return phrase[:1].upper() + phrase[1:]
 
@@ -113,7 +118,9 @@ def join_words(items: list[str], language: str = "en") -> str:
 
 
 def format_number(value: float | None, language: str = "en", *, decimals: int = 0) -> str:
-    """``1,234.5`` in English, ``1 234,5`` in French; ``-`` for a missing value.
+    """``1,234.5`` in English, ``1 234,5`` in French; ``not measurable`` for a missing value.
+
+    A figure that could not be computed says so in words, never ``-`` or ``nan``.
 
     Examples
     --------
@@ -123,7 +130,7 @@ def format_number(value: float | None, language: str = "en", *, decimals: int = 
     '1,234.5'
     """
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "-"
+        return text("label.not_measurable", language)
     english = f"{value:,.{decimals}f}"
     if check_language(language) == "en":
         return english
@@ -143,7 +150,7 @@ def format_money(
     True
     """
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "-"
+        return text("label.not_measurable", language)
     symbol = CURRENCY_SYMBOLS.get(currency, currency)
     number = format_number(abs(value), language, decimals=decimals)
     sign = "-" if value < 0 else ""
@@ -163,7 +170,7 @@ def format_percent(value: float | None, language: str = "en", *, decimals: int =
     '12.3%'
     """
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "-"
+        return text("label.not_measurable", language)
     number = format_number(100 * value, language, decimals=decimals)
     return f"{number}{NNBSP}%" if language == "fr" else f"{number}%"
 

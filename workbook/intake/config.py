@@ -21,11 +21,19 @@ from dataclasses import dataclass, field
 
 from workbook.intake.keys import (
     CONFIG_FILE,
+    MAX_COUNT,
+    MAX_DAYS,
+    MAX_MONTHS,
+    MAX_SCENARIOS,
+    amount,
+    as_date,
     as_month,
     closest_key,
+    name_key,
     pair_overrides,
     stage_pairs,
     unknown_key_problem,
+    whole_number,
 )
 from workbook.intake.problems import Problem
 from workbook.intake.schema import (
@@ -183,27 +191,27 @@ def check_keys(raw: Mapping, spec: Mapping = CONFIG_KEYS, path: str = "") -> lis
     return problems
 
 
-def _as_date(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        return None
-
-
-def _name_list(raw: Mapping, key: str, default: tuple[str, ...], problems: list[Problem]):
+def _name_list(
+    raw: Mapping, key: str, default: tuple[str, ...], problems: list[Problem]
+) -> tuple[str, ...]:
+    """The names listed under ``key``, as the data's values are compared (:func:`name_key`:
+    ``Economic Buyer`` is ``economic_buyer``); ``default`` when absent or wrong."""
     value = raw.get(key)
     if value is None:
         return default
-    names = tuple(str(v).strip() for v in value)
-    if len(names) == 0 or any(not n for n in names):
+    keys = [name_key(v) for v in value]
+    if len(keys) == 0 or any(k is None for k in keys):
         problems.append(Problem(CONFIG_FILE, key, "must be a non-empty list of names"))
         return default
+    names = tuple(k for k in keys if k is not None)
     if len(set(names)) != len(names):
-        problems.append(Problem(CONFIG_FILE, key, f"names must not repeat: {list(names)}"))
+        problems.append(
+            Problem(
+                CONFIG_FILE,
+                key,
+                f"names must not repeat once case, spaces and underscores are ignored: {value}",
+            )
+        )
     return names
 
 
@@ -277,17 +285,27 @@ def parse_config(raw: Mapping | None) -> tuple[EngagementConfig | None, list[Pro
         problems.append(Problem(CONFIG_FILE, "currency", "must be an ISO 4217 code like EUR"))
     as_of = None
     if raw.get("as_of") is not None:
-        as_of = _as_date(raw["as_of"])
-        if as_of is None:
-            problems.append(Problem(CONFIG_FILE, "as_of", "must be a date like 2026-09-30"))
+        as_of = as_date(raw["as_of"], "as_of", problems)
 
     analysis = raw.get("analysis") or {}
-    window_months = int(analysis.get("window_months", 12))
-    horizon_days = int(analysis.get("horizon_days", 365))
-    if window_months < 1:
-        problems.append(Problem(CONFIG_FILE, "analysis.window_months", "must be at least 1"))
-    if horizon_days < 1:
-        problems.append(Problem(CONFIG_FILE, "analysis.horizon_days", "must be at least 1"))
+    window_months = whole_number(
+        analysis,
+        "window_months",
+        12,
+        where="analysis",
+        minimum=1,
+        maximum=MAX_MONTHS,
+        problems=problems,
+    )
+    horizon_days = whole_number(
+        analysis,
+        "horizon_days",
+        365,
+        where="analysis",
+        minimum=1,
+        maximum=MAX_DAYS,
+        problems=problems,
+    )
 
     t = raw.get("targets") or {}
     period_start = None
@@ -295,18 +313,22 @@ def parse_config(raw: Mapping | None) -> tuple[EngagementConfig | None, list[Pro
         period_start = as_month(t["period_start"])
         if period_start is None:
             problems.append(
-                Problem(CONFIG_FILE, "targets.period_start", "must be a month like '2027-01'")
+                Problem(
+                    CONFIG_FILE,
+                    "targets.period_start",
+                    "must be a month like '2027-01' (from 1980-01 to 2099-12), "
+                    f"got {t['period_start']!r}",
+                )
             )
+    months = {"where": "targets", "maximum": MAX_MONTHS, "problems": problems}
     targets = Targets(
-        revenue=float(t["revenue"]) if t.get("revenue") is not None else None,
+        revenue=amount(t["revenue"], "targets.revenue", problems)
+        if t.get("revenue") is not None
+        else None,
         period_start=period_start,
-        period_months=int(t.get("period_months", 12)),
-        ramp_months=int(t.get("ramp_months", 0)),
+        period_months=whole_number(t, "period_months", 12, minimum=1, **months),
+        ramp_months=whole_number(t, "ramp_months", 0, minimum=0, **months),
     )
-    if targets.revenue is not None and targets.revenue <= 0:
-        problems.append(Problem(CONFIG_FILE, "targets.revenue", "must be above 0"))
-    if targets.period_months < 1:
-        problems.append(Problem(CONFIG_FILE, "targets.period_months", "must be at least 1"))
     if not 0 <= targets.ramp_months <= targets.period_months:
         problems.append(
             Problem(CONFIG_FILE, "targets.ramp_months", "must be between 0 and period_months")
@@ -326,7 +348,9 @@ def parse_config(raw: Mapping | None) -> tuple[EngagementConfig | None, list[Pro
     pairs = stage_pairs(stages)
     a = raw.get("assumptions") or {}
     assumptions = Assumptions(
-        avg_deal_size=float(a["avg_deal_size"]) if a.get("avg_deal_size") is not None else None,
+        avg_deal_size=amount(a["avg_deal_size"], "assumptions.avg_deal_size", problems)
+        if a.get("avg_deal_size") is not None
+        else None,
         conversion=pair_overrides(
             a.get("conversion"), "assumptions.conversion", pairs, problems, rate=True
         ),
@@ -334,13 +358,20 @@ def parse_config(raw: Mapping | None) -> tuple[EngagementConfig | None, list[Pro
             a.get("lag_days"), "assumptions.lag_days", pairs, problems, rate=False
         ),
     )
-    if assumptions.avg_deal_size is not None and assumptions.avg_deal_size <= 0:
-        problems.append(Problem(CONFIG_FILE, "assumptions.avg_deal_size", "must be above 0"))
 
     c = raw.get("content") or {}
-    min_assets = int(c.get("min_assets_per_cell", 2))
-    if min_assets < 1:
-        problems.append(Problem(CONFIG_FILE, "content.min_assets_per_cell", "must be at least 1"))
+    min_assets = whole_number(
+        c,
+        "min_assets_per_cell",
+        2,
+        where="content",
+        minimum=1,
+        maximum=MAX_COUNT,
+        problems=problems,
+    )
+    stale_months = whole_number(
+        c, "stale_months", 18, where="content", minimum=1, maximum=MAX_MONTHS, problems=problems
+    )
 
     stakeholders = []
     for i, person in enumerate(raw.get("stakeholders") or [], start=1):
@@ -361,6 +392,15 @@ def parse_config(raw: Mapping | None) -> tuple[EngagementConfig | None, list[Pro
         )
 
     problems.extend(unnamed_scenarios(raw.get("scenarios")))
+    if len(raw.get("scenarios") or ()) > MAX_SCENARIOS:
+        problems.append(
+            Problem(
+                CONFIG_FILE,
+                "scenarios",
+                f"at most {MAX_SCENARIOS} scenarios, got {len(raw['scenarios'])}: keep the ones "
+                "the client will compare",
+            )
+        )
     mappings, found = parse_mappings(raw.get("columns"), raw.get("values"), stages=stages)
     problems.extend(found)
     if problems:
@@ -390,7 +430,7 @@ def parse_config(raw: Mapping | None) -> tuple[EngagementConfig | None, list[Pro
         economics=economics,
         assumptions=assumptions,
         min_assets_per_cell=min_assets,
-        stale_months=int(c.get("stale_months", 18)),
+        stale_months=stale_months,
         questions=questions,
         mappings=mappings,
         stakeholders=tuple(stakeholders),

@@ -18,6 +18,7 @@ import pandas as pd
 
 from workbook.intake.config import CONFIG_FILE, EngagementConfig, parse_config
 from workbook.intake.io import find_data_file, read_yaml
+from workbook.intake.keys import as_date
 from workbook.intake.problems import Audit, EngagementError, Problem
 from workbook.intake.schema import DATA_FILES, DATA_SUFFIXES, required_files
 from workbook.intake.validate import validate_files
@@ -131,7 +132,10 @@ def load_engagement(
         )
     config = read_engagement_config(directory)
     if as_of is not None:
-        as_of_date = as_of if isinstance(as_of, dt.date) else dt.date.fromisoformat(str(as_of))
+        found: list[Problem] = []
+        as_of_date = as_date(as_of, "as_of", found)
+        if as_of_date is None:  # given by the caller (workbook run --as-of), not the file
+            raise EngagementError([Problem("as_of", None, p.message) for p in found])
         config = replace(config, as_of=as_of_date)
     data_dir = directory / "data"
     problems: list[Problem] = []

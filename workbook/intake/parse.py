@@ -36,22 +36,53 @@ ANY_VALUE = "*"
 
 DAY_FIRST_FORMATS = ("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d.%m.%Y", "%d-%m-%Y")
 
+#: The dates a record can plausibly carry: from 1980 (before any CRM or marketing export) to
+#: the end of 2099. Earlier dates are typos or placeholders (``0001-01-01``, ``1900-01-01``,
+#: the Unix epoch ``1970-01-01``); later ones are "no date" placeholders (``9999-12-31``).
+EARLIEST_DATE = np.datetime64("1980-01-01", "us")
+LATEST_DATE = np.datetime64("2099-12-31T23:59:59.999999", "us")
+#: The range as error messages quote it.
+DATE_RANGE_TEXT = {"earliest": "1980-01-01", "latest": "2099-12-31"}
 
-def _floor_days(values: np.ndarray) -> np.ndarray:
-    """datetime64[ns] floored to midnight (NaT stays NaT)."""
-    return values.astype("datetime64[D]").astype("datetime64[ns]")
+#: Numbers larger than this in absolute value (a million million, in any currency or count)
+#: are typos or overflowed exports; so are infinities.
+MAX_ABS_NUMBER = 1e12
+
+#: A time of day followed by its UTC offset (``23:30:00-05:00``, ``10:00Z``): the offset is
+#: dropped so that the date and time stay as written (local), never moved to UTC.
+_UTC_OFFSET = r"^(.*\d[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(?:Z|UTC|[+-]\d{2}(?::?\d{2})?)$"
+
+
+def _in_range(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """datetime64 values (any unit) as datetime64[ns], those outside the plausible range NaT.
+
+    Returns
+    -------
+    values : ndarray of datetime64[ns]
+    too_early, too_late : ndarray of bool
+        Before :data:`EARLIEST_DATE`, after :data:`LATEST_DATE`.
+    """
+    too_early = values < EARLIEST_DATE.astype(values.dtype)  # in the values' unit; NaT: False
+    too_late = values > LATEST_DATE.astype(values.dtype)
+    if too_early.any() or too_late.any():
+        values = np.where(too_early | too_late, np.datetime64("NaT"), values)
+    return values.astype("datetime64[ns]", copy=False), too_early, too_late
 
 
 def _iso_timestamps(raw: pd.Series, *, keep_time: bool) -> np.ndarray | None:
-    """datetime64[ns] when every present cell is an ISO 8601 date (or date and time), else None.
+    """datetime64 ([D] for plain dates, [ns] or [us] otherwise) when every present cell is an
+    ISO 8601 date (or date and time), else None.
 
     Arrow's C++ parser reads the column as it is; only when that fails is it read again with
     surrounding spaces trimmed. Blank cells are missing already (:data:`workbook.intake.io.NA_TEXTS`).
-    Without ``keep_time``, plain dates are read as dates (no time to floor) and date-times
-    are floored to midnight.
+    Without ``keep_time``, plain dates are read as dates (no time to floor). Days and
+    microseconds hold any year, so that dates out of range are found (:func:`_in_range`)
+    rather than overflowing nanoseconds.
     """
     text = pa.array(as_text(raw))
-    targets = (pa.timestamp("ns"),) if keep_time else (pa.date32(), pa.timestamp("ns"))
+    # nanoseconds first (what the frame holds); microseconds for a year they cannot hold
+    times = (pa.timestamp("ns"), pa.timestamp("us"))
+    targets = times if keep_time else (pa.date32(), *times)
     for attempt in (text, None):
         if attempt is None:
             attempt = pc.utf8_trim_whitespace(text)
@@ -60,10 +91,7 @@ def _iso_timestamps(raw: pd.Series, *, keep_time: bool) -> np.ndarray | None:
                 cast = pc.cast(attempt, target)
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
                 continue
-            values = np.asarray(cast.to_numpy(zero_copy_only=False))
-            if target == pa.date32() or keep_time:
-                return values.astype("datetime64[ns]", copy=False)
-            return _floor_days(values)
+            return np.asarray(cast.to_numpy(zero_copy_only=False))
     return None
 
 
@@ -71,14 +99,43 @@ def _iso_timestamps(raw: pd.Series, *, keep_time: bool) -> np.ndarray | None:
 class DateParse:
     """Parsed dates and what went wrong (masks aligned with the input)."""
 
-    values: pd.Series  # datetime64[ns], NaT where empty or unreadable
+    values: pd.Series  # datetime64[ns], NaT where empty, unreadable or out of range
     unreadable: np.ndarray  # present but not a date in any accepted format
     iso: np.ndarray  # read as ISO
     day_first: np.ndarray  # read as day-first
+    too_early: np.ndarray  # read, but before EARLIEST_DATE (left NaT)
+    too_late: np.ndarray  # read, but after LATEST_DATE (left NaT)
+
+
+def _day_first(text: pd.Series) -> np.ndarray:
+    """datetime64[us] of day-first dates (:data:`DAY_FIRST_FORMATS`), NaT where none fits."""
+    values = np.full(len(text), np.datetime64("NaT"), "datetime64[us]")
+    for fmt in DAY_FIRST_FORMATS:
+        todo = np.isnat(values)
+        if not todo.any():
+            break
+        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        values[todo] = parsed.to_numpy("datetime64[us]")
+    return values
+
+
+def _iso_local(text: pd.Series) -> np.ndarray:
+    """datetime64[us] of ISO 8601 dates, a UTC offset dropped (the time as written)."""
+    local = text.str.replace(_UTC_OFFSET, r"\1", regex=True)
+    try:
+        parsed = pd.to_datetime(local, format="ISO8601", errors="coerce")
+    except (ValueError, TypeError):  # an offset of a form the pattern does not know
+        parsed = pd.to_datetime(local, format="ISO8601", errors="coerce", utc=True)
+        parsed = parsed.dt.tz_localize(None)
+    return parsed.to_numpy("datetime64[us]", copy=True)  # written into by the caller
 
 
 def parse_dates(raw: pd.Series, *, keep_time: bool = False) -> DateParse:
     """Parse ISO (``2026-03-01``) and day-first (``01/03/2026``) dates, vectorised.
+
+    A time with a UTC offset (``2026-03-01T23:30:00-05:00``) keeps its date and time as
+    written: the offset is dropped, nothing is moved to UTC (nor to the next day). Dates
+    outside :data:`EARLIEST_DATE`..:data:`LATEST_DATE` are flagged and left NaT.
 
     Parameters
     ----------
@@ -90,109 +147,178 @@ def parse_dates(raw: pd.Series, *, keep_time: bool = False) -> DateParse:
     Returns
     -------
     DateParse
-        ``values`` plus masks of unreadable, ISO and day-first cells.
-    """
-    n = len(raw)
-    if pd.api.types.is_datetime64_any_dtype(raw.dtype):
-        values = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) else raw
-        values = values.astype("datetime64[ns]")
-        iso = values.notna().to_numpy()
-        return DateParse(
-            values if keep_time else values.dt.normalize(),
-            np.zeros(n, bool),
-            iso,
-            np.zeros(n, bool),
-        )
-    fast = _iso_timestamps(raw, keep_time=keep_time)
-    if fast is not None:  # every value is ISO 8601 (Arrow's C++ parser): no masks needed
-        none = np.zeros(n, bool)
-        return DateParse(pd.Series(fast, index=raw.index, copy=False), none, ~np.isnat(fast), none)
-    text = as_text(raw).str.strip()
-    text = text.mask(text == "")
-    present = text.notna().to_numpy()
-    iso_values = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
-    iso_values = iso_values.dt.tz_localize(None).astype("datetime64[ns]")
-    iso = iso_values.notna().to_numpy()
-    values = iso_values
-    day_first = np.zeros(n, bool)
-    left = present & ~iso
-    if left.any():
-        sub = text[left]
-        parsed = pd.Series(pd.NaT, index=sub.index, dtype="datetime64[ns]")
-        for fmt in DAY_FIRST_FORMATS:
-            todo = parsed.isna()
-            if not todo.any():
-                break
-            parsed[todo] = pd.to_datetime(sub[todo], format=fmt, errors="coerce")
-        values = values.copy()
-        values[left] = parsed
-        day_first[left] = parsed.notna().to_numpy()
-    unreadable = present & ~iso & ~day_first
-    if not keep_time:
-        values = values.dt.normalize()
-    return DateParse(values, unreadable, iso, day_first)
-
-
-def parse_numbers(raw: pd.Series, *, decimal_comma: bool) -> tuple[pd.Series, np.ndarray]:
-    """Parse numbers written with ``.`` or ``,`` decimals and space/dot/comma thousands.
-
-    A value with both marks takes the last one as decimal; a value with only a comma takes it
-    as decimal in a semicolon file and unless it groups thousands (``1,234,567``) otherwise.
-
-    Returns
-    -------
-    values : Series of float64
-    unreadable : ndarray of bool
-        Present but not a number.
+        ``values`` plus masks of unreadable, ISO, day-first and out-of-range cells.
 
     Examples
     --------
-    >>> v, bad = parse_numbers(pd.Series(["1 234,5", "48000.5", "x"]), decimal_comma=True)
-    >>> v.tolist()[:2], bad.tolist()
-    ([1234.5, 48000.5], [False, False, True])
+    >>> p = parse_dates(pd.Series(["2026-03-01T23:30:00-05:00", "9999-12-31"]), keep_time=True)
+    >>> p.values.tolist()[0], p.too_late.tolist()
+    (Timestamp('2026-03-01 23:30:00'), [False, True])
     """
+    n = len(raw)
+    none = np.zeros(n, bool)
+    if pd.api.types.is_datetime64_any_dtype(raw.dtype):
+        typed = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) else raw  # wall time
+        values = typed.to_numpy("datetime64[us]")
+        iso, day_first, unreadable = ~np.isnat(values), none, none
+    else:
+        fast = _iso_timestamps(raw, keep_time=keep_time)
+        if fast is not None:  # every value is ISO 8601 (Arrow's C++ parser)
+            values, iso, day_first, unreadable = fast, ~np.isnat(fast), none, none
+        else:
+            text = as_text(raw).str.strip()
+            text = text.mask(text == "")
+            present = text.notna().to_numpy()
+            values = _iso_local(text)
+            iso = ~np.isnat(values)
+            day_first = np.zeros(n, bool)
+            left = present & ~iso
+            if left.any():
+                values[left] = _day_first(text[left])
+                day_first[left] = ~np.isnat(values[left])
+            unreadable = present & ~iso & ~day_first
+    if not keep_time:
+        values = values.astype("datetime64[D]", copy=False)
+    values, too_early, too_late = _in_range(values)
+    series = pd.Series(values, index=raw.index, copy=False)
+    return DateParse(series, unreadable, iso, day_first, too_early, too_late)
+
+
+#: A number whose only marks group thousands (``1,500``, ``12.345.678``): its decimal mark
+#: cannot be told from the value alone.
+_GROUPED = {",": r"-?[1-9]\d{0,2}(?:,\d{3})+", ".": r"-?[1-9]\d{0,2}(?:\.\d{3})+"}
+
+
+@dataclass(frozen=True)
+class NumberParse:
+    """Parsed numbers and what went wrong (masks aligned with the input)."""
+
+    values: pd.Series  # float64, NaN where empty or unreadable
+    unreadable: np.ndarray  # present but not a number
+    mixed: np.ndarray  # written with the column's rarer decimal mark
+    comma_rows: int = 0  # values whose decimal mark is a comma (1.234,5; 12,5)
+    point_rows: int = 0  # values whose decimal mark is a point (1,234.5; 12.5)
+
+
+def _decimal_marks(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Which values show a decimal comma, and which a decimal point (neither: no telling).
+
+    A value with both marks decimals with the last one; a single mark that does not group
+    thousands (``12,5``, ``48000.5``) is the decimal mark; a mark repeated (``1.234.567``)
+    groups thousands, so the other one is the decimal mark. ``1,500`` or ``1.500`` alone says
+    nothing.
+    """
+    last_comma = text.str.rfind(",").fillna(-1).to_numpy()
+    last_dot = text.str.rfind(".").fillna(-1).to_numpy()
+    several_commas = text.str.find(",").fillna(-1).to_numpy() != last_comma
+    several_dots = text.str.find(".").fillna(-1).to_numpy() != last_dot
+    both = (last_comma >= 0) & (last_dot >= 0)
+    only_comma = (last_comma >= 0) & (last_dot < 0)
+    only_dot = (last_dot >= 0) & (last_comma < 0)
+    comma_grouped = text.str.fullmatch(_GROUPED[","]).fillna(False).to_numpy(bool)
+    dot_grouped = text.str.fullmatch(_GROUPED["."]).fillna(False).to_numpy(bool)
+    comma = (
+        (both & (last_comma > last_dot))
+        | (only_comma & ~several_commas & ~comma_grouped)
+        | (only_dot & several_dots)
+    )
+    point = (
+        (both & (last_dot > last_comma))
+        | (only_dot & ~several_dots & ~dot_grouped)
+        | (only_comma & several_commas)
+    )
+    return comma, point
+
+
+def parse_numbers(raw: pd.Series, *, decimal_comma: bool) -> NumberParse:
+    """Parse numbers written with ``.`` or ``,`` decimals and space/dot/comma thousands.
+
+    The decimal mark is decided for the whole column, from every value that shows it
+    (:func:`_decimal_marks`): ``1.500`` beside ``1.234,5`` is one thousand five hundred.
+    A column that shows none (only ``1.500``-like values) follows the file's convention,
+    ``decimal_comma`` (semicolon-separated exports). When values show both marks, the
+    rarer ones are flagged in ``mixed``, each read as written.
+
+    Parameters
+    ----------
+    raw : Series
+        Text, or numbers already typed by Excel/Parquet.
+    decimal_comma : bool
+        The file's convention, for a column whose values never show their decimal mark.
+
+    Returns
+    -------
+    NumberParse
+
+    Examples
+    --------
+    >>> p = parse_numbers(pd.Series(["1 234,5", "1.500", "x"]), decimal_comma=False)
+    >>> p.values.tolist()[:2], p.unreadable.tolist()
+    ([1234.5, 1500.0], [False, False, True])
+    >>> parse_numbers(pd.Series(["1.500", "2.000"]), decimal_comma=True).values.tolist()
+    [1500.0, 2000.0]
+    """
+    n = len(raw)
+    none = np.zeros(n, bool)
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
-        return raw.astype("float64"), np.zeros(len(raw), bool)
+        return NumberParse(raw.astype("float64"), none, none)
+    arrow = pa.array(as_text(raw))
     try:  # fast path: plain numbers only (``48000.5``), parsed by Arrow's C++ reader
-        plain = pc.cast(pa.array(as_text(raw)), pa.float64())
+        plain = pc.cast(arrow, pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
         plain = None
     if plain is not None:
         values = np.asarray(plain.to_numpy(zero_copy_only=False), dtype="float64")
-        if np.isnan(values).sum() == plain.null_count:  # no 'nan' text read as a number
-            return pd.Series(values, index=raw.index, copy=False), np.zeros(len(raw), bool)
+        # no 'nan' text read as a number; in a decimal-comma file, no 1.500 to look at
+        grouped = (
+            decimal_comma and pc.any(pc.match_substring_regex(arrow, f"^{_GROUPED['.']}$")).as_py()
+        )
+        if np.isnan(values).sum() == plain.null_count and not grouped:
+            return NumberParse(pd.Series(values, index=raw.index, copy=False), none, none)
     text = as_text(raw).str.replace(r"[\s\u00a0\u202f'€$£]", "", regex=True)
     text = text.mask(text == "")
     present = text.notna().to_numpy()
-    last_comma = text.str.rfind(",").fillna(-1).to_numpy()
-    last_dot = text.str.rfind(".").fillna(-1).to_numpy()
-    thousands_commas = text.str.fullmatch(r"-?\d{1,3}(,\d{3})+").fillna(False).to_numpy(bool)
-    comma_decimal = (last_comma > last_dot) & (decimal_comma | ~thousands_commas)
+    comma, point = _decimal_marks(text)
+    comma_rows, point_rows = int(comma.sum()), int(point.sum())
+    column_comma = comma_rows > point_rows or (comma_rows == point_rows and decimal_comma)
+    read_comma = comma | (column_comma & ~point)
     as_comma = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     as_dot = text.str.replace(",", "", regex=False)
-    cleaned = as_comma.where(comma_decimal, as_dot)
+    cleaned = as_comma.where(read_comma, as_dot)
     values = pd.to_numeric(cleaned, errors="coerce").astype("float64")
     unreadable = present & values.isna().to_numpy()
-    return values, unreadable
+    mixed = (point if column_comma else comma) & ~unreadable
+    return NumberParse(values, unreadable, mixed, comma_rows, point_rows)
 
 
-def parse_months(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Parse ``YYYY-MM`` (or a full date, or ``MM/YYYY``) to the month's first day."""
+def parse_months(raw: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Parse ``YYYY-MM`` (or a full date, or ``MM/YYYY``) to the month's first day.
+
+    Returns
+    -------
+    values : Series of datetime64[ns]
+        NaT where empty, unreadable or out of range.
+    unreadable : ndarray of bool
+    out_of_range : ndarray of bool
+        Read, but outside :data:`EARLIEST_DATE`..:data:`LATEST_DATE`.
+    """
     if pd.api.types.is_datetime64_any_dtype(raw.dtype):
-        return raw.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]"), np.zeros(
-            len(raw), bool
-        )
+        typed = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) else raw
+        months = typed.to_numpy("datetime64[M]")
+        values, early, late = _in_range(months.astype("datetime64[us]"))
+        return pd.Series(values, index=raw.index), np.zeros(len(raw), bool), early | late
     text = as_text(raw).str.strip()
     text = text.mask(text == "")
     present = text.notna().to_numpy()
-    values = pd.to_datetime(text, format="%Y-%m", errors="coerce")
+    months = pd.to_datetime(text, format="%Y-%m", errors="coerce").to_numpy("datetime64[M]")
     for fmt in ("%m/%Y", "ISO8601", "%d/%m/%Y"):
-        todo = values.isna() & text.notna()
+        todo = np.isnat(months) & present
         if not todo.any():
             break
-        values[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-    values = values.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]")
-    return values, present & values.isna().to_numpy()
+        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        months[todo] = parsed.to_numpy("datetime64[M]")
+    values, early, late = _in_range(months.astype("datetime64[us]"))
+    return pd.Series(values, index=raw.index), present & np.isnat(months), early | late
 
 
 def trimmed_text(series: pd.Series) -> pd.Series:
@@ -269,20 +395,46 @@ def _date_column(
             day_first_count=int(parsed.day_first.sum()),
             sample=sample(raw, minority),
         )
-    return parsed.values, ~(parsed.iso | parsed.day_first | parsed.unreadable)
+    # a date past the range in an optional column is a "no date" placeholder (9999-12-31):
+    # empty, with a warning; elsewhere a date out of range is an error
+    placeholder = parsed.too_late if not rule.non_empty else np.zeros(len(raw), bool)
+    out = (parsed.too_early | parsed.too_late) & ~placeholder
+    check.error(rule.name, out, "date_out_of_range", sample=sample(raw, out), **DATE_RANGE_TEXT)
+    check.warn(
+        rule.name,
+        placeholder,
+        "date_placeholder",
+        sample=sample(raw, placeholder),
+        **DATE_RANGE_TEXT,
+    )
+    return parsed.values, ~(parsed.iso | parsed.day_first | parsed.unreadable) | placeholder
 
 
 def _number_column(
     raw: pd.Series, rule: ColumnRule, check: FileCheck, *, decimal_comma: bool
 ) -> tuple[pd.Series, np.ndarray]:
-    col, bad = parse_numbers(raw, decimal_comma=decimal_comma)
+    parsed = parse_numbers(raw, decimal_comma=decimal_comma)
+    bad = parsed.unreadable
     check.error(rule.name, bad, "not_a_number", sample=sample(raw, bad))
+    check.error(
+        rule.name,
+        parsed.mixed,
+        "mixed_decimal_marks",
+        comma_count=parsed.comma_rows,
+        point_count=parsed.point_rows,
+        sample=sample(raw, parsed.mixed),
+    )
+    col = parsed.values
+    huge = np.abs(col.to_numpy()) > MAX_ABS_NUMBER  # infinities too; NaN is not
+    check.error(rule.name, huge, "number_out_of_range", sample=sample(raw, huge))
+    if huge.any():
+        col = col.mask(huge)
     if rule.minimum is not None:
         low = (col < rule.minimum).fillna(False).to_numpy(bool)
         check.error(
             rule.name, low, "below_minimum", minimum=f"{rule.minimum:g}", sample=sample(raw, low)
         )
-    return col, col.isna().to_numpy() & ~bad
+    return col, col.isna().to_numpy() & ~bad & ~huge
 
 
 def _text_column(
@@ -347,9 +499,10 @@ def parse_column(
     if rule.kind in ("date", "datetime"):
         col, blank = _date_column(raw, rule, check)
     elif rule.kind == "month":
-        col, bad = parse_months(raw)
+        col, bad, out = parse_months(raw)
         check.error(rule.name, bad, "unreadable_month", sample=sample(raw, bad))
-        blank = col.isna().to_numpy() & ~bad
+        check.error(rule.name, out, "date_out_of_range", sample=sample(raw, out), **DATE_RANGE_TEXT)
+        blank = col.isna().to_numpy() & ~bad & ~out
     elif rule.kind == "number":
         col, blank = _number_column(raw, rule, check, decimal_comma=decimal_comma)
     else:

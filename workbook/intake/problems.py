@@ -186,6 +186,9 @@ class FileCheck:
         Data rows read.
     notes : sequence of Problem
         Warnings found while reading the file (they come first).
+    row_numbers : ndarray of int, optional
+        The file's data row of each row checked (empty rows of the file left out of the
+        check: :attr:`workbook.intake.io.RawTable.source_rows`); 1..n when None.
 
     Examples
     --------
@@ -195,9 +198,17 @@ class FileCheck:
     ([False, True, False], (2,), RowCount(read=3, used=2, quarantined=1))
     """
 
-    def __init__(self, file: str, n_rows: int, notes: Sequence[Problem] = ()):
+    def __init__(
+        self,
+        file: str,
+        n_rows: int,
+        notes: Sequence[Problem] = (),
+        *,
+        row_numbers: np.ndarray | None = None,
+    ):
         self.file = file
         self.n = n_rows
+        self.row_numbers = row_numbers
         self.quarantine = np.zeros(n_rows, bool)
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = list(notes)
@@ -207,9 +218,7 @@ class FileCheck:
         mask = np.asarray(mask, bool)
         if mask.any():
             self.quarantine |= mask
-            self.errors.append(
-                Problem.coded(self.file, column, code, rows_from_mask(mask), **values)
-            )
+            self.errors.append(Problem.coded(self.file, column, code, self.rows(mask), **values))
 
     def warn(self, column: str | None, mask: np.ndarray | None, code: str, /, **values) -> None:
         """Warn about the rows of ``mask`` (the whole file when None); nothing is quarantined."""
@@ -218,9 +227,13 @@ class FileCheck:
             return
         mask = np.asarray(mask, bool)
         if mask.any():
-            self.warnings.append(
-                Problem.coded(self.file, column, code, rows_from_mask(mask), **values)
-            )
+            self.warnings.append(Problem.coded(self.file, column, code, self.rows(mask), **values))
+
+    def rows(self, mask: np.ndarray) -> tuple[int, ...]:
+        """The file's data rows (1-based) where ``mask`` is true."""
+        if self.row_numbers is None:
+            return rows_from_mask(mask)
+        return tuple(int(r) for r in self.row_numbers[np.asarray(mask, bool)])
 
     def count(self) -> RowCount:
         """The file's row accounting so far."""

@@ -46,23 +46,50 @@ from workbook.intake.text import TEXT_DTYPE, as_text, normalise_header, position
 def locate_columns(
     raw: RawTable, rules: tuple[ColumnRule, ...], mapping: FileMapping
 ) -> dict[str, str]:
-    """Contract name -> the file's header, raising for missing required columns.
+    """Contract name -> the file's header (``raw.frame``'s column), raising for missing
+    required columns and for a column two headers name.
 
     A column ``mapping`` gives one value for every row needs no header; a header it names
-    that the file lacks is a configuration error naming the key.
+    that the file lacks is a configuration error naming the key. Two headers that name the
+    same column (``created_at`` twice, or ``Created At`` beside ``created_at``) are an error
+    naming both: which one holds the data cannot be told.
     """
-    by_normal = {normalise_header(h): h for h in raw.frame.columns}
-    by_lower = {str(h).strip().lower(): h for h in raw.frame.columns}
-    headers = ", ".join(map(str, raw.frame.columns))
+    labels = list(raw.frame.columns)
+    written = list(raw.headers) if raw.headers else [str(c) for c in labels]
+    by_normal: dict[str, list[int]] = {}
+    by_lower: dict[str, list[int]] = {}
+    for position, header in enumerate(written):
+        by_normal.setdefault(normalise_header(header), []).append(position)
+        by_lower.setdefault(header.strip().lower(), []).append(position)
+    headers = ", ".join(written)
     stem = raw.file.rsplit(".", 1)[0]
     found: dict[str, str] = {}
     missing: list[Problem] = []
+
+    def unique(rule: ColumnRule, positions: list[int]) -> str | None:
+        if len(positions) > 1:
+            first, second = positions[:2]
+            missing.append(
+                Problem.coded(
+                    raw.file,
+                    rule.name,
+                    "duplicate_header",
+                    first=written[first],
+                    first_position=first + 1,
+                    second=written[second],
+                    second_position=second + 1,
+                    column=rule.name,
+                )
+            )
+            return None
+        return labels[positions[0]]
+
     for rule in rules:
         if rule.name in mapping.constants:
             continue
         if rule.name in mapping.headers:
-            header = by_lower.get(mapping.headers[rule.name].strip().lower())
-            if header is None:
+            positions = by_lower.get(mapping.headers[rule.name].strip().lower())
+            if not positions:
                 missing.append(
                     Problem(
                         CONFIG_FILE,
@@ -72,9 +99,12 @@ def locate_columns(
                     )
                 )
                 continue
-            found[rule.name] = header
-        elif rule.name in by_normal:
-            found[rule.name] = by_normal[rule.name]
+        else:
+            positions = by_normal.get(rule.name)
+        if positions:
+            header = unique(rule, positions)
+            if header is not None:
+                found[rule.name] = header
         elif rule.required:
             missing.append(
                 Problem(
@@ -105,12 +135,13 @@ def _absent_column(rule: ColumnRule, index: pd.RangeIndex) -> pd.Series:
     return pd.Series(rule.default, index=index, dtype=TEXT_DTYPE)
 
 
-def _duplicate_ids(ids: pd.Series, column: str, check: FileCheck) -> None:
-    """Quarantine the later rows of a repeated id, naming the row it first appeared on."""
+def _duplicate_ids(ids: pd.Series, rows: pd.Series, column: str, check: FileCheck) -> None:
+    """Quarantine the later rows of a repeated id, naming the row (``rows``) it first
+    appeared on."""
     dup = (ids.duplicated() & ids.notna()).to_numpy(bool)
     if not dup.any():
         return
-    first_row = pd.Series(np.arange(1, len(ids) + 1)).groupby(ids.to_numpy()).transform("min")
+    first_row = pd.Series(rows.to_numpy()).groupby(ids.to_numpy()).transform("min")
     shown = list(zip(ids[dup], first_row[dup], strict=True))[:3]
     check.error(
         column,
@@ -139,7 +170,8 @@ def parse_table(
     -------
     frame : DataFrame
         Every contract column (absent optional ones filled with their default or missing),
-        typed, plus ``source_row`` (1-based data row). All rows, quarantined ones included.
+        typed, plus ``source_row`` (1-based data row as in the file, empty rows counted).
+        All rows, quarantined ones included.
     check : FileCheck
         Problems and the quarantine mask.
 
@@ -149,7 +181,7 @@ def parse_table(
         When a required column is missing, or a required file has no data rows.
     """
     rules = column_rules(file, config.stages)
-    check = FileCheck(raw.file, len(raw.frame), raw.notes)
+    check = FileCheck(raw.file, len(raw.frame), raw.notes, row_numbers=raw.source_rows)
     if check.n == 0:
         if file in OPTIONAL_FILES:  # not provided (CONTRACT section 3)
             return empty_frame(file, config), check
@@ -180,11 +212,11 @@ def parse_table(
         out[rule.name] = (
             column * mapping.scales[rule.name] if rule.name in mapping.scales else column
         )
-    out["source_row"] = pd.Series(np.arange(1, check.n + 1), index=index, copy=False)
+    out["source_row"] = pd.Series(raw.row_numbers, index=index, copy=False)
     frame = pd.DataFrame(out, index=index, copy=False)  # fresh columns: no copies
     for rule in rules:
         if rule.unique:
-            _duplicate_ids(frame[rule.name], rule.name, check)
+            _duplicate_ids(frame[rule.name], frame["source_row"], rule.name, check)
     return frame, check
 
 
@@ -391,11 +423,18 @@ def validate_files(
         # and its own lead: the deal's figures join its journey (the export's lead ids name
         # leads that are not read)
         parsed["opportunities"] = opportunities.assign(lead_id=opportunities["opportunity_id"])
-        leads_check = FileCheck(checks["opportunities"].file, len(leads), ())
+        leads_check = FileCheck(
+            checks["opportunities"].file,
+            len(leads),
+            (),
+            row_numbers=leads["source_row"].to_numpy(),
+        )
         lead_ids = leads["lead_id"]
     leads = lead_stage_checks(leads, leads_check, config)
     duplicates: dict[str, int] = {}
-    if full_audit and "leads" in parsed:  # a warning no figure reads, from every e-mail
+    has_email = "leads" in parsed and bool(leads["email"].notna().any())
+    if full_audit and has_email:  # a warning no figure reads, from every e-mail; without any
+        # e-mail in the export, duplicates cannot be looked for: none is counted, not 0
         dup_email = duplicate_emails(leads["email"], ~leads_check.quarantine)
         leads_check.warn("email", dup_email, "duplicate_email")
         duplicates["leads"] = int(dup_email.sum())
@@ -433,6 +472,17 @@ def validate_files(
     # gives nothing: the figures that need it are missing, as when it was not provided
     provided = frozenset(f for f in provided if len(frames[f]) > 0)
     as_of = config.as_of or latest_date(frames)
+    first = frames["leads"]["created_at"].min()
+    if as_of is not None and pd.notna(first) and pd.Timestamp(as_of) < first:  # nothing yet
+        empty_files.append(
+            Problem(
+                CONFIG_FILE,
+                "as_of",
+                f"{as_of} is before the data, whose dates run from {first:%Y-%m-%d} (the first "
+                f"journey of {leads_check.file}) to {latest_date(frames)}; set as_of to the day "
+                "the data was exported",
+            )
+        )
     if as_of is not None:
         after = (frames["leads"]["created_at"] > pd.Timestamp(as_of)).to_numpy(bool)
         if after.any():

@@ -37,9 +37,15 @@ from pathlib import Path
 from typing import Any
 
 from workbook.i18n import LANGUAGES
+from workbook.runs.folders import PublishError, check_output_folder
 from workbook.runs.jobs import BatchJob, pool_worker_init, run_engagement_job
 from workbook.runs.outcomes import STATUSES, BatchResult, BatchRow, failure_reason
-from workbook.runs.pipeline import NOTEBOOKS_DIR, engagement_slug, notebook_parameters
+from workbook.runs.pipeline import (
+    NOTEBOOKS_DIR,
+    engagement_client,
+    engagement_slug,
+    notebook_parameters,
+)
 from workbook.runs.runner import (
     PHASE_NOTEBOOKS,
     check_notebook_parameters,
@@ -94,7 +100,8 @@ def _plan_jobs(
     owner: dict[str, Path] = {}
     for given in engagement_dirs:
         folder = Path(given)
-        slug = engagement_slug(folder)
+        client = engagement_client(folder)
+        slug = engagement_slug(folder)  # slugify(client), as workbook run, else the folder's
         if slug in owner:
             jobs.append(None)
             rows.append(
@@ -108,7 +115,9 @@ def _plan_jobs(
             )
             continue
         owner[slug] = folder
-        jobs.append(BatchJob(engagement_dir=folder.resolve(), client_slug=slug, **template))
+        jobs.append(
+            BatchJob(engagement_dir=folder.resolve(), client_slug=slug, client=client, **template)
+        )
         rows.append(None)
     return jobs, rows
 
@@ -233,6 +242,9 @@ def run_batch(
         ``pdf`` and no Chromium on PATH (nothing is run).
     SchedulerError
         The Dask scheduler cannot be reached or has no worker (nothing is run).
+    workbook.runs.folders.OutputFolderError
+        ``out_dir`` cannot be written (nothing is run). An engagement whose client folder
+        holds another client's reports, or whose reports cannot be written, fails alone.
     KeyboardInterrupt
         Interrupted (Ctrl-C, or SIGTERM turned into KeyboardInterrupt): running jobs of the
         local pool are interrupted too and remove their temporary folders; published reports
@@ -257,7 +269,7 @@ def run_batch(
         from workbook.deliverables.reports import find_chromium
 
         find_chromium()
-    out = Path(out_dir).resolve()
+    out = check_output_folder(Path(out_dir), create=False)  # created once the jobs can run
     template = {
         "out_dir": out,
         "notebooks_dir": notebooks,
@@ -280,7 +292,6 @@ def run_batch(
         executor = _new_pool(workers)
         own_pool = True
         description = f"{workers} local worker process{'es' if workers > 1 else ''}"
-    out.mkdir(parents=True, exist_ok=True)
 
     from tqdm import tqdm
 
@@ -296,6 +307,7 @@ def run_batch(
     capacity = workers if own_pool else len(jobs)
     current = [executor]  # the pool in use: replaced when a worker process dies
     try:
+        check_output_folder(out)  # creates it; the executor is shut down if that fails
         _run_jobs(jobs, rows, current, own_pool=own_pool, capacity=capacity, bar=bar)
     except BaseException:
         if own_pool:
@@ -403,8 +415,10 @@ def _failed_row(job: BatchJob, reason: str, duration_seconds: float) -> BatchRow
         "memory, the cluster lost it, or it raised. Nothing was published for it.\n"
     )
     try:
-        failure_dir: Path | None = record_failure(job.out_dir, job.client_slug, text)
-    except OSError:
+        failure_dir: Path | None = record_failure(
+            job.out_dir, job.client_slug, text, client=job.client
+        )
+    except (OSError, PublishError):
         failure_dir = None
     return BatchRow(
         engagement_dir=job.engagement_dir,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbook.intake.problems import EngagementError
+from workbook.runs.folders import PublishError
 from workbook.runs.outcomes import BatchRow, failure_reason
 from workbook.runs.pipeline import prepare_reports, write_reports
 from workbook.runs.publish import record_failure
@@ -34,6 +35,8 @@ class BatchJob:
     seed: int = 7
     pdf: bool = False
     key_tables: bool = True
+    #: ``client`` of engagement.yaml (None when it cannot be read): whose folder it is.
+    client: str | None = None
 
 
 def _failure_text(error: BaseException, engagement_dir: Path) -> str:
@@ -96,12 +99,18 @@ def run_engagement_job(job: BatchJob) -> BatchRow:
             failure_dir=failure_dir,
         )
 
+    client = job.client
+
     def record(error: BaseException) -> Path | None:
+        """``failed/error.txt``; None when the folder cannot or must not be written."""
         try:
             return record_failure(
-                job.out_dir, job.client_slug, _failure_text(error, job.engagement_dir)
+                job.out_dir,
+                job.client_slug,
+                _failure_text(error, job.engagement_dir),
+                client=client,
             )
-        except OSError:
+        except (OSError, PublishError):
             return None
 
     error_file = job.out_dir / job.client_slug / "failed" / "error.txt"
@@ -115,6 +124,7 @@ def run_engagement_job(job: BatchJob) -> BatchRow:
             )
         except Exception as error:
             return failed(error, record(error))
+        client = prepared.engagement.config.client
         previous_record = _file_identity(error_file)
         try:
             result = write_reports(

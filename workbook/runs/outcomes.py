@@ -9,6 +9,7 @@ from typing import Any
 
 from workbook.intake.problems import EngagementError
 from workbook.runs.errors import NotebookRunError
+from workbook.runs.folders import PublishError
 
 #: Statuses of a :class:`BatchRow`.
 STATUSES = ("succeeded", "failed")
@@ -166,5 +167,7 @@ def failure_reason(error: BaseException) -> str:
         return first + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
     if isinstance(error, NotebookRunError):
         return f"{error.phase}: {error.summary()}" if error.phase else error.summary()
+    if isinstance(error, PublishError):  # says what is wrong with which folder, in full
+        return str(error)
     lines = str(error).strip().splitlines()
     return f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__

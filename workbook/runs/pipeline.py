@@ -25,6 +25,11 @@ from workbook.intake import snapshot
 from workbook.intake.config import CONFIG_FILE
 from workbook.intake.engagement import Engagement, load_engagement
 from workbook.intake.io import read_yaml
+from workbook.runs.folders import (
+    check_client_folder,
+    check_output_folder,
+    output_folder_error,
+)
 from workbook.runs.runner import NotebookRunError, RunResult, run_engagement, slugify
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
@@ -86,26 +91,42 @@ def notebook_parameters(
     }
 
 
+def engagement_client(engagement_dir: str | Path) -> str | None:
+    """The ``client`` of an engagement folder's engagement.yaml, as the engagement reads it.
+
+    None when the file cannot be read or names no client. Never raises.
+
+    Examples
+    --------
+    >>> engagement_client("/nowhere/Acme Corp") is None
+    True
+    """
+    try:
+        raw = read_yaml(Path(engagement_dir) / CONFIG_FILE)
+        client = raw.get("client") if isinstance(raw, Mapping) else None
+    except Exception:  # noqa: BLE001 - any unreadable file: no client
+        return None
+    if isinstance(client, str | int | float) and str(client).strip():
+        return str(client).strip()  # as workbook.intake.config reads it
+    return None
+
+
 def engagement_slug(engagement_dir: str | Path) -> str:
     """The client slug of an engagement folder, even when the folder cannot be analysed.
 
     The slug of ``client`` in ``engagement.yaml`` when that file can be read and names a
-    client; otherwise the slug of the folder's name. Never raises.
+    client (the same as ``workbook run`` uses); otherwise the slug of the folder's name.
+    Never raises.
 
     Examples
     --------
     >>> engagement_slug("/nowhere/Acme Corp")
     'acme-corp'
     """
-    folder = Path(engagement_dir)
-    try:
-        raw = read_yaml(folder / CONFIG_FILE)
-        client = raw.get("client") if isinstance(raw, Mapping) else None
-    except Exception:  # noqa: BLE001 - any unreadable file falls back to the folder name
-        client = None
-    if isinstance(client, str | int | float) and str(client).strip():
-        return slugify(str(client))
-    return slugify(folder.resolve().name)
+    client = engagement_client(engagement_dir)
+    if client is not None:
+        return slugify(client)
+    return slugify(Path(engagement_dir).resolve().name)
 
 
 def prepare_reports(
@@ -197,6 +218,11 @@ def write_reports(
     ------
     workbook.runs.runner.NotebookRunError
         A notebook failed; previous reports are left intact, the failure is in ``failed/``.
+    workbook.runs.folders.ClientFolderError
+        ``out_dir/<client-slug>/`` holds another client's reports (nothing is run).
+    workbook.runs.folders.OutputFolderError
+        ``out_dir`` cannot be written: permission denied, read-only, disk full, a file where
+        a folder should be; previous reports are left intact.
     """
     engagement = prepared.engagement
     lang = prepared.language
@@ -212,21 +238,32 @@ def write_reports(
     def save_snapshot(path: Path) -> None:
         snapshot.save_engagement_snapshot(engagement, path)
 
-    result = run_engagement(
-        prepared.engagement_dir,
-        phases=list(phases),
-        out_dir=Path(out_dir),
-        client_slug=slug,
-        parameters=prepared.parameters,
-        notebooks_dir=notebooks_dir,
-        formats=("html", "pdf") if pdf else ("html",),
-        progress_bar=progress,
-        client_name=engagement.config.client,
-        language=lang,
-        subtitle=text("subtitle", lang, as_of=format_date(engagement.as_of, lang)),
-        extra_files=extra_files,
-        snapshot=save_snapshot,
-    )
+    out_dir = Path(out_dir)
+    try:
+        check_client_folder(out_dir / slug, engagement.config.client)
+        check_output_folder(out_dir, client_slug=slug)  # before any notebook runs
+        result = run_engagement(
+            prepared.engagement_dir,
+            phases=list(phases),
+            out_dir=out_dir,
+            client_slug=slug,
+            parameters=prepared.parameters,
+            notebooks_dir=notebooks_dir,
+            formats=("html", "pdf") if pdf else ("html",),
+            progress_bar=progress,
+            client_name=engagement.config.client,
+            language=lang,
+            subtitle=text("subtitle", lang, as_of=format_date(engagement.as_of, lang)),
+            extra_files=extra_files,
+            snapshot=save_snapshot,
+        )
+    except (OSError, NotebookRunError) as error:
+        # A notebook's output that could not be saved is a NotebookRunError caused by it.
+        cause = error if isinstance(error, OSError) else error.__cause__
+        problem = output_folder_error(cause, out_dir) if isinstance(cause, OSError) else None
+        if problem is None:
+            raise
+        raise problem from error
     notes = list(prepared.notes)
     for phase in result.phases_skipped:
         notes.append(f"note: phase '{phase}' skipped: its notebook does not exist yet")
@@ -279,6 +316,9 @@ def run_reports(
         A notebook failed; previous reports are left intact, the failure is in ``failed/``.
     workbook.deliverables.reports.PdfUnavailableError
         ``pdf`` asked for and no Chromium found (nothing is run).
+    workbook.runs.folders.PublishError
+        ``out_dir/<client-slug>/`` holds another client's reports, or ``out_dir`` cannot be
+        written (see :func:`write_reports`).
 
     See Also
     --------
@@ -306,6 +346,7 @@ __all__ = [
     "PreparedReports",
     "ReportsResult",
     "SAMPLE_ENGAGEMENT",
+    "engagement_client",
     "engagement_slug",
     "notebook_parameters",
     "prepare_reports",

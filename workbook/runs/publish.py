@@ -4,6 +4,9 @@ A run builds its reports in a hidden folder ``OUT/.<slug>.run-*`` (:func:`stagin
 and moves them into ``OUT/<client-slug>/`` only when every one was written, with SIGINT and
 SIGTERM held back (:func:`signals_deferred`), so an interruption never publishes half of
 them. A failure writes ``OUT/<client-slug>/failed/`` instead, swapped in whole.
+
+Every write into ``OUT/<client-slug>/`` first claims it for the run's client
+(:func:`workbook.runs.folders.claim_client_folder`): another client's folder is never written.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import nbformat
 
 from workbook.deliverables import reports
 from workbook.runs.errors import NotebookRunError
+from workbook.runs.folders import ClientFolderError, claim_client_folder
 from workbook.runs.slugs import slugify
 
 #: A hidden run folder younger than this is never removed by another run: it may have been
@@ -136,8 +140,16 @@ def signals_deferred() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def publish_reports(built: Path, *, report_dir: Path, staging: Path) -> tuple[Path, ...]:
-    """Move every staged report into ``report_dir``; drop a ``failed/`` left by an earlier run."""
+def publish_reports(
+    built: Path, *, report_dir: Path, staging: Path, client: str | None = None
+) -> tuple[Path, ...]:
+    """Move every staged report into ``report_dir``; drop a ``failed/`` left by an earlier run.
+
+    With ``client``, the folder is claimed for it first (:func:`claim_client_folder`): a
+    folder holding another client's reports raises :class:`ClientFolderError`, moving nothing.
+    """
+    if client is not None:
+        claim_client_folder(report_dir, client, staging=staging)
     report_dir.mkdir(parents=True, exist_ok=True)
     published = []
     for source in sorted(built.iterdir()):
@@ -151,9 +163,23 @@ def publish_reports(built: Path, *, report_dir: Path, staging: Path) -> tuple[Pa
 
 
 def record_run_failure(
-    error: Exception, *, phase: str | None, staging: Path, report_dir: Path
+    error: Exception,
+    *,
+    phase: str | None,
+    staging: Path,
+    report_dir: Path,
+    client: str | None = None,
 ) -> None:
-    """Replace ``report_dir/failed/`` with the executed notebook and ``error.txt``."""
+    """Replace ``report_dir/failed/`` with the executed notebook and ``error.txt``.
+
+    With ``client``, nothing is written into a folder that holds another client's reports;
+    the failure is then only reported by the caller.
+    """
+    if client is not None:
+        try:
+            claim_client_folder(report_dir, client, staging=staging)
+        except ClientFolderError:
+            return
     fresh = staging / "failed"
     fresh.mkdir()
     target = report_dir / "failed"
@@ -181,7 +207,9 @@ def swap_failed_folder(fresh: Path, *, report_dir: Path, staging: Path) -> None:
     os.replace(fresh, target)
 
 
-def record_failure(out_dir: Path, client_slug: str, error_text: str) -> Path:
+def record_failure(
+    out_dir: Path, client_slug: str, error_text: str, *, client: str | None = None
+) -> Path:
     """Write ``out_dir/<client_slug>/failed/error.txt`` for a run that failed before any notebook.
 
     For failures :func:`run_engagement` cannot record itself because they happen before it
@@ -198,11 +226,19 @@ def record_failure(out_dir: Path, client_slug: str, error_text: str) -> Path:
         Client folder name; must already be a slug.
     error_text : str
         The whole content of ``error.txt``.
+    client : str, optional
+        The client's name (``client`` of engagement.yaml): the folder is claimed for it. None
+        when engagement.yaml cannot be read: nothing is written into a claimed folder.
 
     Returns
     -------
     Path
         The ``failed/`` folder.
+
+    Raises
+    ------
+    ClientFolderError
+        ``out_dir/<client_slug>/`` holds another client's reports; nothing was written.
 
     See Also
     --------
@@ -214,6 +250,7 @@ def record_failure(out_dir: Path, client_slug: str, error_text: str) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     report_dir = out_dir / client_slug
     with staging_folder(out_dir, client_slug, "failed") as staging:
+        claim_client_folder(report_dir, client, staging=staging)
         fresh = staging / "failed"
         fresh.mkdir()
         text = error_text if error_text.endswith("\n") else error_text + "\n"

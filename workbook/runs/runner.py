@@ -205,7 +205,9 @@ def run_engagement(
     progress_bar : bool or Mapping, optional
         papermill's per-cell progress bar.
     client_name : str, optional
-        Client name on the title page; defaults to ``client_slug``.
+        Client name on the title page; defaults to ``client_slug``. When given, it is
+        recorded in ``out_dir/<client_slug>/.workbook-client`` and a folder recording
+        another client is never written (:mod:`workbook.runs.folders`).
     language : str, optional
         Report language (``en`` or ``fr``): ``<html lang>``, phase titles and labels.
     subtitle : str, optional
@@ -241,6 +243,8 @@ def run_engagement(
         A notebook failed; ``output_path`` then points into ``failed/``.
     reports.PdfUnavailableError
         ``pdf`` asked for and no Chromium found.
+    workbook.runs.folders.ClientFolderError
+        ``out_dir/<client_slug>/`` holds another client's reports; nothing was published.
 
     See Also
     --------
@@ -334,10 +338,14 @@ def run_engagement(
             if extra_files is not None:
                 extra_files(built)
         except Exception as error:
-            record_run_failure(error, phase=phase, staging=staging, report_dir=report_dir)
+            record_run_failure(
+                error, phase=phase, staging=staging, report_dir=report_dir, client=client_name
+            )
             raise
         with signals_deferred():
-            report_paths = publish_reports(built, report_dir=report_dir, staging=staging)
+            report_paths = publish_reports(
+                built, report_dir=report_dir, staging=staging, client=client_name
+            )
     return RunResult(
         client_slug=client_slug,
         report_dir=report_dir,

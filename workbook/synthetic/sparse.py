@@ -17,21 +17,12 @@ import pandas as pd
 
 from workbook.synthetic.engagement_yaml import sample_config
 from workbook.synthetic.generate import generate_engagement
+from workbook.synthetic.vocabulary import FRAME_COLUMNS
 
 #: The sparse client's ladder: lead stages kept by the CRM, then the deal.
 SPARSE_STAGES: tuple[str, ...] = ("lead", "mql", "opportunity", "won")
-_LEAD_COLUMNS = (
-    "lead_id",
-    "created_at",
-    "mql_at",
-    "disqualified_at",
-    "source_channel",
-    "sourced_by",
-    "persona",
-    "segment",
-    "account_id",
-    "company",
-)
+#: The sample's lead columns the sparse CRM does not export.
+_NOT_EXPORTED = frozenset({"sal_at", "sql_at", "email"})
 
 
 def sparse_client(*, n_leads: int = 3_000, seed: int = 11) -> tuple[dict[str, pd.DataFrame], dict]:
@@ -63,7 +54,8 @@ def sparse_client(*, n_leads: int = 3_000, seed: int = 11) -> tuple[dict[str, pd
     leads = frames["leads"]
     # the CRM keeps no sal/sql dates: a lead that went straight to sales was an mql that day
     mql = leads["mql_at"].fillna(leads["sal_at"]).fillna(leads["sql_at"])
-    leads = leads.assign(mql_at=mql)[list(_LEAD_COLUMNS)]
+    kept = [c for c in FRAME_COLUMNS["leads"] if c not in _NOT_EXPORTED]
+    leads = leads.assign(mql_at=mql)[kept]
     opportunities = frames["opportunities"].copy()
     rng = np.random.default_rng(seed)
     open_rows = np.flatnonzero(opportunities["status"].eq("open").to_numpy())

@@ -21,6 +21,7 @@ from workbook.analysis.journeys import Journeys
 from workbook.analysis.kpis.sources import spend_in_window
 from workbook.analysis.numbers import json_fields
 from workbook.i18n import NOT_RECORDED
+from workbook.intake.coverage import DataCoverage, covered_months
 from workbook.intake.text import as_text, is_in, positions_in
 
 _DAY = np.timedelta64(1, "D")
@@ -129,6 +130,58 @@ def unit_economics(
     )
 
 
+def covered_window(
+    coverage: DataCoverage | None,
+    *,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    stems: Sequence[str] = ("spend", "leads"),
+) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The KPI window narrowed to the calendar months every file of ``stems`` covers.
+
+    Spend per lead, or per channel's leads, is only a cost where both files cover the same
+    months: 12 months of spend over 6 months of leads doubles it (CONTRACT section 3).
+
+    Parameters
+    ----------
+    coverage : DataCoverage or None
+        :func:`workbook.analysis.baseline.engagement_coverage`.
+    start, end : Timestamp
+        The KPI window.
+    stems : sequence of str
+        The files the figure reads.
+
+    Returns
+    -------
+    tuple of Timestamp or None
+        ``(start, end)``: from the first covered month's first day (or ``start``) to the last
+        covered month's end (or ``end``); ``start > end`` when no month of the window is
+        covered. None when no file of ``stems`` stops early or starts late: the window stands.
+
+    Examples
+    --------
+    >>> from workbook.intake.coverage import FileCoverage
+    >>> leads = FileCoverage("leads", "leads.csv", "created_at", 900, pd.Timestamp("2024-10-01"),
+    ...     pd.Timestamp("2026-03-30"), stops_early=True,
+    ...     covered_from=pd.Timestamp("2024-10-01"), covered_to=pd.Timestamp("2026-03-30"))
+    >>> coverage = DataCoverage(pd.Timestamp("2026-09-30"), (leads,))
+    >>> start, end = covered_window(coverage, start=pd.Timestamp("2025-10-01"),
+    ...                             end=pd.Timestamp("2026-09-30"))
+    >>> str(start.date()), str(end.date())
+    ('2025-10-01', '2026-03-31')
+    """
+    if coverage is None or not any(
+        cover is not None and cover.limited for cover in map(coverage.get, stems)
+    ):
+        return None
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    months = covered_months(coverage, stems)
+    months = months[(months >= start.to_period("M")) & (months <= end.to_period("M"))]
+    if not len(months):
+        return start, start - pd.Timedelta(days=1)
+    return max(start, months[0].start_time), min(end, months[-1].end_time)
+
+
 def channel_levers(
     closed: pd.DataFrame,
     spend: pd.DataFrame | None,
@@ -136,6 +189,7 @@ def channel_levers(
     *,
     start: pd.Timestamp,
     end: pd.Timestamp,
+    coverage: DataCoverage | None = None,
 ) -> pd.DataFrame:
     """First-touch return per channel over the KPI window.
 
@@ -151,6 +205,10 @@ def channel_levers(
         ``lead_id`` (unique), ``source_channel``, ``created_at``.
     start, end : Timestamp
         The KPI window.
+    coverage : DataCoverage, optional
+        When the spend or the leads file stops early or starts late, spend, leads and won
+        deals are read over the months both cover only (:func:`covered_window`), and
+        ``attrs["months"]`` holds that span's first and last month (``YYYY-MM``).
 
     Returns
     -------
@@ -163,6 +221,13 @@ def channel_levers(
         recorded count under :data:`~workbook.i18n.NOT_RECORDED` (spend NaN); when no lead's
         channel was recorded, ``cac`` and ``roi`` are NaN throughout.
     """
+    window = covered_window(coverage, start=start, end=end) if spend is not None else None
+    if window is not None:
+        start, end = window
+        closed_at = closed["closed_at"]
+        closed = closed.loc[
+            ((closed_at >= start) & (closed_at <= end)).fillna(False).to_numpy(bool)
+        ]
     if spend is None:
         spend_by = pd.Series(dtype=float)
     else:
@@ -205,7 +270,10 @@ def channel_levers(
         # no lead's channel was recorded: what each channel's spend returned is unknown
         out[["cac", "roi"]] = np.nan
     order = ["spend" if spend is not None else "won_revenue", "channel"]
-    return out.sort_values(order, ascending=[False, True], kind="stable").reset_index(drop=True)
+    out = out.sort_values(order, ascending=[False, True], kind="stable").reset_index(drop=True)
+    if window is not None:
+        out.attrs["months"] = (f"{window[0]:%Y-%m}", f"{window[1]:%Y-%m}")
+    return out
 
 
 def touch_attribution(

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from workbook.analysis.baseline import engagement_coverage
 from workbook.analysis.journeys import Journeys, journeys_for
 from workbook.analysis.kpis.funnel import (
     first_won_key,
@@ -292,7 +293,14 @@ def compute_kpis(
         skipped=skipped,
         skipped_leads=int(skipped.attrs["skipped_leads"]),
         recycled_leads=int(journeys.leads["recycled"].sum()),
-        channels=channel_levers(closed, spend, engagement.leads, start=start, end=end),
+        channels=channel_levers(
+            closed,
+            spend,
+            engagement.leads,
+            start=start,
+            end=end,
+            coverage=engagement_coverage(engagement),
+        ),
         attribution=touch_attribution(engagement.touches, journeys, start=start),
         economics=unit_economics(
             closed,

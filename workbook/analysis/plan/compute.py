@@ -304,7 +304,7 @@ def _pipeline_credit(
         scale = rates[k] / data_rate if data_rate > 0 else 0.0
         downstream = kernels[k + 1] * suffix[k + 1]
         wins = np.convolve(inputs.landing_count[k] * scale, downstream)
-        if k == len(inputs.pairs) - 1:
+        if inputs.stages[k] == "opportunity":  # open deals: their amounts
             money = inputs.landing_amount[k] * scale
             if inputs.landing_unpriced:  # open deals without an amount: the plan's deal size
                 money = _add(money, inputs.landing_unpriced[k] * scale * deal)

@@ -18,6 +18,7 @@ from workbook.analysis.plan.pipeline import open_pipeline_landing
 from workbook.analysis.plan.settings import PlanSettings, plan_settings
 from workbook.analysis.plan.uncertainty import beta_parameters
 from workbook.analysis.survival import CumulativeIncidence
+from workbook.intake.coverage import DataCoverage, covered_months, stage_files
 from workbook.intake.engagement import Engagement
 from workbook.intake.sections.scenarios import Scenario
 
@@ -61,17 +62,25 @@ class PlanInputs:
         (:func:`~workbook.analysis.baseline.stage_run_rate`); NaN without any.
     landing_count, landing_amount : tuple of numpy.ndarray
         Per pair, the open marketing-sourced pipeline's expected conversions to the next
-        stage by calendar month from ``as_of`` (:func:`open_pipeline_landing`); amounts only
-        for open opportunities (leads are valued at the deal size).
+        stage by calendar month from ``as_of`` (:func:`open_pipeline_landing`). The
+        ``opportunity -> won`` step (when the ladder has it) counts the open opportunities
+        and carries their amounts; every lead stage (``[mql, won]``'s ``mql`` included)
+        counts the leads open in it, with zero amounts (the plan values them at its deal
+        size).
     open_without_amount : int
         Open opportunities without an amount in the pipeline credit, valued at the plan's
-        average deal size (``avg_deal_size``: the data's, or engagement.yaml's when set).
+        average deal size (``avg_deal_size``: the data's, or engagement.yaml's when set);
+        0 without an ``opportunity`` stage (no opportunity is credited as such then).
     landing_unpriced : tuple of numpy.ndarray
         Per pair, the expected wins by month of those open opportunities without an amount
         (``landing_amount`` leaves them out; the plan values them at its deal size). Empty
         tuple: none.
     open_counts : numpy.ndarray of int, shape (S - 1,)
-        Open marketing-sourced leads (opportunities for the last pair) per stage.
+        Per stage before won, the open marketing-sourced journeys credited from it: open
+        opportunities at ``opportunity``, open leads at each lead stage.
+    run_rate_months : tuple of str or None
+        First and last month (``YYYY-MM``) the first stage's run-rate averages, when a file
+        it reads stops early or starts late (the reports name them); None otherwise.
     base : PlanSettings
         engagement.yaml's targets and assumptions.
     scenarios : tuple of Scenario
@@ -99,6 +108,19 @@ class PlanInputs:
     scenarios: tuple[Scenario, ...]
     open_without_amount: int = 0
     landing_unpriced: tuple[np.ndarray, ...] = ()
+    run_rate_months: tuple[str, str] | None = None
+
+    @property
+    def open_opportunities(self) -> int:
+        """Open opportunities credited (0 when the ladder has no ``opportunity`` stage)."""
+        if "opportunity" not in self.stages:
+            return 0
+        return int(self.open_counts[self.stages.index("opportunity")])
+
+    @property
+    def open_leads(self) -> int:
+        """Open leads credited, summed over the lead stages."""
+        return int(self.open_counts.sum()) - self.open_opportunities
 
 
 def _deal_size_estimate(engagement: Engagement) -> tuple[float | None, float, int, str]:
@@ -193,11 +215,11 @@ def estimate_plan_inputs(
             continue
         beta.append(beta_parameters(rates[k], _standard_error_at(cif, horizon), int(entered[k])))
         pmfs.append(monthly_lag_pmf(cif.time_days, cif.incidence, horizon_days=horizon))
-        if b == stages[-1]:
+        if a == "opportunity":  # the open deals themselves, with their amounts
             ages = ((as_of_ts - open_opps["created_at"]).dt.days).to_numpy(float)
             amounts = open_amounts
             unpriced = no_amount.astype(float)
-        else:
+        else:  # the leads open at this lead stage ([mql, won]: the open MQLs)
             step = steps.loc[(steps["stage"] == a) & (steps["event"] == 0)]
             step = step.loc[marketing_leads[step["lead_index"].to_numpy()]]
             ages = step["duration_days"].to_numpy(float)
@@ -216,9 +238,8 @@ def estimate_plan_inputs(
             open_pipeline_landing(cif, ages, unpriced, horizon_days=horizon, as_of=engagement.as_of)
         )
 
-    run_rate = stage_run_rate(
-        journeys, months=run_rate_months, coverage=engagement_coverage(engagement)
-    )
+    coverage = engagement_coverage(engagement)
+    run_rate = stage_run_rate(journeys, months=run_rate_months, coverage=coverage)
     landings = (*landing_count, *landing_amount, *landing_unpriced)
     read_only(rates, entered, medians, open_counts, run_rate, *pmfs, *landings)
     return PlanInputs(
@@ -241,9 +262,29 @@ def estimate_plan_inputs(
         open_counts=open_counts,
         base=plan_settings(config),
         scenarios=config.scenarios,
-        open_without_amount=int(no_amount.sum()),
+        open_without_amount=int(no_amount.sum()) if "opportunity" in stages else 0,
         landing_unpriced=tuple(landing_unpriced),
+        run_rate_months=_run_rate_months(coverage, stages, as_of=as_of_ts, months=run_rate_months),
     )
+
+
+def _run_rate_months(
+    coverage: DataCoverage, stages: tuple[str, ...], *, as_of: pd.Timestamp, months: int
+) -> tuple[str, str] | None:
+    """The months the first stage's run-rate averages, when its files' coverage is limited.
+
+    The window of :func:`~workbook.analysis.baseline.stage_run_rate`: the last ``months``
+    complete months to ``as_of`` that the files the stage reads cover.
+    """
+    stems = stage_files(stages[0], stages)
+    if not any(cover is not None and cover.limited for cover in map(coverage.get, stems)):
+        return None
+    last = as_of.to_period("M")
+    if as_of.normalize() != last.to_timestamp(how="end").normalize():
+        last = last - 1  # as_of's month is not complete
+    covered = covered_months(coverage, stems, complete=True)
+    window = covered[covered <= last][-months:]
+    return (str(window[0]), str(window[-1])) if len(window) else None
 
 
 __all__ = ["RUN_RATE_MONTHS", "PlanInputs", "estimate_plan_inputs"]

@@ -7,6 +7,9 @@ workbook.analysis.scoring : the model and its leakage rules.
 
 from __future__ import annotations
 
+import re
+from typing import Literal, NamedTuple
+
 import numpy as np
 import pandas as pd
 
@@ -18,6 +21,64 @@ from workbook.intake.text import positions_in
 ATTRIBUTE_FEATURES: tuple[str, ...] = ("source_channel", "persona", "segment", "sourced_by")
 #: Most touch channels given their own feature; rarer ones only count in the totals.
 MAX_TOUCH_CHANNELS = 12
+
+_RECENT = re.compile(r"(?:(?P<rest>.*)_)?(?P<days>\d+)d")
+
+
+class FeatureName(NamedTuple):
+    """What a feature of the model is, read back from its name (:func:`parse_feature`).
+
+    Attributes
+    ----------
+    kind : {"attribute", "touches", "channel", "buying_stage", "other"}
+        A lead attribute's value (``persona=end_user``, one-hot), all touches, the touches
+        of one channel or of one buying stage, or a name this module does not make.
+    name : str
+        The attribute (``persona``), ``touches``, or the whole name for ``other``.
+    value : str or None
+        The attribute's value, the channel or the buying stage, as the data holds it.
+    recent_days : int or None
+        Only the touches of the last ``recent_days`` days before the cut-off.
+    """
+
+    kind: Literal["attribute", "touches", "channel", "buying_stage", "other"]
+    name: str
+    value: str | None = None
+    recent_days: int | None = None
+
+
+def parse_feature(feature: str) -> FeatureName:
+    """What the feature ``feature`` of :func:`lead_features` (or the model's one-hot
+    ``<attribute>=<value>``) counts, whatever the values it was made of hold.
+
+    An attribute is named before the first ``=``; a touch count is ``touches``, then
+    ``_channel_<channel>`` or ``_<buying stage>``, then ``_<N>d`` for the recent ones.
+
+    Examples
+    --------
+    >>> parse_feature("source_channel=a=b")
+    FeatureName(kind='attribute', name='source_channel', value='a=b', recent_days=None)
+    >>> parse_feature("touches_channel_paid=x")
+    FeatureName(kind='channel', name='touches', value='paid=x', recent_days=None)
+    >>> parse_feature("touches_decision_30d")
+    FeatureName(kind='buying_stage', name='touches', value='decision', recent_days=30)
+    >>> parse_feature("touches_30d").kind, parse_feature("views").kind
+    ('touches', 'other')
+    """
+    name, equals, value = feature.partition("=")
+    if equals and name in ATTRIBUTE_FEATURES:
+        return FeatureName("attribute", name, value)
+    if feature == "touches" or feature.startswith("touches_"):
+        rest, days = feature[len("touches_") :], None
+        recent = _RECENT.fullmatch(rest)
+        if recent:
+            rest, days = recent["rest"] or "", int(recent["days"])
+        if rest.startswith("channel_"):
+            return FeatureName("channel", "touches", rest[len("channel_") :], days)
+        if rest:
+            return FeatureName("buying_stage", "touches", rest, days)
+        return FeatureName("touches", "touches", None, days)
+    return FeatureName("other", feature)
 
 
 def default_target(stages: tuple[str, ...]) -> str:

@@ -30,13 +30,15 @@ def make_model(
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
-    parts = [
-        (
-            "attr",
-            OneHotEncoder(handle_unknown="ignore", feature_name_combiner=_combine_name),
-            attribute_cols,
+    parts = []
+    if attribute_cols:
+        parts.append(
+            (
+                "attr",
+                OneHotEncoder(handle_unknown="ignore", feature_name_combiner=_combine_name),
+                attribute_cols,
+            )
         )
-    ]
     if count_cols:
         parts.append(
             (

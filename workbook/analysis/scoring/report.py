@@ -226,8 +226,17 @@ def build_scoring(
             "recent_days": recent_days,
         }
     train_x = lead_features(journeys, moments["train_cutoff"].to_numpy(), **touch_args)
-    attribute_cols = list(ATTRIBUTE_FEATURES)
+    # an attribute with one value for every lead (no channel in the export, sourced_by set
+    # in engagement.yaml) tells leads apart in nothing: it gets no weight to show
+    attribute_cols = [c for c in ATTRIBUTE_FEATURES if train_x[c].nunique() > 1]
     count_cols = [c for c in train_x.columns if c not in ATTRIBUTE_FEATURES]
+    if not attribute_cols and not count_cols:
+        raise ScoringError(
+            "no feature tells leads apart: every lead has the same "
+            + ", ".join(ATTRIBUTE_FEATURES)
+            + " and no touches were provided. Fix: map source_channel, persona or segment "
+            "in engagement.yaml (columns:), or provide touches.csv"
+        )
 
     matured_before = journeys.as_of.normalize() - pd.Timedelta(days=maturity_days)
     inquiry = moments["inquiry_at"]

@@ -44,6 +44,7 @@ STYLE = {
     "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
     "legend.frameon": False,
     "figure.constrained_layout.use": True,
+    "text.parse_math": False,  # a value holding "$" (a channel "$x$") is text, not TeX
 }
 
 

@@ -13,6 +13,7 @@ from workbook.i18n.catalogue import (
     problems,
     spend,
     strategy,
+    thin,
 )
 
-MODULES = (common, kickoff, midpoint, plan, strategy, excel, problems, spend)
+MODULES = (common, kickoff, midpoint, plan, strategy, excel, problems, spend, thin)

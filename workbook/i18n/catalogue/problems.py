@@ -17,6 +17,30 @@ TEXT: dict[str, dict[str, str]] = {
         "problem.unreadable_month": "cannot read the month ({sample}); write 2026-03",
         "problem.not_a_number": "not a number ({sample})",
         "problem.below_minimum": "must be >= {minimum} (found {sample})",
+        "problem.date_out_of_range": (
+            "date outside {earliest}..{latest} ({sample}): a typo or a placeholder; correct it "
+            "in the export, or leave the cell empty if there is no date"
+        ),
+        "problem.date_placeholder": (
+            'date after {latest} ({sample}), a "no date" placeholder: read as empty'
+        ),
+        "problem.mixed_decimal_marks": (
+            "the column writes decimals both with a comma like 1.234,5 ({comma_count} rows) and "
+            "with a point like 1,234.5 ({point_count} rows); these rows use the rarer mark "
+            "({sample}): re-export the column with one decimal mark"
+        ),
+        "problem.number_out_of_range": (
+            "not a plausible number ({sample}): infinite, or larger than 10^12 "
+            "(1,000,000,000,000); correct it in the export"
+        ),
+        "problem.duplicate_header": (
+            "two headers name the column {column}: '{first}' (column {first_position}) and "
+            "'{second}' (column {second_position}); which one holds the data cannot be told: "
+            "rename or delete one of them"
+        ),
+        "problem.nul_byte": (
+            "NUL bytes (invisible control characters) in the value were removed; check the export"
+        ),
         "problem.unknown_value": (
             "unknown value ({sample}); allowed: {allowed} (map export values under values: in "
             "engagement.yaml)"
@@ -114,6 +138,34 @@ TEXT: dict[str, dict[str, str]] = {
         "problem.unreadable_month": "mois illisible ({sample}) ; écrivez 2026-03",
         "problem.not_a_number": "pas un nombre ({sample})",
         "problem.below_minimum": "doit être >= {minimum} (trouvé {sample})",
+        "problem.date_out_of_range": (
+            "date hors de {earliest}..{latest} ({sample}) : une faute de frappe ou une valeur "
+            "de remplissage ; corrigez-la dans l'export, ou laissez la cellule vide s'il n'y a "
+            "pas de date"
+        ),
+        "problem.date_placeholder": (
+            "date après {latest} ({sample}), une valeur de remplissage « pas de date » : lue "
+            "comme vide"
+        ),
+        "problem.mixed_decimal_marks": (
+            "la colonne écrit les décimales avec une virgule comme 1.234,5 ({comma_count} "
+            "lignes) et avec un point comme 1,234.5 ({point_count} lignes) ; ces lignes suivent "
+            "la marque la plus rare ({sample}) : réexportez la colonne avec une seule marque "
+            "décimale"
+        ),
+        "problem.number_out_of_range": (
+            "nombre invraisemblable ({sample}) : infini, ou plus grand que 10^12 "
+            "(1 000 000 000 000) ; corrigez-le dans l'export"
+        ),
+        "problem.duplicate_header": (
+            "deux en-têtes désignent la colonne {column} : « {first} » (colonne "
+            "{first_position}) et « {second} » (colonne {second_position}) ; impossible de "
+            "savoir laquelle contient les données : renommez ou supprimez l'une d'elles"
+        ),
+        "problem.nul_byte": (
+            "des octets NUL (caractères de contrôle invisibles) ont été retirés de la valeur ; "
+            "vérifiez l'export"
+        ),
         "problem.unknown_value": (
             "valeur inconnue ({sample}) ; valeurs permises : {allowed} (associez les valeurs de "
             "l'export sous values: dans engagement.yaml)"

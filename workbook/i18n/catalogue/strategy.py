@@ -204,6 +204,8 @@ TEXT: dict[str, dict[str, str]] = {
         "strategy.tech.evidence.no_content": "No content inventory provided",
         "strategy.tech.evidence.no_touches": "No touches provided",
         "strategy.tech.evidence.duplicates": "{duplicates} duplicate leads",
+        "strategy.tech.evidence.no_email": "The export has no e-mail to find duplicates with",
+        "strategy.tech.evidence.no_leads": "No leads file: no lead to link opportunities to",
         "strategy.tech.evidence.dashboard": "Built from this workbook's KPIs",
         # --- roadmap --------------------------------------------------------------------------
         "strategy.roadmap.workstream.lead_management": "Lead management",
@@ -457,6 +459,8 @@ TEXT: dict[str, dict[str, str]] = {
         "strategy.tech.evidence.no_content": "Pas d'inventaire des contenus fourni",
         "strategy.tech.evidence.no_touches": "Pas d'interactions fournies",
         "strategy.tech.evidence.duplicates": "{duplicates} leads en double",
+        "strategy.tech.evidence.no_email": "L'export n'a pas d'e-mail pour repérer les doublons",
+        "strategy.tech.evidence.no_leads": "Pas de fichier de leads : aucun lead auquel relier les opportunités",
         "strategy.tech.evidence.dashboard": "Construit à partir des KPI de ce classeur",
         "strategy.roadmap.workstream.lead_management": "Gestion des leads",
         "strategy.roadmap.workstream.content": "Contenus",

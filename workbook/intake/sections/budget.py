@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from workbook.intake.keys import CONFIG_FILE, closest_key, is_number
+from workbook.intake.keys import CONFIG_FILE, MAX_MONEY, closest_key, is_number, name_keys
 from workbook.intake.problems import Problem
 
 #: LTV:CAC at or above this is healthy.
@@ -34,7 +34,8 @@ class BudgetSettings:
     Attributes
     ----------
     mix : mapping or None
-        Channel -> share (any scale: normalised where used); None means today's mix.
+        Channel -> share (any scale: normalised where used); None means today's mix. Channels
+        are keys as the data's channels are (``Paid Search`` is ``paid_search``).
     cost_per_inquiry : mapping
         Channel -> cost of an inquiry (currency) replacing today's.
     healthy_ltv_cac : float
@@ -95,13 +96,23 @@ def parse_budget(
             problems.append(Problem(CONFIG_FILE, f"{where}.{key}", "must map channel: number"))
             return None
         out = {}
-        for channel, value in section.items():
-            if not is_number(value) or value < 0:
+        for channel, value in name_keys(
+            section, f"{where}.{key}", problems, what="channel"
+        ).items():
+            if not is_number(value) or value < 0:  # type: ignore[operator]
                 problems.append(
                     Problem(
                         CONFIG_FILE,
                         f"{where}.{key}.{channel}",
                         f"must be a number >= 0, got {value!r}",
+                    )
+                )
+            elif value >= MAX_MONEY:  # type: ignore[operator]
+                problems.append(
+                    Problem(
+                        CONFIG_FILE,
+                        f"{where}.{key}.{channel}",
+                        f"must be a number >= 0 and below {MAX_MONEY:g}, got {value!r}",
                     )
                 )
             else:

@@ -32,7 +32,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from workbook.intake.keys import CONFIG_FILE, stage_pairs, unknown_key_problem
+from workbook.intake.keys import (
+    CONFIG_FILE,
+    MAX_COUNT,
+    MAX_DAYS,
+    name_key,
+    name_keys,
+    stage_pairs,
+    unknown_key_problem,
+)
 from workbook.intake.problems import Problem
 from workbook.intake.schema import LANGUAGES
 
@@ -85,9 +93,10 @@ def _whole_number(
     where: str,
     minimum: int,
     problems: list[Problem],
+    maximum: int = MAX_DAYS,
 ) -> int | _Default:
-    """``section[key]``, a whole number >= ``minimum``; ``default`` when it is absent or wrong
-    (a problem named ``<where>.<key>`` says so)."""
+    """``section[key]``, a whole number from ``minimum`` to ``maximum``; ``default`` when it is
+    absent or wrong (a problem named ``<where>.<key>`` says so)."""
     if key not in section:
         return default
     value = section[key]
@@ -98,6 +107,15 @@ def _whole_number(
             )
         )
         return default
+    if value > maximum:
+        problems.append(
+            Problem(
+                CONFIG_FILE,
+                f"{where}.{key}",
+                f"must be a whole number from {minimum} to {maximum}, got {value!r}",
+            )
+        )
+        return default
     return int(value)
 
 
@@ -105,7 +123,7 @@ def _stage_texts(
     raw: Mapping, stages: tuple[str, ...], problems: list[Problem]
 ) -> dict[str, dict[str, Any]]:
     stage_texts: dict[str, dict[str, Any]] = {}
-    for stage, spec in raw.items():
+    for stage, spec in name_keys(raw, f"{SECTION}.stages", problems, what="stage").items():
         where = f"{SECTION}.stages.{stage}"
         if stage not in stages:
             problems.append(unknown_key_problem(f"{SECTION}.stages", stage, stages, what="stage"))
@@ -184,13 +202,14 @@ def _recycle(
                 Problem(CONFIG_FILE, f"{SECTION}.recycle.from_stages", "must be a list of stages")
             )
         else:
-            bad = [s for s in given if s not in stages]
+            keys = [name_key(s) for s in given]
+            bad = [s for s, k in zip(given, keys, strict=True) if k not in stages]
             for s in bad:
                 problems.append(
                     unknown_key_problem(f"{SECTION}.recycle.from_stages", s, stages, what="stage")
                 )
             if not bad:
-                recycle_from = tuple(str(s) for s in given)
+                recycle_from = tuple(str(k) for k in keys)
     return nurture_days, recycle_from
 
 
@@ -206,6 +225,7 @@ def _accounts(raw: Mapping, problems: list[Problem]) -> tuple[int, int]:
         DEFAULT_MIN_WARM_LEADS,
         where=where,
         minimum=2,
+        maximum=MAX_COUNT,
         problems=problems,
     )
     return engaged_days, min_warm
@@ -253,8 +273,8 @@ def parse_lead_management(
         if key not in SECTION_KEYS:
             problems.append(unknown_key_problem(SECTION, key, SECTION_KEYS, what="key"))
     stage_texts = _stage_texts(_mapping_of(raw, "stages", problems), stages, problems)
-    sla_days = _mapping_of(raw, "sla_days", problems)
     where = f"{SECTION}.sla_days"
+    sla_days = name_keys(_mapping_of(raw, "sla_days", problems), where, problems, what="stage pair")
     for pair in sla_days:
         if pair not in pairs:
             problems.append(unknown_key_problem(where, pair, pairs, what="stage pair"))

@@ -186,6 +186,7 @@ def _value_map(
         )
         return
     clean: dict[str, str] = {}
+    seen: dict[str, object] = {}  # each export value (as matched) -> the key that named it
     for key, value in target.items():
         text = _cell_text(value)
         if text is None:
@@ -195,10 +196,23 @@ def _value_map(
             problems.append(problem)
             continue
         cell = "" if key is None else str(key).strip()
+        matched = "" if cell in NA_TEXTS else cell.lower()
+        if matched in seen:  # equal once case and spaces are ignored: one would be lost
+            problems.append(
+                Problem(
+                    CONFIG_FILE,
+                    f"{where}.{key}",
+                    f"names the same export value as {seen[matched]!r} (values are matched "
+                    "whatever their case and spaces; blanks, ~ and N/A all mean the empty "
+                    "cell): keep one of them",
+                )
+            )
+            continue
+        seen[matched] = key
         if cell in NA_TEXTS:  # read as an empty cell: the blanks' value
             out.blanks[rule.name] = text
         else:
-            clean[cell.lower()] = text
+            clean[matched] = text
     if ANY_VALUE in clean and rule.name in out.blanks:
         # blanks are filled before values are mapped: "*" must not map the blanks' value again
         blank = out.blanks[rule.name]

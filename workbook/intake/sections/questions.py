@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from workbook.intake.keys import CONFIG_FILE, closest_key
+from workbook.intake.keys import CONFIG_FILE, closest_key, name_keys
 from workbook.intake.problems import Problem
 from workbook.intake.schema import LANGUAGES
 
@@ -109,7 +109,8 @@ def parse_question_overrides(
     ----------
     raw : mapping or None
         The section as read: persona (or ``default``) -> buying stage -> text, or
-        -> {language: text}.
+        -> {language: text}. Personas and buying stages are compared as the data's are
+        (:func:`workbook.intake.keys.name_key`: ``Economic Buyer`` is ``economic_buyer``).
     personas, buying_stages : tuple of str
         engagement.yaml's personas and buying stages.
 
@@ -137,7 +138,7 @@ def parse_question_overrides(
         ]
     valid_personas = (*personas, ANY_PERSONA)
     questions: dict[str, dict[str, dict[str, str]]] = {}
-    for persona, stages in raw.items():
+    for persona, stages in name_keys(raw, QUESTIONS_KEY, problems, what="persona").items():
         where = f"{QUESTIONS_KEY}.{persona}"
         if persona not in valid_personas:
             hint = closest_key(str(persona), valid_personas)
@@ -149,7 +150,7 @@ def parse_question_overrides(
                 Problem(CONFIG_FILE, where, "must map buying stages to the buyer's question")
             )
             continue
-        for stage, question in stages.items():
+        for stage, question in name_keys(stages, where, problems, what="buying stage").items():
             key = f"{where}.{stage}"
             if stage not in buying_stages:
                 hint = closest_key(str(stage), buying_stages)

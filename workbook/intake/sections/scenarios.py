@@ -28,12 +28,14 @@ from typing import Any
 
 from workbook.intake.keys import (
     CONFIG_FILE,
+    MAX_MONTHS,
+    amount,
     as_month,
-    is_number,
     pair_overrides,
     section_mapping,
     stage_pairs,
     unknown_key_problem,
+    whole_number,
 )
 from workbook.intake.problems import Problem
 from workbook.intake.sections.budget import BudgetSettings, parse_budget
@@ -101,23 +103,23 @@ def _targets(raw: Mapping, where: str, problems: list[Problem]) -> dict[str, Any
                 targets[key] = month
             else:
                 problems.append(
-                    Problem(CONFIG_FILE, at, f"must be a month like '2027-01', got {value!r}")
+                    Problem(
+                        CONFIG_FILE,
+                        at,
+                        f"must be a month like '2027-01' (from 1980-01 to 2099-12), got {value!r}",
+                    )
                 )
         elif key == "revenue":
-            if is_number(value) and value > 0:
-                targets[key] = float(value)
-            else:
-                problems.append(
-                    Problem(CONFIG_FILE, at, f"must be a number above 0, got {value!r}")
-                )
+            revenue = amount(value, at, problems)
+            if revenue is not None:
+                targets[key] = revenue
         else:
             least = 1 if key == "period_months" else 0
-            if isinstance(value, int) and not isinstance(value, bool) and value >= least:
-                targets[key] = int(value)
-            else:
-                problems.append(
-                    Problem(CONFIG_FILE, at, f"must be a whole number >= {least}, got {value!r}")
-                )
+            months = whole_number(
+                raw, key, -1, where=where, minimum=least, maximum=MAX_MONTHS, problems=problems
+            )
+            if months >= 0:
+                targets[key] = months
     return targets
 
 
@@ -137,15 +139,8 @@ def _scenario(
         if key not in SCENARIO_ASSUMPTION_KEYS
     )
     deal = assumptions.get("avg_deal_size")
-    if deal is not None and not (is_number(deal) and deal > 0):
-        problems.append(
-            Problem(
-                CONFIG_FILE,
-                f"{where}.assumptions.avg_deal_size",
-                f"must be a number above 0, got {deal!r}",
-            )
-        )
-        deal = None
+    if deal is not None:
+        deal = amount(deal, f"{where}.assumptions.avg_deal_size", problems)
     conversion = pair_overrides(
         assumptions.get("conversion"),
         f"{where}.assumptions.conversion",
