@@ -265,36 +265,28 @@ def final_quant_sentences(
     else:
         out["ltv_cac"] = text("final.quant.ltv_cac.free", language, ltv=money(economics.ltv))
     scenarios = report.scenarios
-    if len(scenarios) > 1 and scenarios["budget"].isna().any():
+    if len(scenarios) > 1:
         low = scenarios.loc[scenarios["first_total"].idxmin()]
         high = scenarios.loc[scenarios["first_total"].idxmax()]
         base = text("plan.scenario.base", language)
-        out["scenarios"] = text(
-            "spend.missing.scenarios",
-            language,
-            count=n(len(scenarios) - 1),
-            low=n(low["first_total"]),
-            low_name=low["scenario"] or base,
-            high=n(high["first_total"]),
-            high_name=high["scenario"] or base,
-            first_stage=stage_label(first, language),
-        )
-    elif len(scenarios) > 1:
-        low = scenarios.loc[scenarios["first_total"].idxmin()]
-        high = scenarios.loc[scenarios["first_total"].idxmax()]
-        base = text("plan.scenario.base", language)
-        out["scenarios"] = text(
-            "final.quant.scenarios.means",
-            language,
-            count=n(len(scenarios) - 1),
-            low=n(low["first_total"]),
-            low_name=low["scenario"] or base,
-            high=n(high["first_total"]),
-            high_name=high["scenario"] or base,
-            first_stage=stage_label(first, language),
-            budget_low=money(scenarios["budget"].min()),
-            budget_high=money(scenarios["budget"].max()),
-        )
+        volumes = {
+            "count": n(len(scenarios) - 1),
+            "low": n(low["first_total"]),
+            "low_name": low["scenario"] or base,
+            "high": n(high["first_total"]),
+            "high_name": high["scenario"] or base,
+            "first_stage": stage_label(first, language),
+        }
+        if scenarios["budget"].isna().any():  # no spend: the scenarios' budgets are unknown
+            out["scenarios"] = text("spend.missing.scenarios", language, **volumes)
+        else:
+            out["scenarios"] = text(
+                "final.quant.scenarios.means",
+                language,
+                **volumes,
+                budget_low=money(scenarios["budget"].min()),
+                budget_high=money(scenarios["budget"].max()),
+            )
     else:
         out["scenarios"] = text("final.quant.scenarios.none", language)
     return out
