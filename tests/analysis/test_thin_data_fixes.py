@@ -117,10 +117,10 @@ def test_the_default_ladder_keeps_the_opportunity_to_won_threshold(tmp_path):
         ),
         (
             "assumptions:\n  avg_deal_size: 60000\n",
-            "1 open deal without an amount is valued at the average deal size set in "
-            "engagement.yaml (€60,000).",
-            "1 affaire ouverte sans montant est valorisée au montant moyen d'affaire fixé dans "
-            "engagement.yaml (60\u202f000\u202f€).",
+            "1 open deal without an amount is valued at the average deal size agreed for this "
+            "engagement (€60,000).",
+            "1 affaire ouverte sans montant est valorisée au montant moyen d'affaire convenu "
+            "pour cette mission (60\u202f000\u202f€).",
         ),
     ],
 )

@@ -84,7 +84,10 @@ def test_midpoint_says_what_spend_would_show_and_keeps_what_exists(no_spend, lan
     money = {"en": ("€50,000", "€250,000"), "fr": ("50\u202f000\u202f€", "250\u202f000\u202f€")}
     won, ltv = money[language]
     assert levers["detail"] == text(
-        "spend.missing.levers_detail", language, channel="Webinar", revenue=won
+        "spend.missing.levers_detail",
+        language,
+        channel={"en": "Webinar", "fr": "Webinaire"}[language],
+        revenue=won,
     )
     assert ltv_cac["detail"] == text("spend.missing.ltv_cac_detail", language, ltv=ltv)
     executive = executive_table(report, language=language, currency="EUR")
@@ -118,7 +121,7 @@ def test_final_budget_is_the_plan_s_leads_by_channel_not_money(no_spend, languag
         language,
         total=format_number(float(budget.allocation["inquiries"].sum()), language),
         first_stage=text("stage.inquiry", language),
-        top_channel="Webinar",
+        top_channel={"en": "Webinar", "fr": "Webinaire"}[language],
         top_share={"en": "60.0%", "fr": "60,0\u202f%"}[language],
     )
     ltv = format_money(budget.economics.ltv, "EUR", language)
@@ -173,7 +176,7 @@ def test_excel_channel_sheet_has_the_notice_instead_of_spend_figures(no_spend, t
         text("xlsx.col.won_count", language),
         text("xlsx.col.won_revenue", language),
     ]
-    assert ["Webinar", 3, 1, 50000] in rows
+    assert [{"en": "Webinar", "fr": "Webinaire"}[language], 3, 1, 50000] in rows
     # the notice is the one line under the table
     assert rows[-1] == [text("spend.missing.excel", language)]
 

@@ -232,11 +232,11 @@ def test_without_revenue_target_the_plan_sheets_are_left_out_with_a_note(tmp_pat
     engagement = load_engagement(write_engagement(tmp_path / "t", {"engagement.yaml": yaml}))
     tables = build_key_tables(engagement, language="en")
     assert "plan_totals" not in tables.keys and "plan_required" not in tables.keys
-    assert tables.notes == ("No plan sheets: engagement.yaml sets no targets.revenue.",)
+    assert tables.notes == ("No plan sheets: no revenue target was set for this engagement.",)
     path = write_key_tables(engagement, tmp_path / "k.xlsx", language="en")
     contents = openpyxl.load_workbook(path)["Contents"]
     cells = [c for row in contents.iter_rows(values_only=True) for c in row if c]
-    assert "No plan sheets: engagement.yaml sets no targets.revenue." in cells
+    assert "No plan sheets: no revenue target was set for this engagement." in cells
 
 
 def test_writing_twice_gives_the_same_sheets(tiny_engagement, tmp_path):

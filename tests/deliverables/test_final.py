@@ -55,7 +55,7 @@ def test_assumptions_are_the_rates_and_lags_the_plan_used_and_where_they_came_fr
     assert list(table["lag_days"]) == [11.0, 6.0, 21.0, 15.0, 73.0]
     assert set(table["rate_from"]) == set(table["lag_from"]) == {"data"}
     french = assumptions_table(sample_quant.plan, language="fr")
-    assert set(french["rate_from"]) == {"données"}
+    assert set(french["rate_from"]) == {"données du client"}
 
 
 def test_the_gap_compares_each_stages_peak_need_with_todays_run_rate(sample_quant):
@@ -77,12 +77,12 @@ def test_the_sentences_quote_the_plans_figures(sample_quant):
         "needs 120 won deals at €50,160 each, which takes 11,749 leads entering the Inquiry "
         "stage at today's conversion rates."
     )
-    assert means["assumptions"].startswith("11 assumptions come from the client's data and 0 ")
+    assert means["assumptions"].startswith("All 11 assumptions come from the client's data; ")
     assert "1,572 leads a month entering Inquiry (Dec 2026) against 933 today" in means["volumes"]
     assert means["bands"] == (
-        "The uncertainty bands were not computed (run with simulate above 0)."
+        "The plan's uncertainty bands (a low and a high case) were not computed for this report."
     )
-    assert "engagement.yaml defines no scenarios" in means["scenarios"]
+    assert means["scenarios"].startswith("No scenarios were defined for this engagement, ")
     assert sample_quant.plan.totals[0] == pytest.approx(11749.215276, abs=1e-6)
 
 

@@ -144,7 +144,7 @@ def test_final_strategy_shows_the_quantitative_model_with_its_meanings(tmp_path)
     low, high = (format_number(plan.bands[q][0]) for q in ("p10", "p90"))
     assert f"between {low} and {high} leads entering Inquiry" in text
     assert "LTV:CAC of" in text and "healthy 3× line" in text
-    assert "engagement.yaml defines no scenarios" in text
+    assert "No scenarios were defined for this engagement" in text
 
 
 SCENARIOS = """\

@@ -154,11 +154,11 @@ def test_display_tables_show_words_and_never_an_email(sample):
 
 def test_feature_labels_read_as_words_in_both_languages():
     assert feature_label("touches_decision_30d") == "Touches (decision, last 30 days)"
-    assert feature_label("persona=end_user", "fr") == "Persona\u00a0: End user".replace(
+    assert feature_label("persona=end_user", "fr") == "Persona\u00a0: Utilisateur final".replace(
         "\u00a0", " "
     )
     assert feature_label("touches_channel_email_30d", "fr") == (
-        "Interactions (via Email, 30 derniers jours)"
+        "Interactions (via E-mail, 30 derniers jours)"
     )
 
 
@@ -167,7 +167,11 @@ def test_without_enough_history_the_report_says_why_there_is_no_scoring_model(ti
     assert report.scoring is None
     assert "too few matured leads" in report.scoring_error
     means = strategy_sentences(report, language="en", currency="EUR")
-    assert means["scoring"].startswith("No scoring model could be fitted: too few matured")
+    assert means["scoring"] == (
+        "No lead-scoring model could be built from this data: it holds too few past leads with"
+        " a known outcome, or nothing that tells leads apart, to learn from and test a model."
+    )
+    assert "engagement.yaml" not in means["scoring"]
     assert "Collect touch history for a scoring model" in report.roadmap["task"].tolist()
 
 

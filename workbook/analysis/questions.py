@@ -162,7 +162,8 @@ def buyer_question(
         if sentence:
             return sentence, "bank"
     template = GENERIC_QUESTION[language]
-    return template.format(persona=pretty(persona), buying_stage=pretty(buying_stage)), "generic"
+    shown = {"persona": pretty(persona, language), "buying_stage": pretty(buying_stage, language)}
+    return template.format(**shown), "generic"
 
 
 def question_bank(config: EngagementConfig, *, language: str | None = None) -> pd.DataFrame:

@@ -86,7 +86,7 @@ def final_quant_sentences(
     )
     overrides = sum(v == "override" for v in plan.sources.values())
     out["assumptions"] = text(
-        "final.quant.assumptions.means",
+        "final.quant.assumptions.means" if overrides else "final.quant.assumptions.means.data_only",
         language,
         data=n(len(plan.sources) - overrides),
         overrides=n(overrides),
@@ -237,7 +237,7 @@ def final_quant_sentences(
             language,
             total=n(float(budget.allocation["inquiries"].sum())),
             first_stage=stage_label(first, language),
-            top_channel=pretty(budget.allocation["channel"].iloc[0]),
+            top_channel=pretty(budget.allocation["channel"].iloc[0], language),
             top_share=pct(float(budget.allocation["share"].iloc[0])),
         )
         if not channel_recorded(budget.allocation["channel"]):  # no table by channel is shown

@@ -293,7 +293,7 @@ def _kpi_tables(engagement: Engagement, journeys: Journeys, language: str) -> li
     if not recorded:  # no lead has a channel: no row for "Not recorded", a note says so
         channels = channels.loc[channels["channel"].astype(str) != NOT_RECORDED]
     channel_columns = [
-        (t("label.channel", language), "text", [pretty(c) for c in channels["channel"]]),
+        (t("label.channel", language), "text", [pretty(c, language) for c in channels["channel"]]),
         (t("xlsx.col.spend", language), "money", _floats(channels["spend"])),
         (t("label.leads", language), "int", _ints(channels["leads"])),
         (t("xlsx.col.won_count", language), "int", _ints(channels["won_count"])),
@@ -434,11 +434,15 @@ def _content_tables(engagement: Engagement, language: str) -> list[KeyTable]:
             "content_gaps",
             language,
             [
-                (t("label.persona", language), "text", [pretty(p) for p in gaps["persona"]]),
+                (
+                    t("label.persona", language),
+                    "text",
+                    [pretty(p, language) for p in gaps["persona"]],
+                ),
                 (
                     t("label.buying_stage", language),
                     "text",
-                    [pretty(s) for s in gaps["buying_stage"]],
+                    [pretty(s, language) for s in gaps["buying_stage"]],
                 ),
                 (t("label.assets", language), "int", _ints(gaps["assets"])),
                 (t("xlsx.col.needed", language), "int", _ints(gaps["needed"])),

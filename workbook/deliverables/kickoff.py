@@ -242,12 +242,18 @@ def hypotheses_table(
                 values[key] = stage_label(values[key], language)
         for key in ("channel", "persona", "buying_stage"):
             if key in values:
-                values[key] = pretty(values[key])
+                values[key] = pretty(values[key], language)
         if "duplicates" in values:
             values["duplicates"] = format_number(values["duplicates"], language)
         rows.append((text(h.key, language, **values), text(f"{h.key}.test", language)))
     rows.extend((item, "") for item in extra)
     return pd.DataFrame(rows, columns=["hypothesis", "how_to_test"])
+
+
+def _counted(key: str, count: int, language: str) -> str:
+    """The ``key.none`` / ``key.one`` / ``key.some`` phrase for ``count``: "no row", not "0 rows"."""
+    form = "none" if count == 0 else "one" if count == 1 else "some"
+    return text(f"{key}.{form}", language, count=format_number(count, language))
 
 
 def kickoff_sentences(report: KickoffReport, *, language: str, currency: str) -> dict[str, str]:
@@ -270,9 +276,9 @@ def kickoff_sentences(report: KickoffReport, *, language: str, currency: str) ->
             used=n(used),
             read=n(read),
             share=pct(used / read if read else 0.0),
-            quarantined=n(int(audit["quarantined"].sum())),
-            warnings=n(report.warnings_count),
-            duplicates=n(report.duplicates),
+            set_aside=_counted("kickoff.set_aside", int(audit["quarantined"].sum()), language),
+            warnings=_counted("kickoff.warnings", int(report.warnings_count), language),
+            duplicates=_counted("kickoff.duplicates", int(report.duplicates or 0), language),
         )
     }
     limits = coverage_sentences(report.coverage, language=language)
@@ -351,7 +357,7 @@ def kickoff_sentences(report: KickoffReport, *, language: str, currency: str) ->
             language,
             total=format_money(float(totals.sum()), currency, language),
             months=n(len(spend)),
-            top_channel=pretty(totals.index[0]),
+            top_channel=pretty(totals.index[0], language),
             top_share=pct(float(totals.iloc[0] / totals.sum()) if totals.sum() else 0.0),
         )
     if report.content_by_format is None:

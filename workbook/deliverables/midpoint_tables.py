@@ -135,7 +135,7 @@ def _levers_row(
             text(
                 "spend.missing.levers_detail",
                 language,
-                channel=pretty(top["channel"]),
+                channel=pretty(top["channel"], language),
                 revenue=format_money(float(top["won_revenue"]), currency, language),
             )
             if top is not None
@@ -148,12 +148,12 @@ def _levers_row(
         return "levers", text("mid.levers.unmeasured", language), text(why, language)
     return (
         "levers",
-        pretty(best["channel"]) if best is not None else "-",
+        pretty(best["channel"], language) if best is not None else "-",
         text(
             "mid.score.levers.detail",
             language,
             roi=format_number(row_number(best, "roi"), language, decimals=1),
-            worst=pretty(worst["channel"]) if worst is not None else "-",
+            worst=pretty(worst["channel"], language) if worst is not None else "-",
             worst_roi=format_number(row_number(worst, "roi"), language, decimals=1),
         ),
     )
@@ -260,7 +260,7 @@ def benchmark_table(report: MidpointReport, *, language: str) -> pd.DataFrame:
             {
                 "step": step_label(row["from_stage"], row["to_stage"], language),
                 "metric": text(f"mid.metric.{metric}", language),
-                "segment": row["segment"],
+                "segment": pretty(row["segment"], language),
                 "range": f"{fmt(metric, row['low'])} – {fmt(metric, row['high'])}",
                 "typical": fmt(metric, row["typical"]),
                 "client": fmt(metric, row["client"]),
@@ -310,8 +310,8 @@ def midpoint_next_steps(report: MidpointReport, *, language: str) -> list[str]:
             text(
                 "mid.next.spend",
                 language,
-                worst=pretty(worst["channel"]),
-                best=pretty(best["channel"]),
+                worst=pretty(worst["channel"], language),
+                best=pretty(best["channel"], language),
             )
         )
     steps.append(

@@ -173,10 +173,10 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
         out["levers"] = text(
             "mid.levers.means",
             language,
-            best=pretty(best["channel"]),
+            best=pretty(best["channel"], language),
             roi=format_number(float(best["roi"]), language, decimals=1),
             cac=money(finite_or_none(best["cac"])),
-            worst=pretty(worst_channel["channel"]),
+            worst=pretty(worst_channel["channel"], language),
             share=pct(float(worst_channel["spend"]) / total_spend if total_spend else None),
             worst_roi=format_number(float(worst_channel["roi"]), language, decimals=1),
         )
@@ -192,7 +192,7 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
         out["attribution"] = text(
             "mid.attribution.means",
             language,
-            channel=pretty(channel),
+            channel=pretty(channel, language),
             low=pct(float(values.loc[channel].min())),
             high=pct(float(values.loc[channel].max())),
         )
@@ -263,8 +263,8 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
         language,
         step=step_label(leak[0], leak[1], language) if leak else "-",
         stuck=n(int(stuck["stuck_count"].sum())),
-        worst=pretty(worst_channel["channel"]) if worst_channel is not None else "-",
-        best=pretty(best["channel"]) if best is not None else "-",
+        worst=pretty(worst_channel["channel"], language) if worst_channel is not None else "-",
+        best=pretty(best["channel"], language) if best is not None else "-",
     )
     if single:
         out["operations"] = text(
@@ -280,7 +280,7 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
         "mid.sales.means",
         language,
         m_rate=pct(m_rate),
-        best=pretty(best_source),
+        best=pretty(best_source, language),
         best_rate=pct(finite_or_none(src.loc[best_source, "win_rate"]) if best_source else None),
     )
     opps = report.stuck_opportunities

@@ -76,7 +76,7 @@ def tracks_table(tracks: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
         index=pd.unique(tracks["persona"]), columns=pd.unique(tracks["buying_stage"])
     )
     grid.columns = [str(c) for c in grid.columns]
-    grid.index = [pretty(p) for p in grid.index]
+    grid.index = [pretty(p, language) for p in grid.index]
     return grid.rename_axis("persona").reset_index()
 
 
@@ -182,15 +182,17 @@ def process_model(
     for stage in stages:
         bs = in_buying_stage.get(stage)
         if bs is not None and not content.provided:
-            content_text = text("strategy.process.content.none", language, buying_stage=pretty(bs))
+            content_text = text(
+                "strategy.process.content.none", language, buying_stage=pretty(bs, language)
+            )
         elif bs is not None:
             formats = content_frame.loc[content_frame["buying_stage"] == bs, "format"].dropna()
             top_formats = [str(f) for f in formats.value_counts().index[:2]]
             content_text = text(
                 "strategy.process.content",
                 language,
-                buying_stage=pretty(bs),
-                formats=", ".join(pretty(f).lower() for f in top_formats) or "-",
+                buying_stage=pretty(bs, language),
+                formats=", ".join(pretty(f, language).lower() for f in top_formats) or "-",
             )
         else:
             content_text = "-"
@@ -208,7 +210,9 @@ def process_model(
 
 def owner_label(owner: str, language: str = "en") -> str:
     """A team name as readers see it (``customer_success`` -> ``Customer success``)."""
-    return CATALOGUE[check_language(language)].get(f"strategy.owner.{owner}", pretty(owner))
+    return CATALOGUE[check_language(language)].get(
+        f"strategy.owner.{owner}", pretty(owner, language)
+    )
 
 
 def organisation_checklist(stages: tuple[str, ...], *, language: str = "en") -> pd.DataFrame:
@@ -391,9 +395,9 @@ def implementation_roadmap(
                     "strategy.roadmap.produce",
                     language,
                     needed=format_number(int(p.needed), language),
-                    format=pretty(p.suggested_format).lower(),
-                    persona=pretty(p.persona),
-                    buying_stage=pretty(p.buying_stage).lower(),
+                    format=pretty(p.suggested_format, language).lower(),
+                    persona=pretty(p.persona, language),
+                    buying_stage=pretty(p.buying_stage, language).lower(),
                 ),
                 i,
                 i + 2,

@@ -46,7 +46,7 @@ def _content_sentences(
     ``performance``, ``tagging``) when the client provided a content inventory: its
     ``matrix`` and ``gaps_table``."""
     n, pct, money = formatters(language, currency)
-    cell = lambda p, b: f"{pretty(p)} × {pretty(b).lower()}"  # noqa: E731
+    cell = lambda p, b: f"{pretty(p, language)} × {pretty(b, language).lower()}"  # noqa: E731
     tracks = content.tracks
     out: dict[str, str] = {}
     gaps = tracks.loc[tracks["status"] == "gap"]
@@ -81,7 +81,7 @@ def _content_sentences(
             stage=stage_label(str(top["funnel_stage"]), language),
             leakage=pct(float(top["leakage_rate"])),
             share=pct(float(top["persona_revenue_share"])),
-            format=pretty(top["suggested_format"]).lower(),
+            format=pretty(top["suggested_format"], language).lower(),
         )
     else:
         out["plan"] = text("strategy.plan.means.none", language)
@@ -150,8 +150,8 @@ def strategy_sentences(report: StrategyReport, *, language: str, currency: str) 
             text(
                 "strategy.channels.pair",
                 language,
-                buying_stage=pretty(b).lower(),
-                channel=pretty(lift[b].astype(float).idxmax()),
+                buying_stage=pretty(b, language).lower(),
+                channel=pretty(lift[b].astype(float).idxmax(), language),
                 share=pct(float(shares.loc[lift[b].astype(float).idxmax(), b])),
             )
             for b in shares.columns
@@ -166,11 +166,12 @@ def strategy_sentences(report: StrategyReport, *, language: str, currency: str) 
         out["channels"] = text("strategy.channels.means.none", language)
 
     lm = report.lead_management
+    custom = int((lm.stages["source"] != "default").sum())
     out["framework"] = text(
-        "strategy.framework.means",
+        "strategy.framework.means" if custom else "strategy.framework.means.standard",
         language,
         stages=n(len(lm.stages)),
-        custom=n(int((lm.stages["source"] != "default").sum())),
+        custom=n(custom),
     )
     sc = report.scoring
     if sc is not None:
@@ -214,9 +215,9 @@ def strategy_sentences(report: StrategyReport, *, language: str, currency: str) 
             days=n(sc.engaged_days),
         )
     else:
-        out["scoring"] = text(
-            "strategy.scoring.means.none", language, reason=report.scoring_error or "-"
-        )
+        # the client reads one plain sentence; report.scoring_error (its counts and the fix in
+        # engagement.yaml) is for the consultant, as `workbook score` prints it
+        out["scoring"] = text("strategy.scoring.means.none", language)
         out["weights"] = out["scoring"]
         out["accounts"] = text("strategy.accounts.means.none", language)
     sla = lm.sla.dropna(subset=["compliance_rate"])
@@ -309,12 +310,14 @@ def feature_label(feature: str, language: str = "en") -> str:
             value=pretty(NOT_RECORDED if value == "unknown" else value, language),
         )
     if parts.kind == "other":
-        return pretty(feature)
+        return pretty(feature, language)
     qualifiers = []
     if parts.kind == "channel":
-        qualifiers.append(text("strategy.feature.via", language, channel=pretty(parts.value)))
+        qualifiers.append(
+            text("strategy.feature.via", language, channel=pretty(parts.value, language))
+        )
     elif parts.kind == "buying_stage":
-        qualifiers.append(pretty(parts.value).lower())
+        qualifiers.append(pretty(parts.value, language).lower())
     if parts.recent_days is not None:
         qualifiers.append(text("strategy.feature.recent", language, days=parts.recent_days))
     label = text("strategy.feature.touches", language)
@@ -346,7 +349,7 @@ def plan_table(content: ContentReport, *, language: str = "en") -> pd.DataFrame 
         {
             "rank": plan["rank"].to_numpy(),
             "cell": [
-                f"{pretty(p)} × {pretty(b).lower()}"
+                f"{pretty(p, language)} × {pretty(b, language).lower()}"
                 for p, b in zip(plan["persona"], plan["buying_stage"], strict=True)
             ],
             "needed": plan["needed"].to_numpy(),
@@ -354,7 +357,7 @@ def plan_table(content: ContentReport, *, language: str = "en") -> pd.DataFrame 
             "leakage_rate": plan["leakage_rate"].to_numpy(float),
             "persona_revenue_share": plan["persona_revenue_share"].to_numpy(float),
             "impact_score": plan["impact_score"].to_numpy(float),
-            "suggested_format": [pretty(f) for f in plan["suggested_format"]],
+            "suggested_format": [pretty(f, language) for f in plan["suggested_format"]],
         }
     )
 

@@ -65,13 +65,14 @@ _KPI_FUNNEL: tuple[Column, ...] = (
     ("naive_rate", "mid.col.naive_rate", "percent"),
 )
 _STEP_TIMES: tuple[Column, ...] = (
-    ("median_days", "mid.col.median_days", "float"),
-    ("p75_days", "mid.col.p75_days", "float"),
+    # whole days, as the sentences say them: "135", not "135.0"
+    ("median_days", "mid.col.median_days", "int"),
+    ("p75_days", "mid.col.p75_days", "int"),
 )
 _STUCK: tuple[Column, ...] = (
     ("stage", "label.stage", "stage"),
     ("open_count", "mid.col.open", "int"),
-    ("threshold_days", "mid.col.threshold", "float"),
+    ("threshold_days", "mid.col.threshold", "int"),  # whole days: "135", not "135.0"
     ("stuck_count", "mid.col.stuck", "int"),
 )
 _PLAN_STAGES: tuple[Column, ...] = (
@@ -272,7 +273,7 @@ TABLES: Mapping[str, tuple[Column, ...]] = {
         *STEP,
         *_pick(_PLAN_STAGES, "rate"),
         ("rate_from", "plan.label.rate_from", "text"),
-        ("lag_days", "plan.label.lag_days", "float"),
+        ("lag_days", "plan.label.lag_days", "int"),
         ("lag_from", "plan.label.lag_from", "text"),
     ),
     "plan_gap": (

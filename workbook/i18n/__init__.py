@@ -81,22 +81,26 @@ def stage_label(stage: str, language: str = "en") -> str:
 
 
 def pretty(name: object, language: str = "en") -> str:
-    """A data key shown to readers: ``paid_search`` -> ``Paid search``.
+    """A data key shown to readers: ``paid_search`` -> ``Paid search`` (``Recherche payante``).
 
-    A value the data did not record (:data:`NOT_RECORDED`) reads "Not recorded" in ``language``;
-    an e-mail address in a value is replaced (:func:`workbook.i18n.privacy.redact_emails`).
+    A standard value (channel, persona, buying stage, source, format, function, segment) reads
+    its ``value.<key>`` label from the catalogue (:mod:`workbook.i18n.catalogue.labels`); any
+    other value is prettified. A value the data did not record (:data:`NOT_RECORDED`, None or
+    NaN) reads "Not recorded" in ``language``; an e-mail address in a value is replaced
+    (:func:`workbook.i18n.privacy.redact_emails`).
 
     Examples
     --------
-    >>> pretty("paid_search"), pretty(NOT_RECORDED, "fr")
-    ('Paid search', 'Non renseigné')
-    >>> pretty("i.moretti5@acme.example")
-    '[e-mail removed]'
+    >>> pretty("paid_search"), pretty("paid_search", "fr"), pretty(NOT_RECORDED, "fr")
+    ('Paid search', 'Recherche payante', 'Non renseigné')
+    >>> pretty("field_marketing", "fr"), pretty("i.moretti5@acme.example")
+    ('Field marketing', '[e-mail removed]')
     """
-    if name is None or (isinstance(name, float) and math.isnan(name)):
-        return "-"
-    if name == NOT_RECORDED:
-        return CATALOGUE[check_language(language)]["label.not_recorded"]
+    labels = CATALOGUE[check_language(language)]
+    if name is None or (isinstance(name, float) and math.isnan(name)) or name == NOT_RECORDED:
+        return labels["label.not_recorded"]
+    if isinstance(name, str) and f"value.{name}" in labels:
+        return labels[f"value.{name}"]
     shown = redact_emails(str(name), language)
     words = [ACRONYMS.get(w, w) for w in shown.replace("_", " ").strip().split(" ")]
     phrase = " ".join(words)

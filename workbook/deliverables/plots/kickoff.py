@@ -106,7 +106,7 @@ def channel_mix_chart(mix: pd.DataFrame, *, language: str = "en") -> Figure:
     fig, ax = new_figure(9, 0.4 * len(mix) + 1.4)
     style_axes(ax, grid="x")
     order = mix.iloc[::-1]
-    ax.barh([pretty(c) for c in order["channel"]], order["leads"], color=ACCENT)
+    ax.barh([pretty(c, language) for c in order["channel"]], order["leads"], color=ACCENT)
     for y, (n, share) in enumerate(zip(order["leads"], order["lead_share"], strict=True)):
         ax.text(n, y, f"  {format_percent(share, language)}", va="center", fontsize=8)
     ax.set_xlabel(text("label.leads", language))
@@ -131,7 +131,13 @@ def spend_chart(
     x = np.arange(len(data))
     bottom = np.zeros(len(data))
     for i, col in enumerate(data.columns):
-        ax.bar(x, data[col], bottom=bottom, label=pretty(col), color=PALETTE[i % len(PALETTE)])
+        ax.bar(
+            x,
+            data[col],
+            bottom=bottom,
+            label=pretty(col, language),
+            color=PALETTE[i % len(PALETTE)],
+        )
         bottom += data[col].to_numpy()
     ticks = x[:: max(1, len(x) // 8)]
     ax.set_xticks(ticks, [format_month(data.index[i], language) for i in ticks], fontsize=8)
@@ -170,8 +176,8 @@ def content_heatmap(
                         (j - 0.48, i - 0.48), 0.96, 0.96, fill=False, edgecolor=BAD, linewidth=2
                     )
                 )
-    ax.set_xticks(range(values.shape[1]), [pretty(c) for c in matrix.columns])
-    ax.set_yticks(range(values.shape[0]), [pretty(r) for r in matrix.index])
+    ax.set_xticks(range(values.shape[1]), [pretty(c, language) for c in matrix.columns])
+    ax.set_yticks(range(values.shape[0]), [pretty(r, language) for r in matrix.index])
     ax.set_xlabel(text("label.buying_stage", language))
     ax.set_ylabel(text("label.persona", language))
     fig.colorbar(image, ax=ax, label=text("label.assets", language), shrink=0.8)

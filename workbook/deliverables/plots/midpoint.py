@@ -64,7 +64,7 @@ def win_rate_chart(by_source: pd.DataFrame, *, language: str = "en") -> Figure:
             color="white",
         )
         ax.text(xx + 0.32, r, format_percent(r, language), fontsize=8, va="center")
-    ax.set_xticks(x, [pretty(s) for s in data.index])
+    ax.set_xticks(x, [pretty(s, language) for s in data.index])
     ax.set_ylim(0, 1)
     percent_axis(ax, language)
     ax.set_xlabel(text("mid.axis.source", language))
@@ -95,7 +95,7 @@ def channel_return_chart(channels: pd.DataFrame, *, currency: str, language: str
     for xx, roi, s, r in zip(x, channels["roi"], spend, revenue, strict=True):
         label = "ROI " + format_number(roi, language, decimals=1) if np.isfinite(roi) else "-"
         ax.text(xx, max(s, r) + top * 0.02, label, ha="center", fontsize=8)
-    ax.set_xticks(x, [pretty(c) for c in channels["channel"]])
+    ax.set_xticks(x, [pretty(c, language) for c in channels["channel"]])
     ax.tick_params(axis="x", labelrotation=20, labelsize=8)
     ax.set_ylim(0, top * 1.15)
     number_axis(ax, language)
@@ -128,7 +128,7 @@ def attribution_chart(shares: pd.DataFrame, *, language: str = "en") -> Figure:
             color=PALETTE[i % len(PALETTE)],
             label=text(f"mid.model.{model}", language),
         )
-    ax.set_yticks(y, [pretty(c) for c in shares["channel"]])
+    ax.set_yticks(y, [pretty(c, language) for c in shares["channel"]])
     percent_axis(ax, language, axis="x")
     ax.set_xlabel(text("mid.axis.won_share", language))
     ax.set_ylabel(text("mid.axis.channel", language))

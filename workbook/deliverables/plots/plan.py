@@ -256,7 +256,7 @@ def budget_chart(
     )
     style_axes(left, grid="x")
     order = allocation.iloc[::-1]
-    left.barh([pretty(c) for c in order["channel"]], order["budget"], color=ACCENT)
+    left.barh([pretty(c, language) for c in order["channel"]], order["budget"], color=ACCENT)
     left.set_xlabel(text("plan.axis.budget", language, currency=currency))
     left.set_ylabel(text("label.channel", language))
     _money_axis(left, currency, language, axis="x")

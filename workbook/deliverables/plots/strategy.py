@@ -101,9 +101,9 @@ def tracks_grid_chart(
             color=BAD if gap else "#2f6b3f",
             fontweight="bold",
         )
-    ax.set_xticks(range(len(stages)), [pretty(s) for s in stages])
+    ax.set_xticks(range(len(stages)), [pretty(s, language) for s in stages])
     ax.xaxis.tick_top()
-    ax.set_yticks(range(len(personas)), [pretty(p) for p in personas])
+    ax.set_yticks(range(len(personas)), [pretty(p, language) for p in personas])
     ax.tick_params(length=0)
     ax.set_title(text("strategy.chart.tracks", language))
     return fig
@@ -136,8 +136,8 @@ def channel_stage_heatmap(shares: pd.DataFrame, *, language: str = "en") -> Figu
                 color="white" if values[i, j] > values.max() / 2 else "#222222",
                 fontweight="bold" if best else "normal",
             )
-    ax.set_xticks(range(shares.shape[1]), [pretty(c) for c in shares.columns])
-    ax.set_yticks(range(len(shares)), [pretty(r) for r in shares.index])
+    ax.set_xticks(range(shares.shape[1]), [pretty(c, language) for c in shares.columns])
+    ax.set_yticks(range(len(shares)), [pretty(r, language) for r in shares.index])
     ax.set_xlabel(text("label.buying_stage", language))
     ax.set_ylabel(text("label.channel", language))
     fig.colorbar(

@@ -8,6 +8,7 @@ from workbook.i18n.catalogue import (
     common,
     excel,
     kickoff,
+    labels,
     midpoint,
     plan,
     problems,
@@ -16,4 +17,4 @@ from workbook.i18n.catalogue import (
     thin,
 )
 
-MODULES = (common, kickoff, midpoint, plan, strategy, excel, problems, spend, thin)
+MODULES = (common, kickoff, midpoint, plan, strategy, excel, problems, spend, thin, labels)
