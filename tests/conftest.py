@@ -134,6 +134,18 @@ def write_french_engagement(directory: Path) -> Path:
     )
 
 
+@pytest.fixture(scope="module")
+def stopped(tmp_path_factory):
+    """The engagement whose leads export stops on 2025-12-10 while the rest runs to as_of
+    2026-06-30 (tests/analysis/test_coverage_figures.py), loaded, with its journeys."""
+    from tests.analysis.test_coverage_figures import write_stopped_engagement
+    from workbook.analysis.journeys import build_journeys
+    from workbook.intake.engagement import load_engagement
+
+    engagement = load_engagement(write_stopped_engagement(tmp_path_factory.mktemp("stopped")))
+    return engagement, build_journeys(engagement)
+
+
 @pytest.fixture
 def tiny_dir(tmp_path: Path) -> Path:
     """A folder holding the tiny engagement."""

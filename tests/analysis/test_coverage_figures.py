@@ -17,10 +17,8 @@ import pytest
 
 from tests.conftest import write_engagement
 from workbook.analysis.baseline import engagement_coverage, stage_entries_by_month, stage_run_rate
-from workbook.analysis.journeys import build_journeys
 from workbook.analysis.kpis import cohort_conversion
 from workbook.analysis.plan import estimate_plan_inputs
-from workbook.intake.engagement import load_engagement
 
 EXPORT_DAY = pd.Timestamp("2025-12-10")
 
@@ -63,21 +61,22 @@ def write_stopped_engagement(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def stopped(tmp_path_factory):
-    engagement = load_engagement(write_stopped_engagement(tmp_path_factory.mktemp("stopped")))
-    return engagement, build_journeys(engagement), engagement_coverage(engagement)
+def stopped_covered(stopped):
+    """The shared ``stopped`` engagement (tests/conftest.py) with its coverage."""
+    engagement, journeys = stopped
+    return engagement, journeys, engagement_coverage(engagement)
 
 
-def test_the_leads_file_is_found_to_stop_on_its_last_creation(stopped):
-    engagement, _, coverage = stopped
+def test_the_leads_file_is_found_to_stop_on_its_last_creation(stopped_covered):
+    engagement, _, coverage = stopped_covered
     assert engagement.as_of.isoformat() == "2026-06-30"
     assert [f.stem for f in coverage.limited] == ["leads"]
     assert coverage.get("leads").covered_to == EXPORT_DAY
     assert coverage.warnings[0].message.startswith("dates run from 2025-01-01 to 2025-12-10")
 
 
-def test_monthly_entries_after_the_leads_stop_are_no_data_not_zero(stopped):
-    _, journeys, coverage = stopped
+def test_monthly_entries_after_the_leads_stop_are_no_data_not_zero(stopped_covered):
+    _, journeys, coverage = stopped_covered
     entries = stage_entries_by_month(journeys, coverage=coverage)
     assert entries.index[0] == pd.Timestamp("2025-01-01")
     assert entries.index[-1] == pd.Timestamp("2026-06-01")
@@ -89,8 +88,8 @@ def test_monthly_entries_after_the_leads_stop_are_no_data_not_zero(stopped):
     assert stage_entries_by_month(journeys).loc["2026-01-01":, "inquiry"].eq(0).all()
 
 
-def test_the_run_rate_averages_the_last_complete_months_the_data_covers(stopped):
-    engagement, journeys, coverage = stopped
+def test_the_run_rate_averages_the_last_complete_months_the_data_covers(stopped_covered):
+    engagement, journeys, coverage = stopped_covered
     # leads cover Jan..Dec 10, 2025: the last six complete months are Jun..Nov 2025
     expected = [10.0, 4.0, 2.0, 2.0, 1.0, 1.0]
     np.testing.assert_allclose(stage_run_rate(journeys, coverage=coverage), expected)
@@ -99,16 +98,16 @@ def test_the_run_rate_averages_the_last_complete_months_the_data_covers(stopped)
     np.testing.assert_allclose(stage_run_rate(journeys), [0.0] * 6)
 
 
-def test_a_run_rate_needs_a_complete_covered_month(stopped):
-    _, journeys, coverage = stopped
+def test_a_run_rate_needs_a_complete_covered_month(stopped_covered):
+    _, journeys, coverage = stopped_covered
     rates = stage_run_rate(journeys, months=12, coverage=coverage)
     # Jan..Nov 2025: 11 complete months; inquiries 10 a month; SQLs from February on
     assert rates[0] == pytest.approx(10.0)
     assert rates[3] == pytest.approx(20 / 11)
 
 
-def test_cohorts_are_observed_only_up_to_the_leads_stop(stopped):
-    _, journeys, coverage = stopped
+def test_cohorts_are_observed_only_up_to_the_leads_stop(stopped_covered):
+    _, journeys, coverage = stopped_covered
     covered = cohort_conversion(journeys, to_stage="sql", coverage=coverage)
     everything = cohort_conversion(journeys, to_stage="sql")
     # January's cohort ends Jan 31: 313 days to Dec 10 = 10 whole months observed

@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.analysis.test_coverage_figures import write_stopped_engagement
 from tests.conftest import TINY_OPPS, TINY_YAML, write_engagement
 from workbook.analysis.budget import engagement_costs
 from workbook.analysis.journeys import build_journeys
@@ -150,12 +149,6 @@ def test_priced_open_deals_add_no_clause(tmp_path):
 
 # leads stop on 2025-12-10, spend (webinar, €1,000 a month) and opportunities run to as_of
 # (2026-06-30); the KPI window is Jul 2025 .. Jun 2026
-
-
-@pytest.fixture(scope="module")
-def stopped(tmp_path_factory):
-    engagement = load_engagement(write_stopped_engagement(tmp_path_factory.mktemp("stopped")))
-    return engagement, build_journeys(engagement)
 
 
 def test_cost_per_lead_reads_the_months_both_spend_and_leads_cover(stopped):

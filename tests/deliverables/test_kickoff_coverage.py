@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.analysis.test_coverage_figures import write_stopped_engagement
 from tests.conftest import SAMPLE_DIR, write_engagement
-from workbook.analysis.journeys import build_journeys
 from workbook.deliverables.kickoff import build_kickoff, kickoff_sentences
 from workbook.deliverables.midpoint import build_midpoint
 from workbook.deliverables.table_columns import table_columns
 from workbook.intake.engagement import load_engagement
-
-
-@pytest.fixture(scope="module")
-def stopped(tmp_path_factory):
-    """Leads exported on 2025-12-10; opportunities and spend run to as_of 2026-06-30."""
-    engagement = load_engagement(write_stopped_engagement(tmp_path_factory.mktemp("stopped")))
-    return engagement, build_journeys(engagement)
 
 
 def test_the_inventory_shows_each_files_date_range_in_english_and_french(stopped):
