@@ -256,3 +256,17 @@ def test_the_kickoff_report_lists_the_problem_without_the_address(hostile_dir, t
     shown = outputs_text(nb)
     assert LOCAL_PART not in shown and "@acme.example" not in shown
     assert "cannot read the date ('[e-mail removed]')" in shown
+
+
+def test_narration_and_lists_show_data_values_as_text_never_as_links_or_markup(monkeypatch):
+    from workbook.deliverables import display as show
+
+    shown = []
+    monkeypatch.setattr(show, "display", shown.append)
+    show.show_text("Paid [x](http://evil.example) brings <b>most</b> leads")
+    show.show_list(["Shift budget from [x](http://evil.example)", "Fix <script>"])
+    html_out = [obj.data for obj in shown]
+    assert html_out[0] == (
+        "<p>Paid [x](http://evil.example) brings &lt;b&gt;most&lt;/b&gt; leads</p>"
+    )
+    assert "<li>Fix &lt;script&gt;</li>" in html_out[1] and "<a " not in html_out[1]

@@ -145,8 +145,9 @@ def show_heading(title: str, *, level: int = 2) -> None:
 
 
 def show_text(sentence: str) -> None:
-    """A paragraph of narration."""
-    display(Markdown(sentence))
+    """A paragraph of narration, as escaped text: a value from the data (a channel named
+    ``[x](http://...)`` or ``<b>``) never becomes a link or markup in the client's report."""
+    display(HTML(f"<p>{html.escape(sentence)}</p>"))
 
 
 def show_means(sentence: str, *, language: str = "en") -> None:
@@ -156,4 +157,5 @@ def show_means(sentence: str, *, language: str = "en") -> None:
 
 
 def show_list(items: Sequence[str]) -> None:
-    display(Markdown("\n".join(f"- {item}" for item in items)))
+    """A bulleted list of sentences, escaped like :func:`show_text`."""
+    display(HTML("<ul>" + "".join(f"<li>{html.escape(item)}</li>" for item in items) + "</ul>"))
