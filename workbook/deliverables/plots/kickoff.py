@@ -53,7 +53,7 @@ def stage_entries_chart(entries: pd.DataFrame, *, language: str = "en") -> Figur
         ax.bar(x, entries[stage].to_numpy(), color=ACCENT, width=0.8)
         ax.set_title(stage_label(stage, language), fontsize=10)
         ax.set_xticks(ticks, [format_month(entries.index[i], language) for i in ticks], fontsize=8)
-        number_axis(ax, language)
+        number_axis(ax, language, count=True)
     return fig
 
 
@@ -95,7 +95,7 @@ def funnel_chart(
     ax.set_yticks(y, [stage_label(s, language) for s in stages])
     ax.set_xlim(-top * 0.12, top * 1.15)
     ax.set_xlabel(text("label.leads", language))
-    number_axis(ax, language, axis="x")
+    number_axis(ax, language, axis="x", count=True)
     ax.set_title(text("kickoff.funnel", language))
     return fig
 
@@ -111,7 +111,7 @@ def channel_mix_chart(mix: pd.DataFrame, *, language: str = "en") -> Figure:
         ax.text(n, y, f"  {format_percent(share, language)}", va="center", fontsize=8)
     ax.set_xlabel(text("label.leads", language))
     ax.set_ylabel(text("label.channel", language))
-    number_axis(ax, language, axis="x")
+    number_axis(ax, language, axis="x", count=True)
     ax.set_title(text("kickoff.mix", language))
     return fig
 

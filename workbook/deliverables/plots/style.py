@@ -18,7 +18,7 @@ matplotlib.use("Agg", force=False)
 
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 P = ParamSpec("P")
 
@@ -123,12 +123,19 @@ def percent_formatter(language: str, *, decimals: int = 0) -> FuncFormatter:
     return FuncFormatter(lambda v, _: format_percent(v, language, decimals=decimals))
 
 
-def number_axis(ax, language: str, *, axis: str = "y", percent: bool = False) -> None:
+def number_axis(
+    ax, language: str, *, axis: str = "y", percent: bool = False, count: bool = False
+) -> None:
+    """Tick labels in the report's number format; ``count`` puts ticks on whole numbers
+    only (leads, deals: no 0, 0, 1, 1, 2 from rounded halves)."""
+    target = ax.yaxis if axis == "y" else ax.xaxis
     if percent:
         fmt = percent_formatter(language)
     else:
         fmt = FuncFormatter(lambda v, _: format_number(v, language))
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+    if count:
+        target.set_major_locator(MaxNLocator(integer=True))
+    target.set_major_formatter(fmt)
 
 
 def percent_axis(ax, language: str, *, axis: str = "y", top: float | None = None) -> None:
