@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import write_engagement
-from workbook.analysis.baseline import engagement_coverage, stage_entries_by_month, stage_run_rate
+from workbook.analysis.baseline import stage_entries_by_month, stage_run_rate
 from workbook.analysis.kpis import cohort_conversion
 from workbook.analysis.plan import estimate_plan_inputs
 
@@ -64,7 +64,7 @@ def write_stopped_engagement(folder: Path) -> Path:
 def stopped_covered(stopped):
     """The shared ``stopped`` engagement (tests/conftest.py) with its coverage."""
     engagement, journeys = stopped
-    return engagement, journeys, engagement_coverage(engagement)
+    return engagement, journeys, engagement.coverage
 
 
 def test_the_leads_file_is_found_to_stop_on_its_last_creation(stopped_covered):

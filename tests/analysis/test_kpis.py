@@ -50,6 +50,7 @@ from workbook.analysis.kpis import (
     unit_economics,
 )
 from workbook.intake.config import EngagementConfig
+from workbook.intake.coverage import data_coverage
 from workbook.intake.engagement import Engagement, load_engagement
 from workbook.intake.problems import Audit
 
@@ -586,6 +587,9 @@ def random_engagement(seed: int, n: int) -> Engagement:
         as_of=AS_OF.date(),
         files={"leads": "leads.csv"},
         provided=frozenset({"leads", "opportunities", "spend"}),
+        coverage=data_coverage(
+            {"leads": leads, "opportunities": opportunities, "spend": spend}, AS_OF.date()
+        ),
     )
 
 

@@ -212,3 +212,20 @@ def test_silence_pvalue_is_the_smaller_of_the_poisson_and_monthly_readings(
         rows, held, span_days=span_days, span_months=span_months, silent_days=silent_days
     )
     assert value == pytest.approx(expected)
+
+
+def test_the_coverage_is_found_once_at_validation_and_kept_on_the_engagement(tmp_path):
+    # the same object every figure reads, its warnings the audit's
+    from tests.conftest import write_engagement
+    from workbook.intake.engagement import load_engagement
+
+    engagement = load_engagement(write_engagement(tmp_path / "e"))
+    # content's publication dates are shown, not checked
+    assert {f.stem for f in engagement.coverage.files} == {
+        "leads",
+        "opportunities",
+        "spend",
+        "content",
+        "touches",
+    }
+    assert set(engagement.coverage.warnings) <= set(engagement.audit.warnings)

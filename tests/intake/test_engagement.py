@@ -119,6 +119,7 @@ def test_an_engagement_is_frozen(tiny_dir):
         "as_of",
         "files",
         "provided",
+        "coverage",
     }
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 from workbook.analysis.content.matrix import content_matrix
 from workbook.analysis.journeys import Journeys
 from workbook.i18n.privacy import redact_emails
-from workbook.intake.coverage import DataCoverage, covered_months, data_coverage, stage_files
+from workbook.intake.coverage import DataCoverage, covered_months, stage_files
 from workbook.intake.engagement import Engagement
 from workbook.intake.problems import Audit
 
@@ -106,17 +106,6 @@ def stage_counts(journeys: Journeys) -> pd.DataFrame:
     return pd.DataFrame.from_records(records)
 
 
-def engagement_coverage(engagement: Engagement) -> DataCoverage:
-    """The dates each data file of ``engagement`` covers.
-
-    :func:`workbook.intake.coverage.data_coverage` of the files read (a file without rows
-    covers nothing and restricts nothing). Figures that count by month take it as
-    ``coverage=``: the months a file does not cover are no data, not 0.
-    """
-    frames = {stem: getattr(engagement, stem, None) for stem in engagement.files}
-    return data_coverage(frames, engagement.as_of, files=engagement.files)
-
-
 def stage_entries_by_month(
     journeys: Journeys, *, coverage: DataCoverage | None = None, sourced_by: str | None = None
 ) -> pd.DataFrame:
@@ -126,7 +115,7 @@ def stage_entries_by_month(
     ----------
     journeys : Journeys
     coverage : DataCoverage, optional
-        :func:`engagement_coverage`. A month the files a stage reads do not cover
+        ``Engagement.coverage``. A month the files a stage reads do not cover
         (:func:`~workbook.intake.coverage.stage_files`) is NaN for that stage: no data, not 0.
         None counts every month.
     sourced_by : str, optional
@@ -172,7 +161,7 @@ def stage_run_rate(
     months : int
         Complete months averaged.
     coverage : DataCoverage, optional
-        :func:`engagement_coverage`. Each stage averages the last ``months`` complete months
+        ``Engagement.coverage``. Each stage averages the last ``months`` complete months
         its files cover (:func:`~workbook.intake.coverage.covered_months`): fewer when fewer
         are covered, and months before a file stopped when it stopped early. None averages
         the last ``months`` complete months to ``as_of``, whatever the data holds.

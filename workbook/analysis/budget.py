@@ -32,7 +32,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbook.analysis.baseline import engagement_coverage
 from workbook.analysis.journeys import Journeys, journeys_for
 from workbook.analysis.kpis.levers import covered_window
 from workbook.analysis.numbers import finite_or_none, json_fields, json_records
@@ -150,7 +149,7 @@ def engagement_costs(engagement: Engagement, journeys: Journeys) -> pd.DataFrame
     """
     start, end = engagement.window_start, engagement.as_of_timestamp
     window = (
-        covered_window(engagement_coverage(engagement), start=start, end=end)
+        covered_window(engagement.coverage, start=start, end=end)
         if engagement.has("spend")
         else None
     )

@@ -20,7 +20,6 @@ from workbook.analysis.baseline import (
     audit_summary,
     baseline_hypotheses,
     channel_mix,
-    engagement_coverage,
     spend_by_month,
     stage_counts,
     stage_entries_by_month,
@@ -105,7 +104,7 @@ def build_kickoff(
     """
     journeys = journeys_for(engagement, journeys)
     config = engagement.config
-    coverage = engagement_coverage(engagement)
+    coverage = engagement.coverage
     content = engagement.content
     has_content = engagement.has("content")  # else every content figure is None
     by_format = (

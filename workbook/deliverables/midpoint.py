@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from workbook.analysis.baseline import engagement_coverage
 from workbook.analysis.benchmarks import compare_to_benchmarks
 from workbook.analysis.journeys import Journeys, journeys_for
 from workbook.analysis.kpis import KpiReport, cohort_conversion, compute_kpis, lift_by_month
@@ -68,7 +67,7 @@ class MidpointReport:
     stuck_threshold_days : float or None
         The age past which an open opportunity is stuck (:func:`stuck_threshold_days`).
     coverage : DataCoverage or None
-        :func:`workbook.analysis.baseline.engagement_coverage` (the cohort sentence names the
+        ``Engagement.coverage`` (the cohort sentence names the
         months it covers when a file stops early or starts late).
     assumed : dict
         The quoted columns set to one value in engagement.yaml
@@ -228,7 +227,7 @@ def build_midpoint(
     stage = cohort_stage or ("sql" if "sql" in stages[1:] else stages[-1])
     shape = funnel_shape(kpis.funnel)
     threshold = stuck_threshold_days(engagement, kpis)
-    coverage = engagement_coverage(engagement)
+    coverage = engagement.coverage
     window_months = engagement.config.window_months
     return MidpointReport(
         kpis=kpis,

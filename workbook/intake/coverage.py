@@ -37,7 +37,7 @@ the earliest date of all checked files (its first rows are its pace, not a late 
 See Also
 --------
 workbook.intake.validate.validate_files : adds :attr:`DataCoverage.warnings` to the audit.
-workbook.analysis.baseline.engagement_coverage : the coverage of a loaded engagement.
+workbook.intake.engagement.Engagement.coverage : the coverage of a loaded engagement.
 """
 
 from __future__ import annotations

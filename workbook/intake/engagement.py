@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from workbook.intake.config import CONFIG_FILE, EngagementConfig, parse_config
+from workbook.intake.coverage import DataCoverage
 from workbook.intake.io import find_data_file, read_yaml
 from workbook.intake.keys import as_date
 from workbook.intake.problems import Audit, EngagementError, Problem
@@ -52,6 +53,10 @@ class Engagement:
         (CONTRACT section 3): its frame is empty (``touches`` None), and every figure that
         needs it is None, never 0. Without a leads file (a ladder starting at opportunity)
         ``leads`` holds one journey per opportunity.
+    coverage : DataCoverage
+        The dates each provided file covers (:mod:`workbook.intake.coverage`), found once at
+        validation: figures that count by month take it as ``coverage=`` (the months a file
+        does not cover are no data, not 0).
     """
 
     path: Path
@@ -65,6 +70,7 @@ class Engagement:
     as_of: dt.date
     files: dict[str, str]
     provided: frozenset[str]
+    coverage: DataCoverage
 
     def has(self, stem: str) -> bool:
         """Whether the client provided ``stem`` (``spend``, ``content``, ``touches``...)."""
@@ -179,6 +185,7 @@ def load_engagement(
         as_of=validated.as_of,
         files={stem: path.name for stem, path in paths.items()},
         provided=validated.provided,
+        coverage=validated.coverage,
     )
 
 

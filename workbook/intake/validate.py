@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from workbook.intake.config import CONFIG_FILE, EngagementConfig
-from workbook.intake.coverage import data_coverage
+from workbook.intake.coverage import DataCoverage, data_coverage
 from workbook.intake.io import RawTable, read_table
 from workbook.intake.links import (
     backfill_rows,
@@ -316,6 +316,7 @@ class ValidatedTables:
     audit: Audit
     as_of: dt.date
     provided: frozenset[str]
+    coverage: DataCoverage
 
 
 def _audit(checks: Mapping[str, FileCheck], **extra) -> Audit:
@@ -502,6 +503,7 @@ def validate_files(
     )
     if notes:
         audit = replace(audit, warnings=(*notes, *audit.warnings))
+    coverage = None
     if as_of is not None:  # files that stop well before as_of or start well after the others
         coverage = data_coverage(
             {f: frames[f] for f in provided},
@@ -515,7 +517,9 @@ def validate_files(
         raise EngagementError(
             unusable_files, audit=replace(audit, errors=(*audit.errors, *unusable_files))
         )
-    return ValidatedTables(frames=frames, audit=audit, as_of=as_of, provided=provided)
+    return ValidatedTables(
+        frames=frames, audit=audit, as_of=as_of, provided=provided, coverage=coverage
+    )
 
 
 __all__ = [

@@ -28,7 +28,7 @@ def cohort_conversion(
     max_months : int
         Columns 1..max_months.
     coverage : DataCoverage, optional
-        :func:`workbook.analysis.baseline.engagement_coverage`. A cohort is observed up to the
+        ``Engagement.coverage``. A cohort is observed up to the
         end of what the files it reads cover (the leads file, and the opportunities file for
         ``opportunity`` and ``won``), not up to ``as_of``, and a cohort that starts before they
         cover is not observed at all: a file that stopped early leaves NaN (no data), not 0.

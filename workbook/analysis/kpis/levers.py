@@ -145,7 +145,7 @@ def covered_window(
     Parameters
     ----------
     coverage : DataCoverage or None
-        :func:`workbook.analysis.baseline.engagement_coverage`.
+        ``Engagement.coverage``.
     start, end : Timestamp
         The KPI window.
     stems : sequence of str

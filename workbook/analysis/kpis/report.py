@@ -8,7 +8,6 @@ from typing import Any
 
 import pandas as pd
 
-from workbook.analysis.baseline import engagement_coverage
 from workbook.analysis.journeys import Journeys, journeys_for
 from workbook.analysis.kpis.funnel import (
     first_won_key,
@@ -299,7 +298,7 @@ def compute_kpis(
             engagement.leads,
             start=start,
             end=end,
-            coverage=engagement_coverage(engagement),
+            coverage=engagement.coverage,
         ),
         attribution=touch_attribution(engagement.touches, journeys, start=start),
         economics=unit_economics(

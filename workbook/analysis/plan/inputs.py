@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workbook.analysis.baseline import engagement_coverage, stage_run_rate
+from workbook.analysis.baseline import stage_run_rate
 from workbook.analysis.journeys import Journeys, journeys_for
 from workbook.analysis.kpis import funnel_rates, stage_curves
 from workbook.analysis.numbers import read_only
@@ -238,7 +238,7 @@ def estimate_plan_inputs(
             open_pipeline_landing(cif, ages, unpriced, horizon_days=horizon, as_of=engagement.as_of)
         )
 
-    coverage = engagement_coverage(engagement)
+    coverage = engagement.coverage
     run_rate = stage_run_rate(journeys, months=run_rate_months, coverage=coverage)
     landings = (*landing_count, *landing_amount, *landing_unpriced)
     read_only(rates, entered, medians, open_counts, run_rate, *pmfs, *landings)
