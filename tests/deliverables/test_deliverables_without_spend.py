@@ -189,14 +189,14 @@ def report_text(name: str, tmp_path: Path, engagement_dir: Path) -> str:
 def test_each_phase_report_says_no_spend_was_provided(tmp_path):
     directory = write_engagement(tmp_path / "tiny", {"data/spend.csv": None})
     kickoff = report_text("00_kickoff.ipynb", tmp_path, directory)
-    assert "## Marketing spend by channel and month" in kickoff
+    assert '<h2 id="spend">Spend: not provided</h2>' in kickoff
     assert text("spend.missing.kickoff", "en") in kickoff
     midpoint = report_text("01_midpoint_insights.ipynb", tmp_path, directory)
     assert text("spend.missing.levers", "en") in midpoint
     assert text("spend.missing.next", "en") in midpoint
     assert text("mid.chart.channel_return", "en") not in midpoint  # no chart of spend
     final = report_text("02_final_strategy.ipynb", tmp_path, directory)
-    assert "### Leads the plan needs by channel" in final
+    assert '<h3 id="budget">The plan in leads: ' in final  # the heading states the finding
     assert "No marketing spend was provided, so the plan is sized in leads, not money" in final
     assert "No marketing spend was provided: the plan's CAC, LTV:CAC and CAC payback" in final
     assert text("plan.chart.budget", "en") not in final  # no budget chart

@@ -14,13 +14,15 @@ import pandas as pd
 import pytest
 
 from tests.conftest import TINY_YAML, write_engagement
-from workbook.deliverables import excel, key_tables
+from workbook.deliverables import excel
 from workbook.deliverables.excel import money_format, write_key_tables
 from workbook.deliverables.key_tables import (
     EMAIL_REPLACEMENT,
     build_key_tables,
     redact_personal_data,
+    tables_data,
 )
+from workbook.i18n import format_money, text
 from workbook.intake.engagement import load_engagement
 
 ENGLISH_SHEETS = [
@@ -28,11 +30,15 @@ ENGLISH_SHEETS = [
     "Data audit",
     "Data issues",
     "Funnel counts",
+    "KPI - scorecard",
     "KPI - funnel",
     "KPI - velocity",
     "KPI - channels",
+    "KPI - attribution",
     "Plan - totals",
     "Plan - by month",
+    "Budget - by channel",
+    "Budget - LTV and CAC",
     "Content gaps",
 ]
 
@@ -109,7 +115,8 @@ def test_funnel_counts_match_the_hand_counted_tiny_funnel(english_book):
         ("SQL", "Opportunity", 3, 3),
         ("Opportunity", "Won", 3, 1),
     ]
-    assert [row[4] for row in rows[1:]] == pytest.approx([5 / 6, 4 / 5, 3 / 4, 1.0, 1 / 3])
+    # 5/6, 4/5, 3/4, 1, 1/3 to one decimal of a percent, as the report shows them
+    assert [row[4] for row in rows[1:]] == [0.833, 0.8, 0.75, 1, 0.333]
 
 
 def test_channel_sheet_has_spend_cac_and_roi_of_the_kpi_window(english_book):
@@ -117,7 +124,8 @@ def test_channel_sheet_has_spend_cac_and_roi_of_the_kpi_window(english_book):
     # O1 (lead L1, webinar, 50,000). Webinar: CAC = 10,000 / 1; ROI = (50,000 - 10,000) / 10,000.
     rows = {row[0]: row for row in table_rows(english_book["KPI - channels"])[1:]}
     assert rows["Webinar"] == ("Webinar", 10000, 3, 1, 50000, 10000, 4)
-    assert rows["Paid search"][1] == pytest.approx(2500.5)
+    # paid search spent 2,500.50: whole money, as the report shows it (€2,500, ties to even)
+    assert rows["Paid search"][1] == 2500 and format_money(2500.5, "EUR", "en") == "€2,500"
     assert rows["Paid social"][5] is None  # no win: CAC undefined, an empty cell
 
 
@@ -144,10 +152,10 @@ def test_number_formats_follow_the_column_kinds(english_book):
     channels = english_book["KPI - channels"]
     assert channels["B5"].number_format == '"€"#,##0'  # spend
     assert channels["C5"].number_format == "#,##0"  # leads
-    assert channels["G5"].number_format == "0.00"  # ROI multiple
+    assert channels["G5"].number_format == "#,##0.0"  # ROI multiple: one decimal, as the report
     assert english_book["Funnel counts"]["E5"].number_format == "0.0%"
-    assert english_book["Plan - by month"]["A5"].number_format == "mmm yyyy"
-    assert english_book["KPI - funnel"]["I5"].number_format == "#,##0.0"  # median days
+    assert english_book["Plan - by month"]["B5"].number_format == "mmm yyyy"
+    assert english_book["KPI - funnel"]["I5"].number_format == "#,##0"  # median days: whole
 
 
 def test_contents_sheet_links_to_every_other_sheet(english_book):
@@ -207,7 +215,7 @@ def test_audit_message_quoting_an_address_is_masked_in_the_sheet(tiny_engagement
         frame.loc[0, "message"] = "lead bob@beta.example looks like a test record"
         return frame
 
-    monkeypatch.setattr(key_tables, "audit_issues", issues_with_address)
+    monkeypatch.setattr(tables_data, "audit_issues", issues_with_address)
     tables = build_key_tables(tiny_engagement, language="en")
     messages = tables.sheet("data_issues").frame["Message"].tolist()
     assert messages[0] == f"lead {EMAIL_REPLACEMENT} looks like a test record"
@@ -231,12 +239,16 @@ def test_without_revenue_target_the_plan_sheets_are_left_out_with_a_note(tmp_pat
     yaml = re.sub(r"targets:\n(  .*\n)+", "", TINY_YAML)
     engagement = load_engagement(write_engagement(tmp_path / "t", {"engagement.yaml": yaml}))
     tables = build_key_tables(engagement, language="en")
-    assert "plan_totals" not in tables.keys and "plan_required" not in tables.keys
-    assert tables.notes == ("No plan sheets: no revenue target was set for this engagement.",)
+    assert "plan_totals" not in tables.keys and "plan_monthly" not in tables.keys
+    assert tables.notes == (
+        "No plan or budget sheets: no revenue target was set for this engagement.",
+        text("xlsx.note.no_strategy", "en"),
+    )
+    assert "budget" not in tables.keys and "ltv_cac" not in tables.keys
     path = write_key_tables(engagement, tmp_path / "k.xlsx", language="en")
     contents = openpyxl.load_workbook(path)["Contents"]
     cells = [c for row in contents.iter_rows(values_only=True) for c in row if c]
-    assert "No plan sheets: no revenue target was set for this engagement." in cells
+    assert "No plan or budget sheets: no revenue target was set for this engagement." in cells
 
 
 def test_writing_twice_gives_the_same_sheets(tiny_engagement, tmp_path):

@@ -103,10 +103,10 @@ def test_reach_and_budget_figures_are_formatted_for_the_reader(sample_quant):
         "Budget": "€1,197,874",
         "Budget after pipeline credit": "€1,022,489",
         "Average cost per lead": "€102",
-        "CAC": "€10,014",
+        "Planned CAC": "€10,014",
         "LTV": "€250,802",
-        "LTV:CAC": "25.0",
-        "CAC payback (months)": "3.2",
+        "Planned LTV:CAC": "25.0",
+        "Planned CAC payback (months)": "3.2",
     }
 
 

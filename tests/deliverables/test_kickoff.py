@@ -76,20 +76,33 @@ def test_kickoff_sentences_quote_the_figures(tiny):
     engagement, journeys = tiny
     report = build_kickoff(engagement, journeys)
     en = kickoff_sentences(report, language="en", currency="EUR")
-    assert en["spend"] == "€21,500 spent over 3 months; Webinar takes the largest share (46.5%)."
+    assert en["spend"] == (
+        "€21,500 spent between Jan 2026 and Mar 2026 (3 months); "
+        "Webinar takes the largest share (46.5%)."
+    )
     assert en["inventory"].startswith("22 of 22 rows are usable (100.0%)")
     fr = kickoff_sentences(report, language="fr", currency="EUR")
-    assert fr["spend"].startswith("21\u202f500\u202f€ dépensés sur 3 mois")
+    assert fr["spend"].startswith("21\u202f500\u202f€ dépensés entre janv. 2026 et mars 2026")
     assert report.duplicates == 1
 
 
-def test_data_issues_are_shown_in_the_report_language(tiny_dir):
+def test_data_issues_are_shown_in_the_report_language_with_human_column_names(tiny_dir):
     engagement = load_engagement(tiny_dir)
     fr = build_kickoff(engagement, language="fr").issues.set_index("column")["message"]
     en = build_kickoff(engagement, language="en").issues.set_index("column")["message"]
-    assert fr["mql_at"].startswith("mql_at vide alors qu'une étape suivante est renseignée")
-    assert en["mql_at"].startswith("empty mql_at but a later stage is set")
-    assert (
-        fr["email"]
-        == "même e-mail qu'un lead précédent (casse et espaces ignorés) : à revoir et fusionner"
+    # the export's mql_at is the client's "MQL date", in the table and in the message
+    assert en["MQL date"] == (
+        "the lead reached a later stage with no MQL date: it counts as reaching MQL on the "
+        "date of the next stage it reached"
     )
+    assert fr["Date de passage en MQL"].startswith(
+        "le lead a atteint une étape suivante sans date de passage en MQL\u00a0:"
+    )
+    assert fr["E-mail"] == (
+        "même e-mail qu'un lead précédent (casse et espaces ignorés)\u00a0: à revoir et fusionner"
+    )
+    assert en[""] == (
+        "asset without a persona or a buying stage: it fills no cell of the content matrix"
+    )
+    for shown in [*en.index, *en, *fr.index, *fr]:
+        assert "_" not in shown  # no mql_at, buying_stage, source_channel

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from tests.conftest import SAMPLE_DIR, write_engagement
@@ -41,10 +42,15 @@ def test_the_inventory_sentence_names_the_file_that_stops_early(stopped):
         "leads.csv s'arrête le 10/12/2025, 7 mois avant la date de l'instantané"
         in (fr["inventory"])
     )
-    # the monthly trend compares covered months: Feb 2025 with Nov 2025, not with a 0
-    assert en["funnel_months"].startswith(
-        "New entries at Inquiry went from 10 a month in Feb 2025 to 10 in Nov 2025"
+    # the monthly trend compares the complete months the leads cover (Jan to Nov 2025), not
+    # the months after the export stopped (no data, not 0)
+    trend = build_kickoff(engagement, journeys).trend
+    assert (trend.first_month, trend.last_month) == (
+        pd.Timestamp("2025-01-01"),
+        pd.Timestamp("2025-11-01"),
     )
+    assert "Sep 2025 – Nov 2025" in en["funnel_months"]
+    assert "Dec 2025" not in en["funnel_months"]
 
 
 def test_the_sample_inventory_has_full_ranges_and_no_coverage_sentence():

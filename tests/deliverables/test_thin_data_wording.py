@@ -193,8 +193,8 @@ def test_strategy_opportunities_only_says_what_cannot_be_counted(opponly):
     )
     assert "leads were disqualified" not in en["recycling"]
     assert fr["recycling"].startswith("L'export n'a pas d'étape de lead avant Opportunité")
-    assert en["review"].startswith("The export has no e-mail to find duplicate leads with; ")
-    assert "needs the lead score" in en["review"] and "with a hot one" not in en["review"]
+    assert en["review"] == "The export has no e-mail to find duplicate leads with."
+    assert "with a hot one" not in en["accounts"]
     assert "0 groups of leads share an e-mail" not in en["review"]
     checklist = report.technology.set_index("item")["evidence"]
     assert checklist["Opportunities linked to their originating lead"] == (
@@ -211,9 +211,8 @@ def test_strategy_with_emails_but_no_score_says_hot_leads_need_the_score(mqlwon)
     report = build_strategy(mqlwon, language="en")
     assert report.scoring is None
     en = strategy_sentences(report, language="en", currency="EUR")
-    assert en["review"].startswith("1 groups of leads share an e-mail and should be merged; ")
-    assert "which of those leads are hot needs the lead score" in en["review"]
-    assert "(0 with a hot one)" not in en["review"]
+    assert en["review"].startswith("One group of 2 leads shares an e-mail: merge them into ")
+    assert en["accounts"] == "Account signals need the scoring model."  # no score, no hot lead
     evidence = report.technology.set_index("item")["evidence"]
     assert evidence["Duplicate leads merged"] == "1 duplicate leads"
 

@@ -380,8 +380,10 @@ def test_running_twice_on_the_same_input_gives_the_same_reports_and_tables(tmp_p
     first, second = (tmp_path / name / "tiny-test-co" for name in ("first", "second"))
     assert [p.name for p in results[0].reports] == [
         "00_kickoff.html",
+        "figures.json",
         "tiny-test-co-key-tables.xlsx",
     ]
+    assert (first / "figures.json").read_bytes() == (second / "figures.json").read_bytes()
     assert normalised_html(first / "00_kickoff.html") == normalised_html(second / "00_kickoff.html")
 
     def sheets(path: Path) -> dict[str, list[tuple]]:

@@ -38,7 +38,12 @@ def published(tmp_path_factory) -> Path:
 
 def test_every_phase_and_the_key_tables_are_written(published):
     assert sorted(p.name for p in published.iterdir()) == sorted(
-        [".workbook-client", *(f"{phase}.html" for phase in PHASES), f"{SLUG}-key-tables.xlsx"]
+        [
+            ".workbook-client",
+            *(f"{phase}.html" for phase in PHASES),
+            "figures.json",
+            f"{SLUG}-key-tables.xlsx",
+        ]
     )
 
 

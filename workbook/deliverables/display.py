@@ -61,6 +61,33 @@ def _clean(value):
     return value
 
 
+def shown_columns(
+    frame: pd.DataFrame, columns: Mapping[str, tuple[str, str]]
+) -> dict[str, tuple[str, str]]:
+    """The listed columns a table shows: those the frame has, less the number columns with
+    no figure in any row (see :func:`table_html`)."""
+    return {
+        name: (label, kind)
+        for name, (label, kind) in columns.items()
+        if name in frame
+        and not (len(frame) and kind in NUMERIC_KINDS - _OWN_MISSING and frame[name].isna().all())
+    }
+
+
+def format_cell(value, kind: str, *, language: str = "en", currency: str = "EUR") -> str:
+    """One table cell as a reader sees it: formatted by :data:`FORMATTERS`, a missing figure
+    in words (never "-" or "nan"), and no e-mail address whatever the column."""
+    value = _clean(value)
+    shown = (  # a figure that cannot be computed says so, never "-" or "nan"
+        text("label.not_measurable", language)
+        if value is None and kind in NUMERIC_KINDS - _OWN_MISSING
+        else FORMATTERS[kind](value, language, currency)
+        if value is not None or kind in _OWN_MISSING
+        else ""
+    )
+    return redact_emails(shown, language)  # whatever the column, no e-mail address
+
+
 def table_html(
     frame: pd.DataFrame,
     columns: Mapping[str, tuple[str, str]],
@@ -81,12 +108,7 @@ def table_html(
         number column with no figure in any row (e.g. every channel's ROI when no lead's
         channel was recorded).
     """
-    columns = {
-        name: (label, kind)
-        for name, (label, kind) in columns.items()
-        if name in frame
-        and not (len(frame) and kind in NUMERIC_KINDS - _OWN_MISSING and frame[name].isna().all())
-    }
+    columns = shown_columns(frame, columns)
     head = "".join(
         f'<th class="{"num" if kind in NUMERIC_KINDS else "txt"}">{html.escape(label)}</th>'
         for label, kind in columns.values()
@@ -95,16 +117,8 @@ def table_html(
     for row in frame[list(columns)].itertuples(index=False, name=None):
         cells = []
         for value, (_, kind) in zip(row, columns.values(), strict=True):
-            value = _clean(value)
-            shown = (  # a figure that cannot be computed says so, never "-" or "nan"
-                text("label.not_measurable", language)
-                if value is None and kind in NUMERIC_KINDS - _OWN_MISSING
-                else FORMATTERS[kind](value, language, currency)
-                if value is not None or kind in _OWN_MISSING
-                else ""
-            )
+            shown = format_cell(value, kind, language=language, currency=currency)
             css = "num" if kind in NUMERIC_KINDS else "txt"
-            shown = redact_emails(shown, language)  # whatever the column, no e-mail address
             cells.append(f'<td class="{css}">{html.escape(shown)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
@@ -139,9 +153,16 @@ def show_figure(fig: Figure, *, alt: str = "") -> None:
     display(HTML(figure_html(fig, alt=alt)))
 
 
-def show_heading(title: str, *, level: int = 2) -> None:
-    """A section heading (``level`` 2 or 3 enter the report's table of contents)."""
-    display(Markdown(f"{'#' * level} {title}"))
+def show_heading(title: str, *, level: int = 2, anchor: str = "") -> None:
+    """A section heading (``level`` 2 or 3 enter the report's table of contents).
+
+    ``anchor`` gives the heading a stable ``id`` (the executive summary links to it), as the
+    heading's words may change with the data: a heading states its section's finding.
+    """
+    if anchor:
+        display(HTML(f'<h{level} id="{html.escape(anchor)}">{html.escape(title)}</h{level}>'))
+    else:
+        display(Markdown(f"{'#' * level} {title}"))
 
 
 def show_text(sentence: str) -> None:

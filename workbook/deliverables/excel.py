@@ -4,9 +4,11 @@
 :func:`workbook.deliverables.key_tables.build_key_tables` with openpyxl through
 :class:`pandas.ExcelWriter`, atomically (a temporary file renamed into place). Every sheet has
 a title row naming the client and the as-of date, a bold header row that stays frozen while
-scrolling, an auto-filter, column widths that fit the content, and number formats by kind:
-thousands-separated integers, percentages, money in the engagement's currency. Numbers are
-stored as numbers, so Excel shows them with the reader's own separators.
+scrolling, an auto-filter, column widths that fit the content, and number formats by kind
+(:func:`workbook.deliverables.key_tables.number_formats`): whole numbers, one or two decimals,
+percentages, money in the engagement's currency, months and dates in the report's language.
+Every number is stored rounded as the reports print it, and as a number, so Excel shows it
+with the reader's own separators.
 
 Every text cell is stored as text (:func:`_store_text_as_text`, the one pass over every cell of
 every sheet): a client name or a channel that starts with ``=`` is never a formula, ``#N/A``
@@ -21,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,17 +33,14 @@ import pandas as pd
 from workbook.analysis.journeys import Journeys
 from workbook.deliverables.key_tables import (
     KINDS,
-    NUMBER_FORMATS,
+    PHASE_TABLES,
     KeyTable,
     KeyTables,
     build_key_tables,
+    number_formats,
     redact_personal_data,
 )
-from workbook.i18n import (
-    CURRENCY_SYMBOLS,
-    format_date,
-    text,
-)
+from workbook.i18n import format_date, text
 from workbook.i18n.privacy import redact_emails
 from workbook.intake.engagement import Engagement
 
@@ -65,10 +65,7 @@ def money_format(currency: str, language: str) -> str:
     >>> money_format("CHF", "en")
     '"CHF "#,##0'
     """
-    symbol = CURRENCY_SYMBOLS.get(currency, currency)
-    if language == "fr":
-        return f'#,##0 "{symbol}"'
-    return f'"{symbol} "#,##0' if len(symbol) > 1 else f'"{symbol}"#,##0'
+    return number_formats(language, currency)["money"]
 
 
 def write_key_tables(
@@ -77,6 +74,7 @@ def write_key_tables(
     *,
     language: str,
     journeys: Journeys | None = None,
+    phase_tables: Mapping[str, pd.DataFrame] | None = None,
 ) -> Path:
     """Write the engagement's key tables to an Excel workbook, one formatted sheet each.
 
@@ -92,6 +90,13 @@ def write_key_tables(
         Of sheet names, headers and notes.
     journeys : Journeys, optional
         Built from ``engagement`` when not given.
+    phase_tables : mapping of str to DataFrame, optional
+        The tables the phase notebooks saved
+        (:attr:`workbook.deliverables.notebook.PhaseOutputs.tables`); the ones read are
+        :data:`~workbook.deliverables.key_tables.PHASE_TABLES`, the final notebook's
+        (:func:`workbook.deliverables.final_tables.final_tables`): ``budget``,
+        ``scoring_summary``, ``scoring_weights``, ``sla`` and ``merge_review``. Without them
+        (the final phase did not run) those sheets are left out, and the contents sheet says so.
 
     Returns
     -------
@@ -102,7 +107,9 @@ def write_key_tables(
     --------
     build_key_tables : the tables written.
     """
-    tables = _printable_tables(build_key_tables(engagement, journeys, language=language))
+    tables = _printable_tables(
+        build_key_tables(engagement, journeys, language=language, phase_tables=phase_tables)
+    )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # A fresh name, created by the writer with the usual permissions (not mkstemp's 0600).
@@ -142,7 +149,7 @@ def _format_sheet(sheet: Any, table: KeyTable, tables: KeyTables) -> None:
     header_font = Font(bold=True)
     header_fill = PatternFill("solid", fgColor=HEADER_FILL)
     header_border = Border(bottom=Side(style="thin", color="888888"))
-    formats = {**NUMBER_FORMATS, "money": money_format(tables.currency, language)}
+    formats = number_formats(language, tables.currency)
     for index, (header, kind) in enumerate(zip(table.frame.columns, table.kinds, strict=True)):
         column = index + 1
         cell = sheet.cell(HEADER_ROW, column)
@@ -226,18 +233,19 @@ def _display_width(value: object, kind: str) -> int:
     if value is None or value is pd.NA or (isinstance(value, float) and not np.isfinite(value)):
         return 0
     if kind == "percent":
-        return len(f"{float(value):.1%}")
-    if kind == "month":
-        return 8
-    if kind in ("int", "count", "money"):
+        return len(f"{float(value):.1%}") + 1
+    if kind in ("month", "date"):
+        return 10
+    if kind in ("int", "money"):
         return len(f"{float(value):,.0f}") + (2 if kind == "money" else 0)
-    if kind in ("days", "ratio"):
+    if kind in ("float", "float2"):
         return len(f"{float(value):,.2f}")
     return len(str(value))
 
 
 __all__ = [
     "KINDS",
+    "PHASE_TABLES",
     "KeyTable",
     "KeyTables",
     "build_key_tables",

@@ -133,12 +133,18 @@ def gap_summary(plan: PlanReport) -> pd.DataFrame:
         ``stage``, ``run_rate`` (per month), ``mean_required`` (mean monthly ``gross`` over
         the plan months), ``peak_required``, ``peak_month`` (Timestamp), ``lift`` (``peak /
         run_rate``; NaN when the run-rate is 0), ``months_above`` (plan months whose need
-        exceeds today's run-rate), ``max_gap`` (largest ``gross - run_rate``).
+        exceeds today's run-rate), ``max_gap`` (largest ``gross - run_rate`` from the first
+        month new leads can enter).
     """
     schedule = plan.schedule_frame()
+    # a need in a month already past can no longer be met: peaks and gaps from the first
+    # month new leads can enter
+    first_new = pd.Period(plan.first_new_month, freq="M").to_timestamp()
     rows = []
     for stage in plan.stages:
-        part = schedule.loc[schedule["stage"] == stage]
+        part = schedule.loc[(schedule["stage"] == stage) & (schedule["month"] >= first_new)]
+        if not len(part):  # the whole schedule lies in the past
+            part = schedule.loc[schedule["stage"] == stage]
         inside = part.loc[part["in_period"]]
         peak_at = part["gross"].idxmax()
         run_rate = float(part["run_rate"].iloc[0])

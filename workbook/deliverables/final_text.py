@@ -357,19 +357,15 @@ def budget_figures(report: FinalQuantReport, *, language: str, currency: str) ->
         (text("plan.label.budget", language), money(budget.total)),
         (text("plan.label.net_budget", language), money(budget.net_total)),
         (text("plan.label.blended_cpi", language), money(budget.blended_cost_per_inquiry)),
-        (text("plan.label.cac", language), money(economics.cac)),
+        (text("final.fig.planned_cac", language), money(economics.cac)),
         (text("plan.label.ltv", language), money(economics.ltv)),
         (
-            text("plan.label.ltv_cac", language),
-            format_number(economics.ratio, language, decimals=1)
-            if economics.ratio is not None
-            else "-",
+            text("final.fig.planned_ltv_cac", language),
+            format_number(economics.ratio, language, decimals=1),
         ),
         (
-            text("plan.label.payback", language),
-            format_number(economics.payback_months, language, decimals=1)
-            if economics.payback_months is not None
-            else "-",
+            text("final.fig.payback", language),
+            format_number(economics.payback_months, language, decimals=1),
         ),
     ]
     return pd.DataFrame(rows, columns=["figure", "value"])

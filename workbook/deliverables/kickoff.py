@@ -16,7 +16,6 @@ import pandas as pd
 
 from workbook.analysis.baseline import (
     Hypothesis,
-    audit_issues,
     audit_summary,
     baseline_hypotheses,
     channel_mix,
@@ -24,8 +23,14 @@ from workbook.analysis.baseline import (
     stage_counts,
     stage_entries_by_month,
 )
-from workbook.analysis.content import content_matrix, stale_assets, untagged_assets
+from workbook.analysis.content import content_gaps, content_matrix, stale_assets, untagged_assets
 from workbook.analysis.journeys import Journeys, journeys_for
+from workbook.deliverables.kickoff_words import (
+    MonthlyTrend,
+    client_issues,
+    monthly_trend,
+    trend_sentence,
+)
 from workbook.deliverables.thin_data import (
     assumed_columns,
     assumed_sentence,
@@ -45,7 +50,7 @@ from workbook.i18n import (
     stage_label,
     text,
 )
-from workbook.intake.coverage import DataCoverage, FileCoverage
+from workbook.intake.coverage import DataCoverage, FileCoverage, covered_months, stage_files
 from workbook.intake.engagement import Engagement
 
 AGENDA: tuple[tuple[str, str, str], ...] = (
@@ -87,6 +92,13 @@ class KickoffReport:
     coverage: DataCoverage | None = None
     not_provided: tuple[str, ...] = ()  # optional files the client did not provide
     assumed: dict[str, str] = field(default_factory=dict)  # thin_data.assumed_columns
+    file_stems: tuple[str, ...] = ()  # the data files of audit_summary's rows, in order
+    leads: int = 0  # journeys analysed (leads, or opportunities on an opportunity ladder)
+    trend: MonthlyTrend | None = None  # entries at the first stage, complete months
+    content_gaps: pd.DataFrame | None = None  # None: no content inventory provided
+    min_assets: int = 2  # engagement.yaml's content.min_assets_per_cell
+    skipped_stage: dict[str, int] = field(default_factory=dict)  # stage -> leads without its date
+    extra_hypotheses: tuple[str, ...] = ()  # engagement.yaml's own hypotheses
 
 
 def build_kickoff(
@@ -118,18 +130,31 @@ def build_kickoff(
         [(s.name, s.role, s.function) for s in config.stakeholders],
         columns=["name", "role", "function"],
     )
+    entries = stage_entries_by_month(journeys, coverage=coverage)
+    first = journeys.stages[0]
+    complete = (
+        covered_months(coverage, stage_files(first, journeys.stages), complete=True)
+        if coverage is not None
+        else entries.index.to_period("M")
+    )
+    matrix = (
+        content_matrix(content, personas=config.personas, buying_stages=config.buying_stages)
+        if has_content
+        else None
+    )
+    skipped: dict[str, int] = {}
+    for problem in engagement.audit.warnings:
+        if problem.code == "skipped_stage" and problem.values:
+            stage = str(problem.values.get("stage"))
+            skipped[stage] = skipped.get(stage, 0) + len(problem.rows)
     return KickoffReport(
         audit_summary=inventory_table(engagement, coverage, language=language),
-        issues=audit_issues(engagement.audit, language=language),
+        issues=client_issues(engagement.audit, language=language),
         stage_counts=stage_counts(journeys),
-        entries_by_month=stage_entries_by_month(journeys, coverage=coverage),
+        entries_by_month=entries,
         channel_mix=channel_mix(journeys),
         spend_by_month=spend_by_month(engagement.spend) if engagement.has("spend") else None,
-        content_matrix=content_matrix(
-            content, personas=config.personas, buying_stages=config.buying_stages
-        )
-        if has_content
-        else None,
+        content_matrix=matrix,
         content_by_format=by_format if has_content else None,
         untagged=untagged_assets(content) if has_content else None,
         stale=stale_assets(
@@ -146,6 +171,15 @@ def build_kickoff(
         coverage=coverage,
         not_provided=tuple(f for f in OPTIONAL_FILES_SHOWN if not engagement.has(f)),
         assumed=assumed_columns(engagement),
+        file_stems=tuple(engagement.audit.rows),
+        leads=len(journeys.leads),
+        trend=monthly_trend(entries[first], complete),
+        content_gaps=None
+        if matrix is None
+        else content_gaps(matrix, min_assets=config.min_assets_per_cell),
+        min_assets=config.min_assets_per_cell,
+        skipped_stage=skipped,
+        extra_hypotheses=tuple(config.hypotheses),
     )
 
 
@@ -309,19 +343,9 @@ def kickoff_sentences(report: KickoffReport, *, language: str, currency: str) ->
                 to_stage=stage_label(weakest["to"], language),
                 rate=pct(float(weakest["naive_rate"])),
             )
-    entries = report.entries_by_month
-    inquiries = entries[entries.columns[0]].dropna()  # the months the data covers
-    # compare complete months: the first full month and the month before the last covered
-    full = inquiries.iloc[1:-1] if len(inquiries) > 2 else inquiries
-    out["funnel_months"] = text(
-        "kickoff.funnel_months.means",
-        language,
-        stage=stage_label(str(entries.columns[0]), language),
-        first=n(int(full.iloc[0])),
-        first_month=format_month(full.index[0], language),
-        last=n(int(full.iloc[-1])),
-        last_month=format_month(full.index[-1], language),
-    )
+    # averages of the first and last complete months, and the range: not two months picked
+    first_stage = str(report.entries_by_month.columns[0])
+    out["funnel_months"] = trend_sentence(report.trend, first_stage, language=language)
     mix = report.channel_mix
     total_leads = mix["leads"].sum()
     marketing = (mix["leads"] * mix["marketing_share"]).sum()
@@ -356,6 +380,8 @@ def kickoff_sentences(report: KickoffReport, *, language: str, currency: str) ->
             language,
             total=format_money(float(totals.sum()), currency, language),
             months=n(len(spend)),
+            first=format_month(spend.index[0], language),
+            last=format_month(spend.index[-1], language),
             top_channel=pretty(totals.index[0], language),
             top_share=pct(float(totals.iloc[0] / totals.sum()) if totals.sum() else 0.0),
         )

@@ -20,9 +20,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from workbook.analysis.baseline import Hypothesis, baseline_hypotheses
 from workbook.analysis.benchmarks import compare_to_benchmarks
+from workbook.analysis.channel_advice import attribution_shares, channel_advice
 from workbook.analysis.journeys import Journeys, journeys_for
 from workbook.analysis.kpis import KpiReport, cohort_conversion, compute_kpis, lift_by_month
+from workbook.analysis.leaks import leak_costs, leak_to_fix
 from workbook.deliverables.thin_data import assumed_columns
 from workbook.intake.benchmarks import load_benchmarks
 from workbook.intake.coverage import DataCoverage
@@ -62,7 +65,8 @@ class MidpointReport:
     stuck_opportunities : DataFrame
         :func:`stuck_opportunities`.
     biggest_leak : tuple or None
-        ``(from, to, leakage)`` of the leakiest step after qualification.
+        ``(from, to, leakage)`` of the leak to fix: the step whose losses cost the most won
+        deals (:func:`workbook.analysis.leaks.leak_to_fix`), not merely the leakiest.
     window_months : int
     stuck_threshold_days : float or None
         The age past which an open opportunity is stuck (:func:`stuck_threshold_days`).
@@ -73,6 +77,13 @@ class MidpointReport:
         The quoted columns set to one value in engagement.yaml
         (:func:`workbook.deliverables.thin_data.assumed_columns`): the shares they give are
         assumptions, not findings.
+    leaks : DataFrame
+        :func:`workbook.analysis.leaks.leak_costs` at the average marketing-sourced won deal.
+    channel_advice : DataFrame
+        :func:`workbook.analysis.channel_advice.channel_advice` over the KPI window.
+    hypotheses : list of Hypothesis
+        The kickoff's hypotheses (:func:`workbook.analysis.baseline.baseline_hypotheses`),
+        which the mid-point answers.
     """
 
     kpis: KpiReport
@@ -88,6 +99,9 @@ class MidpointReport:
     assumed: dict[str, str] = field(default_factory=dict)  # thin_data.assumed_columns
     stuck_threshold_days: float | None = None
     coverage: DataCoverage | None = None
+    leaks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    channel_advice: pd.DataFrame = field(default_factory=pd.DataFrame)
+    hypotheses: list[Hypothesis] = field(default_factory=list)
 
 
 def funnel_shape(funnel: pd.DataFrame, *, pint_glass_rate: float = PINT_GLASS_RATE) -> pd.DataFrame:
@@ -229,6 +243,8 @@ def build_midpoint(
     threshold = stuck_threshold_days(engagement, kpis)
     coverage = engagement.coverage
     window_months = engagement.config.window_months
+    leaks = leak_costs(kpis.funnel, avg_won_amount=kpis.economics.avg_won_amount)
+    leak = leak_to_fix(leaks)
     return MidpointReport(
         kpis=kpis,
         shape=shape,
@@ -255,20 +271,14 @@ def build_midpoint(
             as_of=engagement.as_of_timestamp,
             threshold_days=threshold,
         ),
-        biggest_leak=_leakiest_step(kpis.funnel, shape),
+        biggest_leak=None
+        if leak is None
+        else (str(leak["from"]), str(leak["to"]), float(1.0 - leak["rate"])),
         window_months=window_months,
         assumed=assumed_columns(engagement),
         stuck_threshold_days=threshold,
         coverage=coverage,
+        leaks=leaks,
+        channel_advice=channel_advice(kpis.channels, attribution_shares(kpis.attribution)),
+        hypotheses=baseline_hypotheses(engagement, journeys),
     )
-
-
-def _leakiest_step(funnel: pd.DataFrame, shape: pd.DataFrame) -> tuple[str, str, float] | None:
-    """The qualified step (see :func:`funnel_shape`) with the largest leakage."""
-    judged = shape["qualified_step"].to_numpy(bool)[1:]
-    rates = funnel["rate"].to_numpy(float)
-    leak = np.where(judged & ~np.isnan(rates), 1.0 - rates, -np.inf)
-    if not np.isfinite(leak).any():
-        return None
-    i = int(np.argmax(leak))
-    return str(funnel["from"].iloc[i]), str(funnel["to"].iloc[i]), float(leak[i])

@@ -9,11 +9,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
+from workbook.analysis.channel_advice import attribution_shares  # noqa: F401 - re-exported
 from workbook.analysis.numbers import finite_or_none
-from workbook.i18n import NOT_RECORDED, stage_label
+from workbook.i18n import (
+    NOT_RECORDED,
+    format_date,
+    format_month,
+    format_number,
+    join_words,
+    pretty,
+    stage_label,
+    text,
+)
 
 if TYPE_CHECKING:
     from workbook.deliverables.midpoint import MidpointReport
@@ -21,33 +30,6 @@ if TYPE_CHECKING:
 
 #: Sources that are not new business: left out when marketing is compared with "the others".
 RENEWAL_SOURCES: tuple[str, ...] = ("renewal",)
-
-
-def attribution_shares(attribution: pd.DataFrame | None) -> pd.DataFrame | None:
-    """Each model's share of won deals credited to each channel.
-
-    Parameters
-    ----------
-    attribution : DataFrame or None
-        :func:`workbook.analysis.kpis.touch_attribution`.
-
-    Returns
-    -------
-    DataFrame or None
-        Columns ``channel`` and one per model (0..1, each summing to 1 when anything was
-        won), channels by first-touch share; None without attribution.
-    """
-    if attribution is None:
-        return None
-    models = [c.removesuffix("_won") for c in attribution.columns if c.endswith("_won")]
-    credit = attribution[[f"{m}_won" for m in models]].to_numpy(float)
-    totals = credit.sum(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        shares = np.where(totals > 0, credit / totals, np.nan)
-    out = pd.DataFrame(shares, columns=models)
-    out.insert(0, "channel", attribution.index.astype(str).to_numpy())
-    order = models[0] if models else "channel"
-    return out.sort_values(order, ascending=False, kind="stable").reset_index(drop=True)
 
 
 def marketing_share_trend(report: MidpointReport) -> tuple[float | None, float | None]:
@@ -107,3 +89,58 @@ def best_and_worst_channels(channels: pd.DataFrame) -> tuple[pd.Series | None, p
     best = spent.loc[spent["roi"].idxmax()]
     worst = spent.loc[spent["roi"].idxmin()]
     return best, worst
+
+
+def format_ratio(value: float | None, language: str) -> str:
+    """A ratio (LTV:CAC, ROI) with the precision that means something: no decimal from 10
+    up (``21``), else one, and none when it is zero (``8``, not ``8.0``; ``2.1``).
+
+    Examples
+    --------
+    >>> format_ratio(20.93, "en"), format_ratio(7.97, "en"), format_ratio(2.146, "fr")
+    ('21', '8', '2,1')
+    """
+    number = finite_or_none(value)
+    if number is None:
+        return format_number(None, language)
+    decimals = 0 if abs(number) >= 10 or round(number, 1) == round(number) else 1
+    return format_number(number, language, decimals=decimals)
+
+
+def kpi_window(report: MidpointReport) -> str:
+    """The KPI window as an ISO 8601 interval, ``2025-10-01/2026-09-30`` (the register's)."""
+    k = report.kpis
+    return f"{pd.Timestamp(k.window_start):%Y-%m-%d}/{k.as_of.isoformat()}"
+
+
+def advised_channels(report: MidpointReport, advice: str, language: str) -> str:
+    """The channels given ``advice`` (:func:`workbook.analysis.channel_advice.channel_advice`),
+    named for the reader (``Webinar and Email``), or ``none``."""
+    table = report.channel_advice
+    if not len(table):
+        return text("mid.head.none", language)
+    names = [pretty(c, language) for c in table.loc[table["advice"] == advice, "channel"]]
+    return join_words(names, language) if names else text("mid.head.none", language)
+
+
+def second_leak(report: MidpointReport) -> pd.Series | None:
+    """The step ranked second by :func:`workbook.analysis.leaks.leak_costs`; None without one."""
+    leaks = report.leaks
+    row = leaks.loc[leaks["rank"] == 2] if len(leaks) else leaks
+    return row.iloc[0] if len(row) else None
+
+
+def window_words(report: MidpointReport, language: str) -> str:
+    """The KPI window as the reader reads it: ``Oct 2025 to Sep 2026`` when it spans whole
+    months (``du 01/10/2025 au 30/09/2026`` in French), else its dates."""
+    k = report.kpis
+    start, end = pd.Timestamp(k.window_start), pd.Timestamp(k.as_of)
+    key = "mid.f.window_months" if start.is_month_start and end.is_month_end else "mid.f.window"
+    return text(
+        key,
+        language,
+        start=format_date(start, language),
+        end=format_date(end, language),
+        start_month=format_month(start, language),
+        end_month=format_month(end, language),
+    )

@@ -11,14 +11,17 @@ import pandas as pd
 
 from workbook.analysis.numbers import finite_or_none
 from workbook.deliverables.midpoint_facts import (
+    advised_channels,
     best_and_worst_channels,
     channels_recorded,
+    format_ratio,
     marketing_share_trend,
     other_new_business_win_rate,
     row_number,
     step_label,
     top_revenue_channel,
 )
+from workbook.deliverables.table_columns import table_columns
 from workbook.deliverables.thin_data import one_step
 from workbook.i18n import (
     format_money,
@@ -99,7 +102,7 @@ def scorecard_table(report: MidpointReport, *, language: str, currency: str) -> 
         ),
         (
             "ltv_cac",
-            format_number(k.economics.ratio, language, decimals=1),
+            format_ratio(k.economics.ratio, language),
             text(
                 "mid.score.ltv_cac.detail",
                 language,
@@ -148,13 +151,12 @@ def _levers_row(
         return "levers", text("mid.levers.unmeasured", language), text(why, language)
     return (
         "levers",
-        pretty(best["channel"], language) if best is not None else "-",
+        advised_channels(report, "grow", language),
         text(
             "mid.score.levers.detail",
             language,
-            roi=format_number(row_number(best, "roi"), language, decimals=1),
-            worst=pretty(worst["channel"], language) if worst is not None else "-",
-            worst_roi=format_number(row_number(worst, "roi"), language, decimals=1),
+            review=advised_channels(report, "review", language),
+            thin=advised_channels(report, "too_little_data", language),
         ),
     )
 
@@ -181,7 +183,7 @@ def executive_table(report: MidpointReport, *, language: str, currency: str) -> 
         ("mid.exec.median_deal", money(row_number(marketing, "median_won_amount"))),
         ("mid.exec.ltv", money(k.economics.ltv)),
         ("mid.exec.cac", money(k.economics.cac)),
-        ("mid.exec.ratio", format_number(k.economics.ratio, language, decimals=1)),
+        ("mid.exec.ratio", format_ratio(k.economics.ratio, language)),
         ("mid.exec.payback", format_number(k.economics.payback_months, language, decimals=1)),
         ("mid.exec.share_recent", pct(recent)),
         ("mid.exec.share_before", pct(before)),
@@ -302,18 +304,11 @@ def midpoint_next_steps(report: MidpointReport, *, language: str) -> list[str]:
         steps.append(text("thin.mid.next_one_step", language, first=first, last=last))
     elif leak:
         steps.append(text("mid.next.leak", language, step=step_label(leak[0], leak[1], language)))
-    best, worst = best_and_worst_channels(k.channels)
+    grow, review = (advised_channels(report, a, language) for a in ("grow", "review"))
     if not k.spend_provided:
         steps.append(text("spend.missing.next", language))
-    elif best is not None and worst is not None and best["channel"] != worst["channel"]:
-        steps.append(
-            text(
-                "mid.next.spend",
-                language,
-                worst=pretty(worst["channel"], language),
-                best=pretty(best["channel"], language),
-            )
-        )
+    elif text("mid.head.none", language) not in (grow, review):
+        steps.append(text("mid.next.spend", language, worst=review, best=grow))
     steps.append(
         text(
             "mid.next.stuck",
@@ -326,3 +321,45 @@ def midpoint_next_steps(report: MidpointReport, *, language: str) -> list[str]:
             text("mid.next.data", language, skipped=format_number(k.skipped_leads, language))
         )
     return steps
+
+
+def channel_advice_table(report: MidpointReport, *, language: str, currency: str) -> pd.DataFrame:
+    """The levers table: each channel's spend, share of spend, won deals, ROI, the share of
+    won deals the attribution models credit it with, and the advice with its reason.
+
+    Returns
+    -------
+    DataFrame
+        One row per channel with spend (channels not recorded left out), text columns
+        formatted for ``language``; shown with ``table_columns("channel_advice")``.
+    """
+    advice = report.channel_advice
+    advice = advice.loc[advice["spend"].fillna(0) > 0]
+    pct = lambda v: format_percent(v, language)  # noqa: E731
+    rows = []
+    for row in advice.to_dict("records"):
+        credit = (
+            pct(row["credit_low"])
+            if abs(row["credit_high"] - row["credit_low"]) < 1e-12
+            else f"{pct(row['credit_low'])} – {pct(row['credit_high'])}"
+        )
+        rows.append(
+            {
+                "channel": row["channel"],
+                "spend": row["spend"],
+                "spend_share": row["spend_share"],
+                "won_count": row["won_count"],
+                "roi": format_ratio(row["roi"], language),
+                "credit": credit,
+                "advice": text(f"advice.{row['advice']}", language),
+                "reason": _capitalised(
+                    text(f"advice.reason.{row['reason']}", language, share=pct(row["spend_share"]))
+                ),
+            }
+        )
+    return pd.DataFrame.from_records(rows, columns=list(table_columns("channel_advice", language)))
+
+
+def _capitalised(sentence: str) -> str:
+    """``sentence`` with its first letter in capitals (a table cell reads as a sentence)."""
+    return sentence[:1].upper() + sentence[1:]

@@ -9,13 +9,17 @@ import pandas as pd
 from workbook.analysis.numbers import finite_or_none
 from workbook.deliverables.midpoint_facts import (
     RENEWAL_SOURCES,
+    advised_channels,
     attribution_shares,
     best_and_worst_channels,
     channels_recorded,
+    format_ratio,
     marketing_share_trend,
     other_new_business_win_rate,
     row_number,
+    second_leak,
     step_label,
+    window_words,
 )
 from workbook.deliverables.thin_data import assumed_sentence, one_step
 from workbook.i18n import (
@@ -31,6 +35,9 @@ from workbook.intake.coverage import stage_files
 
 if TYPE_CHECKING:
     from workbook.deliverables.midpoint import MidpointReport
+
+#: The stuck opportunities the sales page lists (the oldest); the Excel workbook has them all.
+STUCK_SHOWN = 15
 
 
 def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) -> dict[str, str]:
@@ -53,7 +60,7 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
             language,
             share=pct(k.lift.won_revenue_share),
             months=n(report.window_months),
-            ratio=format_number(ratio, language, decimals=1),
+            ratio=format_ratio(ratio, language),
             verdict=text(
                 "mid.verdict.healthy" if ratio is not None and ratio >= 3 else "mid.verdict.weak",
                 language,
@@ -108,8 +115,14 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
         out["rates"] = text("mid.rates.none", language)
     if leak:
         entered = int(funnel.loc[funnel["from"] == leak[0], "entered"].iloc[0])
+        costs = report.leaks.set_index(["from", "to"])
+        second = second_leak(report)
         out["leakage"] = text(
-            "thin.mid.leakage_one_step" if single else "mid.leakage.means",
+            "thin.mid.leakage_one_step"
+            if single
+            else "mid.leakage.means_won"
+            if leak[1] == str(funnel["to"].iloc[-1])
+            else "mid.leakage.means",
             language,
             last=last,
             step=step_label(leak[0], leak[1], language),
@@ -117,13 +130,18 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
             lost=n(round(entered * leak[2])),
             entered=n(entered),
             stage=stage_label(leak[0], language),
+            won=n(finite_or_none(costs.loc[(leak[0], leak[1]), "won_lost"])),
+            second=step_label(str(second["from"]), str(second["to"]), language)
+            if second is not None
+            else text("mid.head.none", language),
+            second_won=n(finite_or_none(second["won_lost"]) if second is not None else None),
         )
     else:
         out["leakage"] = text("mid.rates.none", language)
     stuck = k.stuck
     worst = stuck.loc[stuck["stuck_count"].idxmax()] if len(stuck) else None
     out["stuck"] = text(
-        "mid.stuck.means",
+        "mid.stuck.means" if k.skipped_leads or k.recycled_leads else "mid.stuck.means_clean",
         language,
         stuck=n(int(stuck["stuck_count"].sum())),
         stage=stage_label(str(worst["stage"]), language) if worst is not None else "-",
@@ -145,6 +163,7 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
         step=step_label(str(slow["from"]), str(slow["to"]), language) if slow is not None else "-",
         days=n(finite_or_none(slow["median_days"])) if slow is not None else "-",
     )
+    out["velocity"] += " " + text("mid.velocity.median_def", language, horizon=n(k.horizon_days))
     src = k.by_source
     marketing = src.loc["marketing"] if "marketing" in src.index else None
     has_sql = "sql_won_rate" in src and src["sql_won_rate"].notna().any()
@@ -162,7 +181,6 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
         horizon=n(k.horizon_days),
     )
     best, worst_channel = best_and_worst_channels(k.channels)
-    total_spend = float(k.channels["spend"].sum())
     if not k.spend_provided and not channels_recorded(k.channels):  # no table is shown
         out["levers"] = " ".join(
             [text("thin.channel.none", language), text("spend.missing", language)]
@@ -173,12 +191,9 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
         out["levers"] = text(
             "mid.levers.means",
             language,
-            best=pretty(best["channel"], language),
-            roi=format_number(float(best["roi"]), language, decimals=1),
-            cac=money(finite_or_none(best["cac"])),
-            worst=pretty(worst_channel["channel"], language),
-            share=pct(float(worst_channel["spend"]) / total_spend if total_spend else None),
-            worst_roi=format_number(float(worst_channel["roi"]), language, decimals=1),
+            window=window_words(report, language),
+            **{a: advised_channels(report, a, language) for a in ("grow", "keep", "review")},
+            thin=advised_channels(report, "too_little_data", language),
         )
     elif not channels_recorded(k.channels):
         out["levers"] = text("mid.levers.not_recorded", language)
@@ -227,7 +242,7 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
             avg=money(row_number(marketing, "avg_won_amount")),
             ltv=money(k.economics.ltv),
             cac=money(k.economics.cac),
-            ratio=format_number(ratio, language, decimals=1),
+            ratio=format_ratio(ratio, language),
             payback=format_number(k.economics.payback_months, language, decimals=1),
         )
         if k.spend_provided
@@ -253,7 +268,18 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
         before=pct(before),
         months=n(max(1, report.window_months // 2)),
     )
-    levers_known = best is not None and worst_channel is not None
+    monthly = report.lift_by_month.iloc[-report.window_months :]["won_revenue_share"].dropna()
+    if len(monthly) >= 2:  # single months swing: say how much, so no month is read alone
+        out["trend"] += " " + text(
+            "mid.trend.range",
+            language,
+            low=pct(float(monthly.min())),
+            high=pct(float(monthly.max())),
+            months=n(len(monthly)),
+        )
+    grow, review = (advised_channels(report, a, language) for a in ("grow", "review"))
+    none = text("mid.head.none", language)
+    levers_known = best is not None and worst_channel is not None and none not in (grow, review)
     out["operations"] = text(
         "spend.missing.operations"
         if not k.spend_provided
@@ -263,8 +289,8 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
         language,
         step=step_label(leak[0], leak[1], language) if leak else "-",
         stuck=n(int(stuck["stuck_count"].sum())),
-        worst=pretty(worst_channel["channel"], language) if worst_channel is not None else "-",
-        best=pretty(best["channel"], language) if best is not None else "-",
+        worst=review,
+        best=grow,
     )
     if single:
         out["operations"] = text(
@@ -302,6 +328,15 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
             amount=money(float(amounts.sum())),
             days=n(finite_or_none(threshold)),
         )
+        stuck_at = k.stuck.set_index("stage")["stuck_count"]
+        if "opportunity" in stuck_at.index and int(stuck_at["opportunity"]) <= len(opps):
+            out["stuck_opportunities"] += " " + text(
+                "mid.stuck_opps.leads", language, leads=n(int(stuck_at["opportunity"]))
+            )
+        if len(opps) > STUCK_SHOWN:
+            out["stuck_opportunities"] += " " + text(
+                "mid.stuck_opps.shown", language, shown=n(STUCK_SHOWN)
+            )
     else:
         out["stuck_opportunities"] = text("mid.stuck_opps.none", language)
     assumed = assumed_sentence(report.assumed, language=language)
@@ -344,22 +379,26 @@ def _covered_span(report: MidpointReport, stage: str, language: str) -> dict[str
 
 
 def _cohort_sentence(report: MidpointReport, language: str) -> str:
+    """The cohorts' trend, honestly: the first three observed cohorts against the last three
+    at the same age (3 months, else 2, else 1), with the range of every observed cohort."""
     cohort = report.cohort
     stage = stage_label(report.cohort_stage, language)
     for k in (3, 2, 1):
         if k not in cohort.columns:
             continue
         observed = cohort[k].dropna()
-        if len(observed) >= 2:
-            old, new = observed.index[0], observed.index[-1]
+        if len(observed) >= 6:
+            first, last = observed.iloc[:3], observed.iloc[-3:]
             return text(
                 "mid.cohort.means",
                 language,
                 months=format_number(k, language),
-                old=format_percent(float(observed.iloc[0]), language),
-                old_month=format_month(old, language),
-                new=format_percent(float(observed.iloc[-1]), language),
-                new_month=format_month(new, language),
+                old=format_percent(float(first.mean()), language),
+                old_month=format_month(first.index[0], language),
+                new=format_percent(float(last.mean()), language),
+                new_month=format_month(last.index[-1], language),
+                low=format_percent(float(observed.min()), language),
+                high=format_percent(float(observed.max()), language),
                 stage=stage,
             )
     return text("mid.cohort.none", language, stage=stage)

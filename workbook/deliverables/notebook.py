@@ -14,14 +14,24 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
-from dataclasses import dataclass
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from workbook.analysis.journeys import Journeys, build_journeys
-from workbook.i18n import check_language, text
+from workbook.deliverables.register import FIGURES_NAME, FigureRegister, merge_saved_registers
+from workbook.deliverables.summary import Finding, findings_from_json
+from workbook.i18n import check_language, set_labels, text
 from workbook.intake.engagement import Engagement, load_engagement
 from workbook.intake.snapshot import load_engagement_snapshot
+
+#: Folder of the run's hidden folder where each phase saves its outputs (:meth:`NotebookContext.finish`).
+PHASE_OUTPUTS = "phase-outputs"
+#: Name of a phase's saved executive summary.
+SUMMARY_NAME = "summary.json"
 
 
 @dataclass(frozen=True)
@@ -34,6 +44,76 @@ class NotebookContext:
     currency: str
     seed: int
     text: Callable[..., str]
+    #: The figures this phase shows (:mod:`workbook.deliverables.register`).
+    register: FigureRegister = field(default_factory=FigureRegister)
+    #: Where :meth:`finish` saves the phase's outputs; None outside ``workbook run``.
+    outputs_dir: Path | None = None
+
+    def finish(
+        self,
+        phase: str,
+        *,
+        summary: Sequence[Finding] = (),
+        tables: Mapping[str, pd.DataFrame] | None = None,
+    ) -> Path | None:
+        """Save the phase's figures, summary and shown tables for the run's publication.
+
+        Under ``workbook run`` they go to ``<run folder>/phase-outputs/<phase>/``
+        (:data:`PHASE_OUTPUTS`): the run merges the phases' figures into ``figures.json``,
+        and the Excel workbook and the decks read them. Opened by hand, nothing is written.
+
+        Returns
+        -------
+        Path or None
+            The folder written, or None when the notebook is not part of a run.
+        """
+        if self.outputs_dir is None:
+            return None
+        folder = self.outputs_dir / phase
+        folder.mkdir(parents=True, exist_ok=True)
+        self.register.save(folder / FIGURES_NAME)
+        (folder / SUMMARY_NAME).write_text(
+            json.dumps([f.to_json() for f in summary], ensure_ascii=False, indent=1),
+            encoding="utf-8",
+        )
+        for name, frame in (tables or {}).items():
+            frame.to_pickle(folder / f"{name}.pkl")
+        return folder
+
+
+@dataclass(frozen=True)
+class PhaseOutputs:
+    """What the phases of a run saved (:meth:`NotebookContext.finish`), read back together."""
+
+    #: The phases' figures merged (:func:`workbook.deliverables.register.merge_registers`).
+    register: FigureRegister
+    #: Each phase's executive summary, by phase.
+    summaries: Mapping[str, list[Finding]]
+    #: The tables the phases showed, by name (a name is unique across phases).
+    tables: Mapping[str, pd.DataFrame]
+
+
+def read_phase_outputs(folder: str | Path) -> PhaseOutputs:
+    """Read what the phases saved in ``folder/<phase>/``; empty when nothing was.
+
+    Raises
+    ------
+    workbook.deliverables.register.FigureConflictError
+        Two phases gave one figure two values.
+    """
+    folder = Path(folder)
+    register = merge_saved_registers(folder) or FigureRegister()
+    summaries: dict[str, list[Finding]] = {}
+    tables: dict[str, pd.DataFrame] = {}
+    for phase_dir in sorted(p for p in folder.glob("*") if p.is_dir()):
+        summary = phase_dir / SUMMARY_NAME
+        if summary.exists():
+            summaries[phase_dir.name] = findings_from_json(
+                json.loads(summary.read_text(encoding="utf-8"))
+            )
+        for path in sorted(phase_dir.glob("*.pkl")):
+            tables[path.stem] = pd.read_pickle(path)
+    return PhaseOutputs(register=register, summaries=summaries, tables=tables)
 
 
 def start(
@@ -77,6 +157,7 @@ def start(
     else:
         engagement = load_engagement(engagement_dir, as_of=as_of or None)
     lang = check_language(language or engagement.config.language)
+    set_labels(engagement.config.labels)  # engagement.yaml's labels: for this kernel's tables
     return NotebookContext(
         engagement=engagement,
         journeys=build_journeys(engagement),
@@ -84,6 +165,7 @@ def start(
         currency=engagement.config.currency,
         seed=int(seed),
         text=functools.partial(_text, language=lang),
+        outputs_dir=Path(snapshot).parent / PHASE_OUTPUTS if snapshot else None,
     )
 
 

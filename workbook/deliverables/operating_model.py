@@ -192,15 +192,17 @@ def process_model(
                 "strategy.process.content",
                 language,
                 buying_stage=pretty(bs, language),
-                formats=", ".join(pretty(f, language).lower() for f in top_formats) or "-",
+                formats=", ".join(pretty(f, language).lower() for f in top_formats)
+                or text("final.process.no_format", language),
             )
         else:
-            content_text = "-"
+            content_text = text("final.process.no_stage", language)
         rows.append(
             (
                 stage_label(stage, language),
                 owner_label(str(definitions.loc[stage, "owner"]), language),
-                ", ".join(pretty(c, language) for c in channels[stage]) or "-",
+                ", ".join(pretty(c, language) for c in channels[stage])
+                or text("final.process.no_channel", language),
                 content_text,
                 str(definitions.loc[stage, "exit_criteria"]),
             )
@@ -340,6 +342,7 @@ def implementation_roadmap(
     *,
     start: pd.Timestamp,
     ramp_months: int = 0,
+    review_offset: int = 0,
     max_content_tasks: int = 4,
     language: str = "en",
 ) -> pd.DataFrame:
@@ -357,7 +360,10 @@ def implementation_roadmap(
     start : Timestamp
         First month of the plan.
     ramp_months : int
-        ``targets.ramp_months``: the demand ramp-up.
+        Months of the demand ramp-up.
+    review_offset : int
+        Months from ``start`` to the plan's revenue period: the review points
+        (:data:`REVIEW_MONTHS`) count from there, where results can be judged.
     language : {"en", "fr"}
 
     Returns
@@ -427,8 +433,8 @@ def implementation_roadmap(
             (
                 "demand",
                 text("strategy.roadmap.checkpoint", language, months=format_number(k, language)),
-                k,
-                k,
+                k + review_offset,
+                k + review_offset,
                 True,
             )
         )

@@ -86,7 +86,10 @@ class StrategyReport:
         ``workstream``, ``task`` (text), ``start``, ``end`` (month starts, end exclusive),
         ``milestone`` (bool: a review point, ``start == end``).
     plan_start : Timestamp
-        First month of the roadmap: ``targets.period_start``, else the month after as_of.
+        First month of the roadmap: the ``start`` given to :func:`build_strategy` (the final
+        report gives the plan's first month of need,
+        :func:`workbook.analysis.reconcile.first_month_of_need`), else
+        ``targets.period_start``, else the month after as_of.
     language : str
     touches_provided : bool
         Whether the client provided touches (``engagement.has("touches")``); without them
@@ -125,6 +128,8 @@ def build_strategy(
     content: ContentReport | None = None,
     scoring: ScoreReport | None = None,
     lead_management: LeadManagementReport | None = None,
+    start: pd.Timestamp | None = None,
+    ramp_months: int | None = None,
 ) -> StrategyReport:
     """Compute every building block of the final report.
 
@@ -140,6 +145,12 @@ def build_strategy(
     content, scoring, lead_management : optional
         Already-built parts (built here when not given). When the data cannot support a
         scoring model, ``scoring`` is None and ``scoring_error`` says why.
+    start : Timestamp, optional
+        First month of the roadmap: the month the plan first needs new leads
+        (:func:`workbook.analysis.reconcile.first_month_of_need`); default
+        :func:`plan_start_month`.
+    ramp_months : int, optional
+        Months the roadmap gives the demand ramp-up; default ``targets.ramp_months``.
     """
     journeys = journeys_for(engagement, journeys)
     config = engagement.config
@@ -161,7 +172,9 @@ def build_strategy(
     else:
         shares = counts = pd.DataFrame(columns=list(config.buying_stages))
     technology = technology_checklist(engagement, content, scoring, language=language)
-    start = plan_start_month(engagement)
+    period_start = plan_start_month(engagement)
+    start = period_start if start is None else pd.Timestamp(start)
+    review_offset = max(0, (period_start.year - start.year) * 12 + period_start.month - start.month)
     return StrategyReport(
         content=content,
         scoring=scoring,
@@ -186,7 +199,8 @@ def build_strategy(
             scoring,
             technology,
             start=start,
-            ramp_months=config.targets.ramp_months,
+            ramp_months=config.targets.ramp_months if ramp_months is None else int(ramp_months),
+            review_offset=review_offset,
             language=language,
         ),
         plan_start=start,

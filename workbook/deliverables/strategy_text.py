@@ -15,6 +15,7 @@ from workbook.analysis.content import ContentReport
 from workbook.analysis.leadmgmt import LeadManagementReport
 from workbook.analysis.scoring import ScoreReport
 from workbook.analysis.scoring.features import parse_feature
+from workbook.deliverables.final_figures import review_counts
 from workbook.deliverables.operating_model import owner_label
 from workbook.deliverables.thin_data import ALL_PASS_SHARE
 from workbook.i18n import (
@@ -96,7 +97,7 @@ def _content_sentences(
             language,
             movers=n(len(movers)),
             viewers=n(len(viewers)),
-            best=str(best["asset_id"]) if best is not None else "-",
+            best=_title(best),
             best_rate=pct(float(best["progressed_rate"])) if best is not None else "-",
             baseline=pct(float(best["baseline_rate"])) if best is not None else "-",
             views=n(float(viewers["views"].fillna(0).sum())),
@@ -112,6 +113,42 @@ def _content_sentences(
         stale=n(len(content.stale or [])),
     )
     return out
+
+
+#: A scoring model's holdout AUC from which the report says it ranks leads "well".
+GOOD_AUC = 0.75
+
+
+def channel_leaders(shares: pd.DataFrame, counts: pd.DataFrame) -> list[tuple[str, str, float]]:
+    """The channel that stands out at each buying stage, against its share of all touches.
+
+    Among the channels carrying at least 5% of a buying stage's touches, the one whose share
+    there is largest relative to its share of all touches.
+
+    Returns
+    -------
+    list of tuple
+        ``(buying_stage, channel, share of the stage's touches)``, in the stages' order;
+        empty without touches.
+    """
+    if not len(shares) or shares.to_numpy().sum() <= 0:
+        return []
+    overall = counts.sum(axis=1) / counts.to_numpy().sum()
+    lift = shares.div(overall.replace(0, np.nan), axis=0).where(shares >= 0.05)
+    out = []
+    for b in shares.columns:
+        if lift[b].notna().any():
+            channel = lift[b].astype(float).idxmax()
+            out.append((str(b), str(channel), float(shares.loc[channel, b])))
+    return out
+
+
+def _title(asset: pd.Series | None) -> str:
+    """An asset as readers know it: its title (its id only when it has none)."""
+    if asset is None:
+        return ""
+    title = asset.get("title")
+    return f"“{title}”" if isinstance(title, str) and title.strip() else str(asset["asset_id"])
 
 
 def strategy_sentences(report: StrategyReport, *, language: str, currency: str) -> dict[str, str]:
@@ -142,20 +179,17 @@ def strategy_sentences(report: StrategyReport, *, language: str, currency: str) 
         )
 
     shares, counts = report.channel_model, report.channel_touches
-    if len(shares) and shares.to_numpy().sum() > 0:
-        overall = counts.sum(axis=1) / counts.to_numpy().sum()
-        # the channel over-represented at each stage, among those carrying 5 % of it or more
-        lift = shares.div(overall.replace(0, np.nan), axis=0).where(shares >= 0.05)
+    leading = channel_leaders(shares, counts)
+    if leading:
         leaders = [
             text(
                 "strategy.channels.pair",
                 language,
                 buying_stage=pretty(b, language).lower(),
-                channel=pretty(lift[b].astype(float).idxmax(), language),
-                share=pct(float(shares.loc[lift[b].astype(float).idxmax(), b])),
+                channel=pretty(c, language),
+                share=pct(share),
             )
-            for b in shares.columns
-            if lift[b].notna().any()
+            for b, c, share in leading
         ]
         out["channels"] = text(
             "strategy.channels.means", language, pairs=join_words(leaders, language)
@@ -186,6 +220,13 @@ def strategy_sentences(report: StrategyReport, *, language: str, currency: str) 
             language,
             target=stage_label(sc.target, language),
             auc=format_number(sc.auc, language, decimals=2),
+            # an AUC under GOOD_AUC ranks leads, but not well enough to say "well"
+            quality=text(
+                "final.scoring.quality.good"
+                if sc.auc >= GOOD_AUC
+                else "final.scoring.quality.fair",
+                language,
+            ),
             threshold=format_number(sc.threshold, language, decimals=2),
             precision=pct(sc.precision_at_threshold),
             recall=pct(sc.recall_at_threshold),
@@ -206,12 +247,12 @@ def strategy_sentences(report: StrategyReport, *, language: str, currency: str) 
         )
         if not sc.uses_touches:
             out["weights"] += " " + text("strategy.weights.no_touches", language)
-        hot_accounts = sc.accounts.loc[sc.accounts["hot_leads"] > 0]
+        counts = review_counts(report.lead_management.review)  # one source with the review
         out["accounts"] = text(
             "strategy.accounts.means",
             language,
-            accounts=n(len(sc.accounts)),
-            hot=n(len(hot_accounts)),
+            accounts=n(counts["accounts"]),
+            hot=n(counts["hot_accounts"]),
             days=n(sc.engaged_days),
         )
     else:
@@ -219,7 +260,12 @@ def strategy_sentences(report: StrategyReport, *, language: str, currency: str) 
         # engagement.yaml) is for the consultant, as `workbook score` prints it
         out["scoring"] = text("strategy.scoring.means.none", language)
         out["weights"] = out["scoring"]
-        out["accounts"] = text("strategy.accounts.means.none", language)
+        counts = review_counts(report.lead_management.review)
+        out["accounts"] = (
+            text("final.accounts.no_score", language, accounts=n(counts["accounts"]))
+            if counts["accounts"]
+            else text("strategy.accounts.means.none", language)
+        )
     sla = lm.sla.dropna(subset=["compliance_rate"])
     if len(sla):
         worst_sla = sla.sort_values("compliance_rate", kind="stable").iloc[0]
@@ -230,14 +276,18 @@ def strategy_sentences(report: StrategyReport, *, language: str, currency: str) 
             to_stage=stage_label(str(worst_sla["to"]), language),
             days=n(int(worst_sla["sla_days"])),
             rate=pct(float(worst_sla["compliance_rate"])),
-            median=format_number(float(worst_sla["median_response_days"]), language, decimals=1),
+            median=n(round(float(worst_sla["median_response_days"]))),
         )
     else:
         out["sla"] = text("strategy.sla.means.none", language)
     rec = lm.recycling
     no_lead_stage = bool(report.stages) and not lead_stages(report.stages)
     out["recycling"] = text(
-        "thin.strategy.no_lead_stage" if no_lead_stage else "strategy.recycling.means",
+        "thin.strategy.no_lead_stage"
+        if no_lead_stage
+        else "strategy.recycling.means"
+        if lm.recycled_leads
+        else "final.recycling.none_back",
         language,
         first=stage_label(report.stages[0], language) if report.stages else "-",
         disqualified=n(int(rec["disqualified"].sum())),
@@ -245,19 +295,22 @@ def strategy_sentences(report: StrategyReport, *, language: str, currency: str) 
         due=n(int(rec["due_for_nurture"].sum())),
         days=n(lm.settings.nurture_days),
     )
-    review = lm.review
-    review_key = {
-        (True, True): "strategy.review.means",
-        (False, True): "thin.strategy.review_no_email",
-        (True, False): "thin.strategy.review_no_score",  # no score: no lead is hot
-        (False, False): "thin.strategy.review_neither",
-    }[(report.emails_provided, sc is not None)]
+    counts = review_counts(lm.review)
+    review_key = (
+        "final.review.no_email"
+        if not report.emails_provided
+        else "final.review.means.none"
+        if not counts["groups"]
+        else "final.review.means.one"
+        if counts["groups"] == 1
+        else "final.review.means"
+    )
     out["review"] = text(
         review_key,
         language,
-        emails=n(int((review["review_kind"] == "same_email").sum())),
-        accounts=n(int((review["review_kind"] == "same_account").sum())),
-        hot=n(int(review.loc[review["review_kind"] == "same_account", "hot_leads"].gt(0).sum())),
+        groups=n(counts["groups"]),
+        duplicates=n(counts["duplicates"]),
+        leads=n(counts["grouped_leads"]),
     )
     out["process"] = text("strategy.process.means", language, stages=n(len(report.process_model)))
     if not report.touches_provided:
@@ -363,7 +416,8 @@ def plan_table(content: ContentReport, *, language: str = "en") -> pd.DataFrame 
 
 
 def stages_table(lead_management: LeadManagementReport, *, language: str = "en") -> pd.DataFrame:
-    """The lead-management stages for display: stage, owner, definition, exit criteria, SLA."""
+    """The lead-management stages for display: stage, owner, definition, exit criteria, SLA
+    (text: the days, or words saying none was agreed)."""
     s = lead_management.stages
     return pd.DataFrame(
         {
@@ -371,7 +425,11 @@ def stages_table(lead_management: LeadManagementReport, *, language: str = "en")
             "owner": [owner_label(o, language) for o in s["owner"]],
             "definition": s["definition"].to_numpy(object),
             "exit_criteria": s["exit_criteria"].to_numpy(object),
-            "sla_days": s["sla_days"].to_numpy(float),
+            # a stage without an agreed SLA says so, in words
+            "sla_days": [
+                format_number(d, language) if pd.notna(d) else text("final.sla.none", language)
+                for d in s["sla_days"]
+            ],
         }
     )
 

@@ -162,7 +162,16 @@ TABLES: Mapping[str, tuple[Column, ...]] = {
         *_STEP_TIMES,
         *_pick(_STUCK, "open_count", "stuck_count"),
     ),
-    "channel_costs": _pick(_CHANNEL_LEVERS, "channel", "spend", "cac", "roi"),
+    "channel_advice": (
+        ("channel", "label.channel", "pretty"),
+        ("spend", "mid.col.spend", "money"),
+        ("spend_share", "mid.col.spend_share", "percent"),
+        ("won_count", "mid.col.won", "int"),
+        ("roi", "mid.col.roi", "text"),
+        ("credit", "mid.col.credit", "text"),
+        ("advice", "mid.col.advice", "text"),
+        ("reason", "mid.col.reason", "text"),
+    ),
     "sales": _pick(
         _SOURCE_OUTCOMES,
         "sourced_by",
@@ -173,10 +182,8 @@ TABLES: Mapping[str, tuple[Column, ...]] = {
         "avg_won_amount",
     ),
     "stuck_opportunities": (
-        ("opportunity_id", "mid.col.opportunity", "text"),
-        ("account_id", "mid.col.account", "text"),
         ("sourced_by", "mid.col.source", "pretty"),
-        ("product", "mid.col.product", "text"),
+        ("product", "mid.col.product", "pretty"),
         ("amount", "mid.col.amount", "amount"),
         ("age_days", "mid.col.age_days", "int"),
     ),
@@ -192,20 +199,19 @@ TABLES: Mapping[str, tuple[Column, ...]] = {
         ("suggested_format", "strategy.label.format", "text"),
     ),
     "tag_suggestions": (
-        ("asset_id", "strategy.label.asset", "text"),
         ("title", "strategy.label.title", "text"),
         ("persona", "strategy.label.suggested_persona", "pretty"),
-        ("persona_confidence", "strategy.label.confidence", "percent"),
+        ("persona_confidence", "strategy.label.confidence", "text"),
         ("buying_stage", "strategy.label.suggested_stage", "pretty"),
-        ("stage_confidence", "strategy.label.confidence", "percent"),
-        ("evidence", "strategy.label.words", "text"),
+        ("stage_confidence", "strategy.label.confidence", "text"),
+        ("why", "final.col.why", "text"),
     ),
     "lead_stages": (
         ("stage", "strategy.label.stage", "text"),
         ("owner", "strategy.label.owner", "text"),
         ("definition", "strategy.label.definition", "text"),
         ("exit_criteria", "strategy.label.exit_criteria", "text"),
-        ("sla_days", "strategy.label.sla_days", "int"),
+        ("sla_days", "strategy.label.sla_days", "text"),
     ),
     "score_weights": (
         ("feature", "strategy.label.feature", "text"),
@@ -221,7 +227,7 @@ TABLES: Mapping[str, tuple[Column, ...]] = {
         ("breached", "strategy.label.breached", "int"),
         ("pending", "strategy.label.pending", "int"),
         ("compliance_rate", "strategy.label.compliance", "percent"),
-        ("median_response_days", "strategy.label.median_response", "float"),
+        ("median_response_days", "strategy.label.median_response", "int"),
     ),
     "recycling": (
         ("stage", "strategy.label.stage", "stage"),
@@ -231,18 +237,14 @@ TABLES: Mapping[str, tuple[Column, ...]] = {
         ("cooling_off", "strategy.label.cooling_off", "int"),
     ),
     "accounts": (
-        ("account_id", "strategy.label.account", "text"),
         ("company", "strategy.label.company", "text"),
-        ("engaged_leads", "strategy.label.engaged_leads", "int"),
+        ("lead_count", "strategy.label.engaged_leads", "int"),
         ("hot_leads", "strategy.label.hot_leads", "int"),
     ),
     "review": (
-        ("review_kind", "strategy.label.review_kind", "text"),
         ("company", "strategy.label.company", "text"),
-        ("lead_ids", "strategy.label.lead_ids", "text"),
         ("lead_count", "strategy.label.lead_count", "int"),
-        ("hot_leads", "strategy.label.hot_leads", "int"),
-        ("keep_lead_id", "strategy.label.keep", "text"),
+        ("stage", "final.col.kept_stage", "text"),
     ),
     "process_model": (
         ("stage", "strategy.label.stage", "text"),
@@ -286,6 +288,15 @@ TABLES: Mapping[str, tuple[Column, ...]] = {
     ),
     "plan_reach": _FIGURES,
     "budget_figures": _FIGURES,
+    "budget_mix": (
+        ("channel", "label.channel", "pretty"),
+        ("today_spend_share", "final.col.today_spend_share", "percent"),
+        ("today_lead_share", "final.col.today_lead_share", "percent"),
+        ("plan_lead_share", "final.col.plan_lead_share", "percent"),
+        ("plan_budget_share", "final.col.plan_budget_share", "percent"),
+        ("plan_budget", "final.col.plan_budget", "money"),
+        ("advice", "final.col.advice", "text"),
+    ),
     "budget_allocation": (
         ("channel", "label.channel", "pretty"),
         ("share", "plan.label.share", "percent"),
@@ -313,7 +324,9 @@ def labelled(spec: Iterable[Column], language: str) -> dict[str, tuple[str, str]
 
 
 #: Frame columns whose figures need marketing spend: left out when none was provided.
-SPEND_COLUMNS = frozenset({"spend", "cac", "roi", "cost_per_inquiry", "budget", "ltv_cac"})
+SPEND_COLUMNS = frozenset(
+    {"spend", "cac", "roi", "cost_per_inquiry", "budget", "ltv_cac", "plan_budget"}
+)
 
 
 def table_columns(name: str, language: str, *, spend: bool = True) -> dict[str, tuple[str, str]]:
@@ -342,8 +355,8 @@ def table_columns(name: str, language: str, *, spend: bool = True) -> dict[str, 
     --------
     >>> table_columns("skipped", "en")
     {'stage': ('Stage', 'stage'), 'skipped_count': ('Leads that skipped it', 'int')}
-    >>> list(table_columns("channel_costs", "en", spend=False))
-    ['channel']
+    >>> list(table_columns("kpi_channels", "en", spend=False))
+    ['channel', 'leads', 'won_count', 'won_revenue']
     """
     spec = TABLES[name]
     if not spend:

@@ -16,6 +16,9 @@ from collections.abc import Callable, Mapping
 from functools import partial
 
 from workbook.i18n import catalogue
+from workbook.i18n.overrides import override_label
+from workbook.i18n.overrides import set_labels as set_labels  # re-exported
+from workbook.i18n.overrides import use_labels as use_labels  # re-exported
 from workbook.i18n.privacy import redact_emails
 
 LANGUAGES = ("en", "fr")
@@ -76,16 +79,21 @@ def ladder_key(key: str, stages: tuple[str, ...]) -> str:
 
 
 def stage_label(stage: str, language: str = "en") -> str:
-    """Readable name of a funnel stage (the stage itself when not in the catalogue)."""
+    """Readable name of a funnel stage: the engagement's label (``labels:`` of engagement.yaml,
+    :mod:`workbook.i18n.overrides`), else the catalogue's, else the stage itself."""
+    overridden = override_label(stage, check_language(language))
+    if overridden is not None:
+        return overridden
     return CATALOGUE[check_language(language)].get(f"stage.{stage}", stage.replace("_", " "))
 
 
 def pretty(name: object, language: str = "en") -> str:
     """A data key shown to readers: ``paid_search`` -> ``Paid search`` (``Recherche payante``).
 
-    A standard value (channel, persona, buying stage, source, format, function, segment) reads
-    its ``value.<key>`` label from the catalogue (:mod:`workbook.i18n.catalogue.labels`); any
-    other value is prettified. A value the data did not record (:data:`NOT_RECORDED`, None or
+    The engagement's own label comes first (``labels:`` of engagement.yaml, in force through
+    :mod:`workbook.i18n.overrides`). A standard value (channel, persona, buying stage, source,
+    format, function, segment) reads its ``value.<key>`` label from the catalogue
+    (:mod:`workbook.i18n.catalogue.labels`); any other value is prettified. A value the data did not record (:data:`NOT_RECORDED`, None or
     NaN) reads "Not recorded" in ``language``; an e-mail address in a value is replaced
     (:func:`workbook.i18n.privacy.redact_emails`).
 
@@ -97,6 +105,9 @@ def pretty(name: object, language: str = "en") -> str:
     ('Field marketing', '[e-mail removed]')
     """
     labels = CATALOGUE[check_language(language)]
+    overridden = override_label(name, language)
+    if overridden is not None:
+        return overridden
     if name is None or (isinstance(name, float) and math.isnan(name)) or name == NOT_RECORDED:
         return labels["label.not_recorded"]
     if isinstance(name, str) and f"value.{name}" in labels:

@@ -53,6 +53,7 @@ from workbook.intake.sections import (
     QuestionOverrides,
     Scenario,
     parse_budget,
+    parse_labels,
     parse_lead_management,
     parse_question_overrides,
     parse_scenarios,
@@ -104,7 +105,8 @@ class EngagementConfig:
     ``mappings`` holds, per data file, how the export's headers and values map to the
     contract's (``columns:`` and ``values:``, :meth:`mapping`). ``questions`` (``content.questions``),
     ``scenarios``, ``budget`` and ``lead_management`` are parsed by
-    :mod:`workbook.intake.sections`.
+    :mod:`workbook.intake.sections`; ``labels`` (value -> language -> label, from ``labels:``)
+    by :mod:`workbook.intake.sections.labels`.
     """
 
     client: str
@@ -128,6 +130,7 @@ class EngagementConfig:
     scenarios: tuple[Scenario, ...] = ()
     budget: BudgetSettings = field(default_factory=BudgetSettings)
     lead_management: LeadManagementSettings = field(default_factory=LeadManagementSettings)
+    labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def mapping(self, file: str) -> FileMapping:
         """How the export of data file ``file`` (a stem: ``leads``) maps to the contract."""
@@ -416,6 +419,8 @@ def parse_config(raw: Mapping | None) -> tuple[EngagementConfig | None, list[Pro
         c.get("questions"), personas=personas, buying_stages=buying_stages
     )
     problems.extend(found)
+    labels, found = parse_labels(raw.get("labels"))
+    problems.extend(found)
     config = EngagementConfig(
         client=str(raw["client"]).strip(),
         currency=currency,
@@ -438,6 +443,7 @@ def parse_config(raw: Mapping | None) -> tuple[EngagementConfig | None, list[Pro
         scenarios=scenarios,
         budget=budget,
         lead_management=lead_management,
+        labels=labels,
     )
     return (None if problems else config), problems
 

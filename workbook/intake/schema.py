@@ -227,6 +227,7 @@ CONFIG_KEYS: dict[str, object] = {
     "scenarios": ANY_LIST,
     "budget": ANY_MAPPING,
     "lead_management": ANY_MAPPING,
+    "labels": ANY_MAPPING,
 }
 
 STAKEHOLDER_KEYS: tuple[str, ...] = ("name", "role", "function")

@@ -230,10 +230,16 @@ def write_reports(
     extra_files = None
     if key_tables:
 
-        def extra_files(folder: Path) -> None:
+        def extra_files(folder: Path, outputs: Path) -> None:
             from workbook.deliverables.excel import write_key_tables
+            from workbook.deliverables.notebook import read_phase_outputs
 
-            write_key_tables(engagement, folder / KEY_TABLES_NAME.format(slug=slug), language=lang)
+            write_key_tables(
+                engagement,
+                folder / KEY_TABLES_NAME.format(slug=slug),
+                language=lang,
+                phase_tables=read_phase_outputs(outputs).tables,
+            )
 
     def save_snapshot(path: Path) -> None:
         snapshot.save_engagement_snapshot(engagement, path)

@@ -25,6 +25,8 @@ from typing import Any
 import papermill
 
 from workbook.deliverables import reports
+from workbook.deliverables.notebook import PHASE_OUTPUTS
+from workbook.deliverables.register import FIGURES_NAME, merge_saved_registers
 from workbook.i18n import LANGUAGES, text
 from workbook.runs.errors import NotebookRunError, UnknownParameterError
 from workbook.runs.execute import check_notebook_parameters, execute_notebook
@@ -168,7 +170,7 @@ def run_engagement(
     language: str = "en",
     subtitle: str | None = None,
     timeout_seconds: int | None = 1800,
-    extra_files: Callable[[Path], object] | None = None,
+    extra_files: Callable[[Path, Path], object] | None = None,
     snapshot: Callable[[Path], object] | None = None,
 ) -> RunResult:
     """Execute an engagement's phase notebooks and publish their reports all-or-nothing.
@@ -216,7 +218,8 @@ def run_engagement(
         Longest run of a single cell, in seconds.
     extra_files : callable, optional
         Called once every phase succeeded, with the staging folder that holds the reports
-        about to be published: whatever it writes there (e.g. an Excel workbook) is
+        about to be published and the folder where the phases saved their outputs
+        (:meth:`workbook.deliverables.notebook.NotebookContext.finish`): whatever it writes there (e.g. an Excel workbook) is
         published with them, all-or-nothing. If it raises, nothing is published and the
         error goes to ``failed/error.txt``. Its return value is ignored.
     snapshot : callable, optional
@@ -335,8 +338,12 @@ def run_engagement(
                 )
                 export_seconds[phase] = time.perf_counter() - clock
             phase = None
+            outputs = staging / PHASE_OUTPUTS
+            register = merge_saved_registers(outputs)  # two values for one figure: raises
+            if register is not None:
+                register.save(built / FIGURES_NAME)
             if extra_files is not None:
-                extra_files(built)
+                extra_files(built, outputs)
         except Exception as error:
             record_run_failure(
                 error, phase=phase, staging=staging, report_dir=report_dir, client=client_name

@@ -16,10 +16,12 @@ from matplotlib.figure import Figure
 
 from workbook.analysis.survival import CumulativeIncidence
 from workbook.deliverables.midpoint_facts import step_label
-from workbook.deliverables.plots.palette import ACCENT, BAD, MUTED, PALETTE, WARN
+from workbook.deliverables.plots.palette import ACCENT, BAD, INK, INK_SOFT, PALETTE, WARN
 from workbook.deliverables.plots.style import (
+    SMALL,
     house_style,
     new_figure,
+    number_axis,
     percent_axis,
     small_multiples,
     style_axes,
@@ -36,35 +38,56 @@ __all__ = [
 
 
 @house_style
-def funnel_glass_chart(shape: pd.DataFrame, *, language: str = "en") -> Figure:
+def funnel_glass_chart(
+    shape: pd.DataFrame, *, highlight: tuple | None = None, language: str = "en"
+) -> Figure:
     """The funnel drawn as a glass: bar width = expected share of first-stage leads reaching
-    each stage (:func:`workbook.deliverables.midpoint.funnel_shape`)."""
-    fig, ax = new_figure(9, 0.6 * len(shape) + 1.4)
+    each stage (:func:`workbook.deliverables.midpoint.funnel_shape`); between two stages, the
+    share of leads that pass the step.
+
+    Parameters
+    ----------
+    shape : DataFrame
+        :func:`workbook.deliverables.midpoint.funnel_shape`.
+    highlight : tuple, optional
+        ``(from, to, ...)`` of the step to fix (the report's ``biggest_leak``, as
+        :func:`leakage_chart` draws it): its stage and its rate in red. Default: every
+        qualified step passing fewer than half of its leads.
+    """
+    fig, ax = new_figure(height=0.65 * len(shape) + 1.4)
     ax.grid(False)
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
     y = np.arange(len(shape))[::-1]
     widths = shape["reach_share"].to_numpy(float)
     step = shape["step_rate"].to_numpy(float)
-    colors = [
-        BAD if (q and r < 0.5) else ACCENT
-        for q, r in zip(shape["qualified_step"], np.nan_to_num(step, nan=1.0), strict=True)
-    ]
-    ax.barh(y, widths, left=-widths / 2, color=colors, height=0.7)
-    for yy, w, r in zip(y, widths, step, strict=True):
-        ax.text(0.52, yy, format_percent(w, language), va="center", fontsize=9)
+    stages = shape["stage"].astype(str).tolist()
+    if highlight is not None:
+        marked = [
+            i > 0 and stages[i - 1] == highlight[0] and s == highlight[1]
+            for i, s in enumerate(stages)
+        ]
+    else:
+        marked = [
+            bool(q and r < 0.5)
+            for q, r in zip(shape["qualified_step"], np.nan_to_num(step, nan=1.0), strict=True)
+        ]
+    ax.barh(y, widths, left=-widths / 2, color=[BAD if m else ACCENT for m in marked], height=0.7)
+    for yy, w, r, m in zip(y, widths, step, marked, strict=True):
+        ax.text(0.52, yy, format_percent(w, language), va="center", fontsize=SMALL)
         if np.isfinite(r):
             ax.text(
                 -0.52,
                 yy + 0.5,
-                f"↓ {format_percent(r, language)}",
+                text("label.chart.pass", language, rate=format_percent(r, language)),
                 va="center",
                 ha="right",
-                fontsize=8,
-                color="#333333",
+                fontsize=SMALL,
+                color=BAD if m else INK_SOFT,
+                fontweight="bold" if m else "normal",
             )
     ax.set_yticks(y, [stage_label(s, language) for s in shape["stage"]])
-    ax.set_xlim(-0.75, 0.75)
+    ax.set_xlim(-0.8, 0.75)
     ax.set_xticks([])
     ax.set_xlabel(text("mid.axis.reach_share", language))
     ax.set_title(text("mid.chart.glass", language))
@@ -80,14 +103,14 @@ def rates_chart(funnel: pd.DataFrame, *, language: str = "en") -> Figure:
     funnel : DataFrame
         :func:`workbook.analysis.kpis.funnel_rates`.
     """
-    fig, ax = new_figure(9, 4.2)
+    fig, ax = new_figure(height=4.2)
     style_axes(ax)
     x = np.arange(len(funnel))
     for offset, (col, low, high, key, color) in zip(
         (-0.12, 0.12),
         (
             ("rate", "rate_lower", "rate_upper", "mid.legend.rate", ACCENT),
-            ("naive_rate", "naive_lower", "naive_upper", "mid.legend.naive", MUTED),
+            ("naive_rate", "naive_lower", "naive_upper", "mid.legend.naive", INK_SOFT),
         ),
         strict=True,
     ):
@@ -105,13 +128,13 @@ def rates_chart(funnel: pd.DataFrame, *, language: str = "en") -> Figure:
     ax.set_xticks(
         x, [step_label(a, b, language) for a, b in zip(funnel["from"], funnel["to"], strict=True)]
     )
-    ax.tick_params(axis="x", labelsize=8)
+    ax.tick_params(axis="x", labelsize=SMALL)
     ax.set_xlim(-0.6, len(funnel) - 0.4)  # one step ([opportunity, won]) stays centred
     ax.set_ylim(0, 1)
     percent_axis(ax, language)
     ax.set_xlabel(text("mid.axis.step", language))
     ax.set_ylabel(text("mid.axis.rate", language))
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper left")
     ax.set_title(text("mid.chart.rates", language))
     return fig
 
@@ -129,7 +152,7 @@ def leakage_chart(
     highlight : tuple, optional
         ``(from, to, ...)`` of the step drawn in red (default: the largest leak).
     """
-    fig, ax = new_figure(9, 0.5 * len(funnel) + 1.6)
+    fig, ax = new_figure(height=0.55 * len(funnel) + 1.6)
     style_axes(ax, grid="x")
     leak = 1.0 - funnel["rate"].to_numpy(float)
     low = 1.0 - funnel["rate_upper"].to_numpy(float)
@@ -149,15 +172,15 @@ def leakage_chart(
         y,
         xerr=np.nan_to_num(np.clip(np.vstack([leak - low, high - leak]), 0, None)),
         fmt="none",
-        ecolor="#333333",
+        ecolor=INK,
         capsize=3,
     )
     for yy, v in zip(y, leak, strict=True):
         ax.text(
-            min(np.nan_to_num(v) + 0.02, 0.98),
-            yy + 0.32,
-            format_percent(v, language),
-            fontsize=8,
+            min(np.nan_to_num(v) + 0.02, 0.86),
+            yy + 0.36,
+            text("label.chart.lost", language, rate=format_percent(v, language)),
+            fontsize=SMALL,
             va="center",
         )
     ax.set_yticks(
@@ -171,14 +194,16 @@ def leakage_chart(
     return fig
 
 
-def _draw_curve(ax, cif: CumulativeIncidence, *, horizon_days: float, color: str, label: str):
+def _draw_curve(
+    ax, cif: CumulativeIncidence, *, horizon_days: float, color: str, label: str, band: float = 0.18
+):
     t = cif.time_days
     keep = t <= horizon_days
     times = np.append(t[keep], horizon_days)
     values = np.append(cif.incidence[keep], cif.at(horizon_days))
     lower = np.append(cif.lower[keep], cif.band_at(horizon_days)[0])
     upper = np.append(cif.upper[keep], cif.band_at(horizon_days)[1])
-    ax.fill_between(times, lower, upper, step="post", color=color, alpha=0.18, linewidth=0)
+    ax.fill_between(times, lower, upper, step="post", color=color, alpha=band, linewidth=0)
     ax.step(times, values, where="post", color=color, label=label, linewidth=1.6)
 
 
@@ -200,19 +225,25 @@ def incidence_curves_chart(
         Right end of the x axis.
     title : str
     """
-    fig, ax = new_figure(9, 4.2)
+    fig, ax = new_figure(height=4.2)
     style_axes(ax)
     for i, (label, cif) in enumerate(curves.items()):
         _draw_curve(
-            ax, cif, horizon_days=horizon_days, color=PALETTE[i % len(PALETTE)], label=label
+            ax,
+            cif,
+            horizon_days=horizon_days,
+            color=PALETTE[i % len(PALETTE)],
+            label=label,
+            band=0.18 if len(curves) == 1 else 0.08,  # overlapping bands stay readable
         )
     ax.set_xlim(0, horizon_days)
     ax.set_ylim(bottom=0)
-    percent_axis(ax, language, top=ax.get_ylim()[1])
+    percent_axis(ax, language)
+    number_axis(ax, language, axis="x", count=True)
     ax.set_xlabel(text("mid.axis.days_since_entry", language))
     ax.set_ylabel(text("mid.axis.cumulative_incidence", language))
     if curves:
-        ax.legend(loc="upper left", fontsize=8)
+        ax.legend(loc="upper left")
     ax.set_title(title)
     return fig
 
@@ -240,7 +271,6 @@ def velocity_curves_chart(
         len(rows),
         panel_height=2.8,
         ylabel=text("mid.axis.cumulative_incidence", language),
-        ylabel_size=8,
         title=text("mid.chart.velocity", language),
     )
     for ax, row in zip(axes, rows, strict=False):
@@ -254,13 +284,14 @@ def velocity_curves_chart(
                 median,
                 ax.get_ylim()[1] * 0.05,
                 f" {format_number(median, language)} {text('mid.unit.days', language)}",
-                fontsize=7,
-                color=WARN,
+                fontsize=SMALL,
+                color=INK,
             )
         ax.set_xlim(0, horizon_days)
         ax.set_ylim(bottom=0)
-        percent_axis(ax, language, top=ax.get_ylim()[1])
-        ax.set_title(step_label(row["from"], row["to"], language), fontsize=9)
-        ax.set_xlabel(text("mid.axis.days_since_entry", language), fontsize=8)
-        ax.tick_params(labelsize=7)
+        percent_axis(ax, language)
+        number_axis(ax, language, axis="x", count=True)
+        ax.set_title(step_label(row["from"], row["to"], language), fontsize=10)
+        ax.set_xlabel(text("mid.axis.days_since_entry", language), fontsize=SMALL)
+        ax.tick_params(labelsize=SMALL)
     return fig

@@ -9,9 +9,19 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from workbook.deliverables.plots.palette import ACCENT, BAD, PALETTE
+from workbook.deliverables.plots.palette import (
+    ACCENT,
+    BAD,
+    INK,
+    INK_SOFT,
+    MUTED,
+    PALETTE,
+    SEQUENTIAL,
+)
 from workbook.deliverables.plots.style import (
+    SMALL,
     house_style,
+    legend_below,
     new_figure,
     number_axis,
     small_multiples,
@@ -47,12 +57,15 @@ def stage_entries_chart(entries: pd.DataFrame, *, language: str = "en") -> Figur
         sharex=True,
     )
     x = np.arange(len(entries))
-    ticks = x[:: max(1, len(x) // 4)]
+    ticks = x[:: max(1, int(np.ceil(len(x) / 4)))]
     for ax, stage in zip(axes, stages, strict=False):
         style_axes(ax)
         ax.bar(x, entries[stage].to_numpy(), color=ACCENT, width=0.8)
         ax.set_title(stage_label(stage, language), fontsize=10)
-        ax.set_xticks(ticks, [format_month(entries.index[i], language) for i in ticks], fontsize=8)
+        ax.set_xticks(
+            ticks, [format_month(entries.index[i], language).replace(" ", "\n") for i in ticks]
+        )
+        ax.tick_params(labelsize=SMALL)
         number_axis(ax, language, count=True)
     return fig
 
@@ -61,7 +74,8 @@ def stage_entries_chart(entries: pd.DataFrame, *, language: str = "en") -> Figur
 def funnel_chart(
     counts: pd.DataFrame, *, language: str = "en", rate_col: str = "naive_rate"
 ) -> Figure:
-    """Horizontal bars of leads entering each stage, labelled with the step's rate.
+    """Horizontal bars of leads entering each stage; between two bars, the share of leads that
+    pass the step (the lowest in red).
 
     Parameters
     ----------
@@ -71,7 +85,7 @@ def funnel_chart(
     """
     stages = [*counts["from"].tolist(), counts["to"].iloc[-1]]
     entered = [*counts["entered"].tolist(), int(counts["converted"].iloc[-1])]
-    fig, ax = new_figure(9, 0.55 * len(stages) + 1.2)
+    fig, ax = new_figure(height=0.6 * len(stages) + 1.2)
     style_axes(ax)
     ax.grid(False)
     y = np.arange(len(stages))[::-1]
@@ -79,23 +93,27 @@ def funnel_chart(
     weakest = counts[rate_col].astype(float).idxmin() if counts[rate_col].notna().any() else None
     top = max(entered) if entered else 1
     for i, (yy, n) in enumerate(zip(y, entered, strict=True)):
-        ax.text(n + top * 0.01, yy, format_number(n, language), va="center", fontsize=9)
+        ax.text(n + top * 0.01, yy, format_number(n, language), va="center", fontsize=SMALL)
         if i < len(counts):
             rate = counts[rate_col].iloc[i]
-            color = BAD if i == weakest else "#333333"
             ax.text(
                 -top * 0.02,
                 yy - 0.5,
-                f"↓ {format_percent(rate, language)}",
+                text("label.chart.pass", language, rate=format_percent(rate, language)),
                 va="center",
                 ha="right",
-                fontsize=8,
-                color=color,
+                fontsize=SMALL,
+                color=BAD if i == weakest else INK_SOFT,
+                fontweight="bold" if i == weakest else "normal",
             )
     ax.set_yticks(y, [stage_label(s, language) for s in stages])
-    ax.set_xlim(-top * 0.12, top * 1.15)
+    ax.set_xlim(-top * 0.2, top * 1.15)
     ax.set_xlabel(text("label.leads", language))
     number_axis(ax, language, axis="x", count=True)
+    # the rates sit left of zero: no negative tick, and the axis line starts at zero
+    ticks = ax.xaxis.get_major_locator().tick_values(0, top * 1.15)
+    ax.set_xticks([t for t in ticks if 0 <= t <= top * 1.15])
+    ax.spines["bottom"].set_bounds(0, top * 1.15)
     ax.set_title(text("kickoff.funnel", language))
     return fig
 
@@ -103,12 +121,13 @@ def funnel_chart(
 @house_style
 def channel_mix_chart(mix: pd.DataFrame, *, language: str = "en") -> Figure:
     """Horizontal bars: leads per first-touch channel (:func:`workbook.analysis.baseline.channel_mix`)."""
-    fig, ax = new_figure(9, 0.4 * len(mix) + 1.4)
+    fig, ax = new_figure(height=0.4 * len(mix) + 1.4)
     style_axes(ax, grid="x")
     order = mix.iloc[::-1]
     ax.barh([pretty(c, language) for c in order["channel"]], order["leads"], color=ACCENT)
     for y, (n, share) in enumerate(zip(order["leads"], order["lead_share"], strict=True)):
-        ax.text(n, y, f"  {format_percent(share, language)}", va="center", fontsize=8)
+        ax.text(n, y, f"  {format_percent(share, language)}", va="center", fontsize=SMALL)
+    ax.set_xlim(0, float(order["leads"].max() or 1) * 1.12)
     ax.set_xlabel(text("label.leads", language))
     ax.set_ylabel(text("label.channel", language))
     number_axis(ax, language, axis="x", count=True)
@@ -126,25 +145,26 @@ def spend_chart(
         keep = list(data.columns[: max_channels - 1])
         data[text("label.other", language)] = data.drop(columns=keep).sum(axis=1)
         data = data[[*keep, text("label.other", language)]]
-    fig, ax = new_figure(10, 4.2)
+    fig, ax = new_figure(height=4.4)
     style_axes(ax)
     x = np.arange(len(data))
     bottom = np.zeros(len(data))
+    other = text("label.other", language)
     for i, col in enumerate(data.columns):
         ax.bar(
             x,
             data[col],
             bottom=bottom,
             label=pretty(col, language),
-            color=PALETTE[i % len(PALETTE)],
+            color=MUTED if col == other else PALETTE[i % len(PALETTE)],
         )
         bottom += data[col].to_numpy()
-    ticks = x[:: max(1, len(x) // 8)]
-    ax.set_xticks(ticks, [format_month(data.index[i], language) for i in ticks], fontsize=8)
+    ticks = x[:: max(1, int(np.ceil(len(x) / 6)))]
+    ax.set_xticks(ticks, [format_month(data.index[i], language) for i in ticks])
     ax.set_xlabel(text("label.month", language))
     ax.set_ylabel(text("label.spend", language, currency=currency))
     number_axis(ax, language)
-    ax.legend(ncols=min(4, data.shape[1]), fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.18))
+    legend_below(fig)
     ax.set_title(text("kickoff.spend", language))
     return fig
 
@@ -157,7 +177,7 @@ def content_heatmap(
     fig, ax = new_figure(8, 0.6 * len(matrix) + 1.8)
     ax.grid(False)
     values = matrix.to_numpy()
-    image = ax.imshow(values, cmap="Blues", vmin=0, vmax=max(1, values.max()), aspect="auto")
+    image = ax.imshow(values, cmap=SEQUENTIAL, vmin=0, vmax=max(1, values.max()), aspect="auto")
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
             gap = values[i, j] < min_assets
@@ -167,7 +187,7 @@ def content_heatmap(
                 format_number(values[i, j], language),
                 ha="center",
                 va="center",
-                color=BAD if gap else ("white" if values[i, j] > values.max() / 2 else "#222"),
+                color=BAD if gap else ("white" if values[i, j] > values.max() / 2 else INK),
                 fontweight="bold" if gap else "normal",
             )
             if gap:
@@ -180,7 +200,8 @@ def content_heatmap(
     ax.set_yticks(range(values.shape[0]), [pretty(r, language) for r in matrix.index])
     ax.set_xlabel(text("label.buying_stage", language))
     ax.set_ylabel(text("label.persona", language))
-    fig.colorbar(image, ax=ax, label=text("label.assets", language), shrink=0.8)
+    bar = fig.colorbar(image, ax=ax, label=text("label.assets", language), shrink=0.8)
+    number_axis(bar.ax, language, count=True)
     ax.set_title(title or text("kickoff.content", language))
     return fig
 
@@ -195,16 +216,17 @@ def bar_chart(
     ylabel: str,
     language: str = "en",
     percent: bool = False,
+    count: bool = False,
     highlight: Sequence[bool] | None = None,
 ) -> Figure:
-    """A plain vertical bar chart in the house style."""
-    fig, ax = new_figure(9, 4)
+    """A plain vertical bar chart in the house style (``count``: whole-number ticks)."""
+    fig, ax = new_figure(height=4)
     style_axes(ax)
     colors = [BAD if h else ACCENT for h in (highlight or [False] * len(values))]
     ax.bar(list(labels), list(values), color=colors)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    number_axis(ax, language, percent=percent)
-    ax.tick_params(axis="x", labelrotation=20)
+    number_axis(ax, language, percent=percent, count=count)
+    ax.tick_params(axis="x", labelrotation=30, labelrotation_mode="xtick")
     return fig

@@ -14,10 +14,23 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from workbook.deliverables.midpoint_facts import step_label
-from workbook.deliverables.plots.palette import ACCENT, BAD, MUTED, PALETTE, WARN
+from workbook.deliverables.plots.palette import (
+    ACCENT,
+    BAD,
+    GOOD,
+    INK,
+    INK_SOFT,
+    MUTED,
+    PALETTE,
+    RANGE,
+    SEQUENTIAL,
+    WARN,
+)
 from workbook.deliverables.plots.style import (
+    SMALL,
     figure_title,
     house_style,
+    legend_below,
     new_figure,
     number_axis,
     percent_axis,
@@ -40,7 +53,7 @@ __all__ = [
 def win_rate_chart(by_source: pd.DataFrame, *, language: str = "en") -> Figure:
     """Win rate by source with Wilson intervals (:func:`workbook.analysis.kpis.source_outcomes`)."""
     data = by_source.loc[by_source["closed_count"] > 0]
-    fig, ax = new_figure(9, 4)
+    fig, ax = new_figure(height=4)
     style_axes(ax)
     x = np.arange(len(data))
     rate = data["win_rate"].to_numpy(float)
@@ -52,19 +65,17 @@ def win_rate_chart(by_source: pd.DataFrame, *, language: str = "en") -> Figure:
     )
     colors = [ACCENT if s == "marketing" else MUTED for s in data.index]
     ax.bar(x, rate, color=colors, width=0.6)
-    ax.errorbar(x, rate, yerr=np.clip(err, 0, None), fmt="none", ecolor="#333333", capsize=4)
-    for xx, r, c in zip(x, rate, data["closed_count"], strict=True):
-        ax.text(
-            xx,
-            0.01,
-            text("mid.label.n_closed", language, count=format_number(int(c), language)),
-            ha="center",
-            va="bottom",
-            fontsize=7,
-            color="white",
-        )
-        ax.text(xx + 0.32, r, format_percent(r, language), fontsize=8, va="center")
-    ax.set_xticks(x, [pretty(s, language) for s in data.index])
+    ax.errorbar(x, rate, yerr=np.clip(err, 0, None), fmt="none", ecolor=INK, capsize=4)
+    for xx, r in zip(x, rate, strict=True):
+        ax.text(xx + 0.32, r, format_percent(r, language), fontsize=SMALL, va="center")
+    ax.set_xticks(
+        x,
+        [
+            f"{pretty(s, language)}\n"
+            + text("mid.label.n_closed", language, count=format_number(int(c), language))
+            for s, c in zip(data.index, data["closed_count"], strict=True)
+        ],
+    )
     ax.set_ylim(0, 1)
     percent_axis(ax, language)
     ax.set_xlabel(text("mid.axis.source", language))
@@ -82,7 +93,7 @@ def channel_return_chart(channels: pd.DataFrame, *, currency: str, language: str
     channels : DataFrame
         :func:`workbook.analysis.kpis.channel_levers`.
     """
-    fig, ax = new_figure(10, 4.4)
+    fig, ax = new_figure(height=4.6)
     style_axes(ax)
     x = np.arange(len(channels))
     spend = channels["spend"].to_numpy(float)
@@ -93,15 +104,15 @@ def channel_return_chart(channels: pd.DataFrame, *, currency: str, language: str
     )
     top = max(float(np.nanmax(np.r_[spend, revenue, 1.0])), 1.0)
     for xx, roi, s, r in zip(x, channels["roi"], spend, revenue, strict=True):
-        label = "ROI " + format_number(roi, language, decimals=1) if np.isfinite(roi) else "-"
-        ax.text(xx, max(s, r) + top * 0.02, label, ha="center", fontsize=8)
+        label = "ROI " + format_number(roi, language, decimals=1) if np.isfinite(roi) else ""
+        ax.text(xx, max(s, r) + top * 0.02, label, ha="center", fontsize=SMALL)
     ax.set_xticks(x, [pretty(c, language) for c in channels["channel"]])
-    ax.tick_params(axis="x", labelrotation=20, labelsize=8)
+    ax.tick_params(axis="x", labelrotation=30, labelrotation_mode="xtick", labelsize=SMALL)
     ax.set_ylim(0, top * 1.15)
     number_axis(ax, language)
     ax.set_xlabel(text("mid.axis.channel", language))
     ax.set_ylabel(text("mid.axis.money", language, currency=currency))
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="upper right")
     ax.set_title(text("mid.chart.channel_return", language))
     return fig
 
@@ -116,7 +127,7 @@ def attribution_chart(shares: pd.DataFrame, *, language: str = "en") -> Figure:
         :func:`workbook.deliverables.midpoint.attribution_shares`.
     """
     models = [c for c in shares.columns if c != "channel"]
-    fig, ax = new_figure(10, 0.55 * len(shares) + 1.8)
+    fig, ax = new_figure(height=0.6 * len(shares) + 1.8)
     style_axes(ax, grid="x")
     y = np.arange(len(shares))[::-1]
     height = 0.8 / max(1, len(models))
@@ -132,7 +143,7 @@ def attribution_chart(shares: pd.DataFrame, *, language: str = "en") -> Figure:
     percent_axis(ax, language, axis="x")
     ax.set_xlabel(text("mid.axis.won_share", language))
     ax.set_ylabel(text("mid.axis.channel", language))
-    ax.legend(fontsize=8, loc="lower right")
+    legend_below(fig)
     ax.set_title(text("mid.chart.attribution", language))
     return fig
 
@@ -148,7 +159,7 @@ def cohort_heatmap(cohort: pd.DataFrame, *, stage: str, language: str = "en") ->
         :func:`workbook.analysis.kpis.cohort_conversion`.
     """
     values = cohort.to_numpy(float)
-    fig, ax = new_figure(10, 0.28 * len(cohort) + 1.8)
+    fig, ax = new_figure(height=0.3 * len(cohort) + 1.9)
     ax.grid(False)
     ax.add_patch(
         matplotlib.patches.Rectangle(
@@ -157,12 +168,12 @@ def cohort_heatmap(cohort: pd.DataFrame, *, stage: str, language: str = "en") ->
             values.shape[0],
             fill=False,
             hatch="///",
-            edgecolor="#c8c8c8",
+            edgecolor=RANGE,
             linewidth=0,
             zorder=0,
         )
     )
-    cmap = matplotlib.colormaps["Blues"].with_extremes(bad=(1, 1, 1, 0))
+    cmap = matplotlib.colormaps[SEQUENTIAL].with_extremes(bad=(1, 1, 1, 0))
     vmax = float(np.nanmax(values)) if np.isfinite(values).any() else 1.0
     image = ax.imshow(
         np.ma.masked_invalid(values), cmap=cmap, vmin=0, vmax=max(vmax, 1e-9), aspect="auto"
@@ -177,12 +188,12 @@ def cohort_heatmap(cohort: pd.DataFrame, *, stage: str, language: str = "en") ->
                         format_percent(values[i, j], language, decimals=0),
                         ha="center",
                         va="center",
-                        fontsize=6,
-                        color="white" if values[i, j] > vmax / 2 else "#222222",
+                        fontsize=SMALL,
+                        color="white" if values[i, j] > vmax / 2 else INK,
                     )
     ax.set_xticks(range(values.shape[1]), [str(c) for c in cohort.columns])
     ax.set_yticks(range(values.shape[0]), [format_month(m, language) for m in cohort.index])
-    ax.tick_params(axis="y", labelsize=7)
+    ax.tick_params(labelsize=SMALL)
     ax.set_xlabel(text("mid.axis.months_since_entry", language))
     ax.set_ylabel(text("mid.axis.cohort", language))
     bar = fig.colorbar(image, ax=ax, shrink=0.8)
@@ -192,46 +203,60 @@ def cohort_heatmap(cohort: pd.DataFrame, *, stage: str, language: str = "en") ->
     return fig
 
 
+#: Whether a higher figure is better, per benchmark metric.
+_HIGHER_IS_BETTER = {"conversion_rate": True, "cycle_days": False}
+
+
+def _verdict(metric: str, position: str) -> str:
+    """``better``, ``within`` or ``worse`` than the public range (empty: no client figure):
+    above the range is better for a rate, worse for a cycle length."""
+    if position in ("", "within"):
+        return position
+    return "better" if (position == "above") == _HIGHER_IS_BETTER[metric] else "worse"
+
+
 @house_style
 def benchmark_chart(comparison: pd.DataFrame, *, language: str = "en") -> Figure:
     """Each public range (grey line, typical value as a tick) and the client (dot): rates on
-    the left, cycle lengths on the right.
+    top, cycle lengths below. The dot is green when the client does better than the range,
+    red when worse: a rate above its range is better, a cycle length above it is worse.
 
     Parameters
     ----------
     comparison : DataFrame
-        :func:`workbook.analysis.benchmarks.compare_to_benchmarks`.
+        :func:`workbook.analysis.benchmarks.compare_to_benchmarks` (the quality of each
+        source is in the report's table beside the chart).
     """
     metrics = [m for m in ("conversion_rate", "cycle_days") if (comparison["metric"] == m).any()]
+    counts = [int((comparison["metric"] == m).sum()) for m in metrics] or [1]
     fig, axes = new_figure(
-        10,
-        0.32 * max(len(comparison), 4) + 1.8,
-        ncols=max(1, len(metrics)),
-        width_ratios=[2, 1][: max(1, len(metrics))] if len(metrics) == 2 else None,
+        height=0.34 * sum(counts) + 1.5 * len(counts) + 0.8,
+        nrows=len(counts),
+        height_ratios=[c + 1.5 for c in counts],
     )
     axes = np.atleast_1d(axes).ravel()
-    colors = {"below": BAD, "within": ACCENT, "above": "#3b8d5a", "": MUTED}
+    colors = {"worse": BAD, "within": ACCENT, "better": GOOD, "": MUTED}
     for ax, metric in zip(axes, metrics, strict=False):
         style_axes(ax, grid="x")
         rows = comparison.loc[comparison["metric"] == metric].reset_index(drop=True)
         y = np.arange(len(rows))[::-1]
-        ax.hlines(y, rows["low"], rows["high"], color="#b0b0b0", linewidth=5)
-        ax.plot(rows["typical"], y, "|", color="#555555", markersize=10)
-        ax.scatter(rows["client"], y, color=[colors[p] for p in rows["position"]], zorder=3, s=36)
+        ax.hlines(y, rows["low"], rows["high"], color=RANGE, linewidth=5)
+        ax.plot(rows["typical"], y, "|", color=INK_SOFT, markersize=10)
+        verdicts = [_verdict(metric, p) for p in rows["position"]]
+        ax.scatter(rows["client"], y, color=[colors[v] for v in verdicts], zorder=3, s=40)
         labels = [
-            f"{step_label(a, b, language)} · {seg} [{text(f'mid.quality.{q}', language)}]"
-            for a, b, seg, q in zip(
-                rows["from_stage"], rows["to_stage"], rows["segment"], rows["quality"], strict=True
-            )
+            f"{step_label(a, b, language)} · {pretty(seg, language)}"
+            for a, b, seg in zip(rows["from_stage"], rows["to_stage"], rows["segment"], strict=True)
         ]
-        ax.set_yticks(y, labels, fontsize=7)
+        ax.set_yticks(y, labels, fontsize=SMALL)
+        ax.set_ylim(-0.7, len(rows) - 0.3)
         if metric == "conversion_rate":
             ax.set_xlim(0, 1)
             percent_axis(ax, language, axis="x")
             ax.set_xlabel(text("mid.axis.rate", language))
         else:
             ax.set_xlim(left=0)
-            number_axis(ax, language, axis="x")
+            number_axis(ax, language, axis="x", count=True)
             ax.set_xlabel(text("mid.axis.days", language))
         ax.set_title(text(f"mid.chart.bench.{metric}", language), fontsize=10)
     handles = [
@@ -240,17 +265,17 @@ def benchmark_chart(comparison: pd.DataFrame, *, language: str = "en") -> Figure
             [],
             marker="o",
             linestyle="",
-            color=colors[p],
-            label=f"{text('mid.legend.client', language)}: {text(f'mid.position.{p}', language)}",
+            color=colors[v],
+            label=text(f"mid.chart.bench.{v}", language),
         )
-        for p in ("below", "within", "above")
+        for v in ("better", "within", "worse")
     ]
     handles.append(
         matplotlib.lines.Line2D(
-            [], [], color="#b0b0b0", linewidth=5, label=text("mid.legend.range", language)
+            [], [], color=RANGE, linewidth=5, label=text("mid.legend.range", language)
         )
     )
-    fig.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=8)
+    legend_below(fig, handles, [h.get_label() for h in handles])
     figure_title(fig, text("mid.chart.benchmarks", language))
     return fig
 
@@ -264,7 +289,7 @@ def lift_trend_chart(monthly: pd.DataFrame, *, currency: str, language: str = "e
     monthly : DataFrame
         :func:`workbook.analysis.kpis.lift_by_month`.
     """
-    fig, ax = new_figure(10, 4.2)
+    fig, ax = new_figure(height=4.2)
     style_axes(ax)
     x = np.arange(len(monthly))
     marketing = monthly["marketing_won_revenue"].to_numpy(float)
@@ -273,9 +298,9 @@ def lift_trend_chart(monthly: pd.DataFrame, *, currency: str, language: str = "e
     ax.bar(
         x, other, bottom=marketing, color=MUTED, label=text("mid.legend.other_revenue", language)
     )
-    ticks = x[:: max(1, len(x) // 8)]
+    ticks = x[:: max(1, int(np.ceil(len(x) / 6)))]
     ax.set_xticks(ticks, [format_month(monthly["month"].iloc[i], language) for i in ticks])
-    ax.tick_params(axis="x", labelsize=8)
+    ax.tick_params(axis="x", labelsize=SMALL)
     number_axis(ax, language)
     ax.set_xlabel(text("mid.axis.month", language))
     ax.set_ylabel(text("mid.axis.money", language, currency=currency))
@@ -295,6 +320,6 @@ def lift_trend_chart(monthly: pd.DataFrame, *, currency: str, language: str = "e
     share_ax.set_ylabel(text("mid.axis.marketing_share", language))
     handles = ax.get_legend_handles_labels()
     extra = share_ax.get_legend_handles_labels()
-    ax.legend(handles[0] + extra[0], handles[1] + extra[1], loc="upper left", fontsize=8)
+    ax.legend(handles[0] + extra[0], handles[1] + extra[1], loc="upper left")
     ax.set_title(text("mid.chart.trend", language))
     return fig

@@ -7,15 +7,17 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
-from workbook.deliverables.plots.palette import ACCENT, BAD, MUTED, PALETTE, WARN
+from workbook.deliverables.plots.palette import ACCENT, BAD, GOOD, INK, LIGHT, MUTED, WARN
 from workbook.deliverables.plots.style import (
+    SMALL,
     house_style,
+    legend_below,
     new_figure,
     number_axis,
     small_multiples,
     style_axes,
+    wrap_text,
 )
 from workbook.i18n import (
     format_money,
@@ -34,8 +36,6 @@ __all__ = [
     "tornado_chart",
 ]
 
-CARRY_OVER = "#a9c6de"  # light blue: next period's pipeline
-
 
 def _month_ticks(ax, months: Sequence[pd.Timestamp], language: str, *, every: int = 0) -> None:
     x = np.arange(len(months))
@@ -45,12 +45,7 @@ def _month_ticks(ax, months: Sequence[pd.Timestamp], language: str, *, every: in
     if not every:
         labels = [label.replace(" ", "\n") for label in labels]
     ax.set_xticks(ticks, labels)
-    ax.tick_params(axis="x", labelsize=8)
-
-
-def _money_axis(ax, currency: str, language: str, *, axis: str = "y") -> None:
-    fmt = FuncFormatter(lambda v, _: format_money(v, currency, language))
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+    ax.tick_params(axis="x", labelsize=SMALL)
 
 
 @house_style
@@ -77,7 +72,6 @@ def plan_volume_chart(
     fig, axes = small_multiples(
         len(stages),
         cols=cols,
-        width=10.5,
         panel_height=2.7,
         extra_height=0.6,
         ylabel=text("plan.axis.leads_per_month", language),
@@ -101,7 +95,7 @@ def plan_volume_chart(
             x,
             carry,
             bottom=required,
-            color=CARRY_OVER,
+            color=LIGHT,
             width=0.8,
             label=text("plan.legend.carry_over", language),
         )
@@ -117,10 +111,11 @@ def plan_volume_chart(
         ax.set_title(stage_label(stage, language), fontsize=10)
         top = max(float((required + carry).max()), float(part["run_rate"].iloc[0]), 1.0)
         ax.set_ylim(0, top * 1.12)
-        number_axis(ax, language)
+        number_axis(ax, language, count=True)
+        ax.tick_params(axis="y", labelsize=SMALL)
         _month_ticks(ax, months, language)
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower left", ncols=3, fontsize=8)
+    legend_below(fig, handles, labels)
     return fig
 
 
@@ -135,7 +130,7 @@ def plan_revenue_chart(revenue: pd.DataFrame, *, currency: str, language: str = 
         ``p90``, ``pipeline``; months without planned revenue are left out.
     """
     data = revenue.loc[revenue["revenue"] > 0].reset_index(drop=True)
-    fig, ax = new_figure(10, 4.2)
+    fig, ax = new_figure(height=4.4)
     style_axes(ax)
     x = np.arange(len(data))
     ax.bar(
@@ -144,7 +139,7 @@ def plan_revenue_chart(revenue: pd.DataFrame, *, currency: str, language: str = 
     ax.bar(
         x,
         data["pipeline"],
-        color=PALETTE[3],
+        color=GOOD,
         width=0.4,
         label=text("plan.legend.pipeline", language),
     )
@@ -162,11 +157,11 @@ def plan_revenue_chart(revenue: pd.DataFrame, *, currency: str, language: str = 
             capsize=4,
             label=text("plan.legend.band", language),
         )
-    _month_ticks(ax, data["month"].tolist(), language, every=max(1, len(data) // 12))
+    _month_ticks(ax, data["month"].tolist(), language, every=max(1, int(np.ceil(len(data) / 6))))
     ax.set_xlabel(text("label.month", language))
     ax.set_ylabel(text("plan.axis.revenue", language, currency=currency))
-    _money_axis(ax, currency, language)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=8, ncols=3)
+    number_axis(ax, language, currency=currency)
+    legend_below(fig)
     ax.set_title(text("plan.chart.revenue", language))
     return fig
 
@@ -191,7 +186,7 @@ def tornado_chart(
         (:func:`workbook.deliverables.final.tornado_labels`).
     first_stage : str
     """
-    fig, ax = new_figure(9, 0.55 * len(tornado) + 1.6)
+    fig, ax = new_figure(height=0.6 * len(tornado) + 1.8)
     style_axes(ax, grid="x")
     base = float(tornado["base_total"].iloc[0])
     y = np.arange(len(tornado))[::-1]
@@ -208,7 +203,7 @@ def tornado_chart(
         height=0.6,
         label=text("plan.legend.high", language),
     )
-    ax.axvline(base, color="#333333", linewidth=1)
+    ax.axvline(base, color=INK, linewidth=1)
     for yy, a, b in zip(y, low, high, strict=True):
         for v in (a, b):
             ax.text(
@@ -217,14 +212,14 @@ def tornado_chart(
                 f" {format_number(v, language)} ",
                 va="center",
                 ha="left" if v >= base else "right",
-                fontsize=8,
+                fontsize=SMALL,
             )
-    ax.set_yticks(y, list(labels))
+    ax.set_yticks(y, [wrap_text(str(label), 28) for label in labels])
     span = max(np.abs(low - base).max(), np.abs(high - base).max(), 1.0)
     ax.set_xlim(base - span * 1.35, base + span * 1.35)
     ax.set_xlabel(text("plan.axis.leads", language, first_stage=stage_label(first_stage, language)))
-    number_axis(ax, language, axis="x")
-    ax.legend(loc="lower right", fontsize=8)
+    number_axis(ax, language, axis="x", count=True)
+    legend_below(fig)
     ax.set_title(
         text("plan.chart.tornado", language, first_stage=stage_label(first_stage, language))
     )
@@ -252,15 +247,15 @@ def budget_chart(
         The line (3).
     """
     fig, (left, right) = new_figure(
-        10, 0.35 * len(allocation) + 2.4, ncols=2, gridspec_kw={"width_ratios": [2.2, 1]}
+        height=0.38 * len(allocation) + 2.6, ncols=2, gridspec_kw={"width_ratios": [2.2, 1]}
     )
     style_axes(left, grid="x")
     order = allocation.iloc[::-1]
     left.barh([pretty(c, language) for c in order["channel"]], order["budget"], color=ACCENT)
     left.set_xlabel(text("plan.axis.budget", language, currency=currency))
     left.set_ylabel(text("label.channel", language))
-    _money_axis(left, currency, language, axis="x")
-    left.tick_params(axis="x", labelrotation=20)
+    number_axis(left, language, axis="x", currency=currency)
+    left.tick_params(axis="x", labelrotation=30, labelrotation_mode="xtick")
     left.set_title(text("plan.chart.budget", language), fontsize=10)
     style_axes(right)
     value = float(ltv_cac) if ltv_cac is not None else 0.0
@@ -279,7 +274,8 @@ def budget_chart(
     right.text(0, value, format_number(value, language, decimals=1), ha="center", va="bottom")
     right.set_ylim(0, max(value, healthy_ratio) * 1.25)
     right.set_ylabel(text("plan.axis.ratio", language))
-    right.legend(loc="upper right", fontsize=8)
+    number_axis(right, language)
+    right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12))
     right.set_title(text("plan.chart.ltv_cac", language), fontsize=10)
     return fig
 
@@ -307,9 +303,9 @@ def scenario_chart(
     ]
     priced = bool(pd.to_numeric(scenarios["budget"], errors="coerce").notna().all())
     if priced:
-        fig, (left, right) = new_figure(10, 4.2, ncols=2)
+        fig, (left, right) = new_figure(height=4.4, ncols=2)
     else:
-        fig, left = new_figure(6, 4.2)
+        fig, left = new_figure(6, 4.4)
         right = None
     colors = [MUTED if s is None else ACCENT for s in scenarios["scenario"]]
     panels = [
@@ -331,15 +327,16 @@ def scenario_chart(
                 if column == "budget"
                 else format_number(v, language)
             )
-            ax.text(i, v, shown, ha="center", va="bottom", fontsize=8)
+            ax.text(i, v, shown, ha="center", va="bottom", fontsize=SMALL)
         ax.set_xlabel(text("plan.label.scenario", language))
-        ax.tick_params(axis="x", labelrotation=15)
+        ax.set_xticks(range(len(names)), [wrap_text(n, 14) for n in names])
+        ax.tick_params(axis="x", labelsize=SMALL)
         ax.set_title(title, fontsize=10)
     left.set_ylabel(
         text("plan.axis.leads", language, first_stage=stage_label(first_stage, language))
     )
-    number_axis(left, language)
+    number_axis(left, language, count=True)
     if right is not None:
         right.set_ylabel(text("plan.axis.budget", language, currency=currency))
-        _money_axis(right, currency, language)
+        number_axis(right, language, currency=currency)
     return fig

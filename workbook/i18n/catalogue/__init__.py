@@ -6,7 +6,11 @@ Each module defines ``TEXT = {"en": {...}, "fr": {...}}``. Keys are unique acros
 
 from workbook.i18n.catalogue import (
     common,
+    deck,
     excel,
+    findings_final,
+    findings_kickoff,
+    findings_midpoint,
     kickoff,
     labels,
     midpoint,
@@ -14,7 +18,24 @@ from workbook.i18n.catalogue import (
     problems,
     spend,
     strategy,
+    summary,
     thin,
 )
 
-MODULES = (common, kickoff, midpoint, plan, strategy, excel, problems, spend, thin, labels)
+MODULES = (
+    common,
+    kickoff,
+    midpoint,
+    plan,
+    strategy,
+    excel,
+    problems,
+    spend,
+    thin,
+    labels,
+    summary,
+    findings_kickoff,
+    findings_midpoint,
+    findings_final,
+    deck,
+)

@@ -10,6 +10,7 @@ against its key path:
   :class:`LeadManagementSettings`;
 - :mod:`~workbook.intake.sections.questions`: ``content.questions:`` ->
   :class:`QuestionOverrides`;
+- :mod:`~workbook.intake.sections.labels`: ``labels:`` -> value -> language -> label;
 - :mod:`~workbook.intake.sections.mapping`: ``columns:`` and ``values:`` -> one
   :class:`FileMapping` per data file (parsed with the rest of the file's keys, since reading
   the data needs them).
@@ -19,6 +20,7 @@ read YAML.
 """
 
 from workbook.intake.sections.budget import BudgetSettings, parse_budget
+from workbook.intake.sections.labels import parse_labels
 from workbook.intake.sections.lead_management import (
     LeadManagementSettings,
     parse_lead_management,
@@ -34,6 +36,7 @@ __all__ = [
     "QuestionOverrides",
     "Scenario",
     "parse_budget",
+    "parse_labels",
     "parse_lead_management",
     "parse_mappings",
     "parse_question_overrides",

@@ -1,0 +1,152 @@
+"""Which sheets the key-tables workbook holds, on the tiny engagement of tests/conftest.py.
+
+The final notebook's tables (scoring, SLA, merge review) are passed in, never recomputed:
+without them their sheets are left out and the contents sheet says why. Hand-computed values
+are derived in each comment.
+"""
+
+from __future__ import annotations
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from tests.conftest import TINY_YAML, write_engagement
+from workbook.deliverables.excel import write_key_tables
+from workbook.deliverables.final_tables import merge_review_export, sla_table
+from workbook.deliverables.key_tables import PHASE_TABLES, build_key_tables
+from workbook.deliverables.strategy import build_strategy
+from workbook.i18n import format_month, text
+from workbook.intake.engagement import load_engagement
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    engagement = load_engagement(write_engagement(tmp_path_factory.mktemp("sheets") / "tiny"))
+    return engagement, build_strategy(engagement, language="en", seed=7)
+
+
+def saved(strategy, language: str = "en") -> dict[str, pd.DataFrame]:
+    """The tables the final notebook saves (workbook.deliverables.final_tables.final_tables);
+    the tiny engagement has too few leads to score."""
+    assert strategy.scoring is None
+    lm = strategy.lead_management
+    return {
+        "sla": sla_table(lm.sla),
+        "merge_review": merge_review_export(lm.review, language=language),
+    }
+
+
+def test_the_phase_tables_the_workbook_reads():
+    assert PHASE_TABLES == ("budget", "scoring_summary", "scoring_weights", "sla", "merge_review")
+
+
+def test_without_the_final_notebooks_tables_their_sheets_are_left_out_and_said_so(tiny):
+    engagement, _ = tiny
+    for phase_tables in (None, {}, {"kpi_funnel": pd.DataFrame()}):
+        tables = build_key_tables(engagement, language="fr", phase_tables=phase_tables)
+        assert not {"scoring_model", "scoring_weights", "sla", "merge_review"} & set(tables.keys)
+        assert text("xlsx.note.no_strategy", "fr") in tables.notes
+        assert tables.sheet("contents").notes == tables.notes
+
+
+def test_the_sla_sheet_gives_each_hand_off_its_compliance(tiny):
+    engagement, strategy = tiny
+    tables = build_key_tables(engagement, language="en", phase_tables=saved(strategy))
+    assert "scoring_model" not in tables.keys and tables.notes == ()
+    sla = tables.sheet("sla").frame
+    # MQL -> SAL within 2 days: L1 (2 days), L4 (no MQL date: same day), L5 (1 day) are in
+    # time, L2 (disqualified after 16 days) and L3 (4 days) are not: 3 of 5, 60%.
+    assert sla.iloc[0].tolist() == ["MQL", "SAL", 2, 5, 3, 2, 0, 0.6, 2.0]
+    assert list(sla.columns[:3]) == ["From", "To", "SLA (days)"]
+    # SQL -> opportunity within 30 days: L1, L4 and L5 all are
+    assert sla.iloc[2, :8].tolist() == ["SQL", "Opportunity", 30, 3, 3, 0, 0, 1.0]
+
+
+def test_the_merge_review_sheet_lists_the_lead_ids_the_report_leaves_out(tiny, tmp_path):
+    engagement, strategy = tiny
+    path = write_key_tables(
+        engagement, tmp_path / "k.xlsx", language="fr", phase_tables=saved(strategy, "fr")
+    )
+    sheet = openpyxl.load_workbook(path)[text("xlsx.sheet.merge_review", "fr")]
+    # L1 (ann@alpha.example) and L4 ( Ann@Alpha.example) share an address: keep L1, the more
+    # advanced (won); both companies listed
+    assert [c.value for c in sheet[5]] == [
+        text("strategy.review.kind.same_email", "fr"),
+        "Alpha / Gamma",
+        "L1, L4",
+        2,
+        0,
+        "L1",
+    ]
+    assert all("@" not in str(c.value) for row in sheet.iter_rows() for c in row)
+
+
+def test_the_analysis_review_frame_gives_the_same_sheet_with_the_accounts(tiny):
+    engagement, strategy = tiny
+    review = strategy.lead_management.review  # as the analysis gives it: kinds as keys
+    sheet = build_key_tables(engagement, language="en", phase_tables={"merge_review": review})
+    frame = sheet.sheet("merge_review").frame
+    assert frame.iloc[0].tolist() == [
+        "Same e-mail: merge", "ACC1 / ACC3", "Alpha / Gamma", "L1, L4", 2, 0, "L1",
+    ]  # fmt: skip
+
+
+def test_an_empty_merge_review_says_there_is_nothing_to_review(tiny):
+    engagement, strategy = tiny
+    review = strategy.lead_management.review.iloc[:0]
+    tables = build_key_tables(engagement, language="en", phase_tables={"merge_review": review})
+    sheet = tables.sheet("merge_review")
+    assert len(sheet.frame) == 0 and sheet.notes == (text("xlsx.note.no_review", "en"),)
+
+
+def test_a_plan_starting_before_as_of_shows_no_need_for_past_months(tmp_path):
+    # as_of 2026-06-30, plan from 2026-07: the first wins need leads entering months earlier,
+    # which are past; the monthly sheet starts at June 2026 and says so
+    yaml = TINY_YAML.replace("period_start: 2027-01", "period_start: 2026-07")
+    engagement = load_engagement(write_engagement(tmp_path / "e", {"engagement.yaml": yaml}))
+    from workbook.deliverables.final import build_final_quant
+
+    schedule = build_final_quant(engagement, simulate=0).schedule
+    assert schedule["month"].min() < pd.Timestamp("2026-06-01")
+    sheet = build_key_tables(engagement, language="en").sheet("plan_monthly")
+    months = pd.to_datetime(sheet.frame["Month"])
+    assert months.min() == pd.Timestamp("2026-06-01")
+    assert sheet.notes == (
+        text("xlsx.note.past_months", "en", month=format_month(pd.Timestamp("2026-06-01"))),
+    )
+    assert sheet.notes[0] == "Months before Jun 2026 are left out: they are already past."
+
+
+def test_without_touches_there_is_no_attribution_sheet_and_a_note_says_why(tmp_path):
+    engagement = load_engagement(write_engagement(tmp_path / "e", {"data/touches.csv": None}))
+    tables = build_key_tables(engagement, language="en")
+    assert "attribution" not in tables.keys
+    assert tables.notes[0] == "No attribution sheet: no touches were provided."
+
+
+def test_without_spend_the_budget_sheets_hold_leads_and_the_lifetime_value_only(tmp_path):
+    engagement = load_engagement(write_engagement(tmp_path / "e", {"data/spend.csv": None}))
+    tables = build_key_tables(engagement, language="en")
+    budget, figures = tables.sheet("budget"), tables.sheet("ltv_cac")
+    assert list(budget.frame.columns) == ["Channel", "Share of leads", "Leads"]
+    # LTV = mean marketing-sourced won deal (O1, 50,000) x 0.75 margin / 0.15 churn
+    assert figures.frame.to_dict("records") == [{"LTV": 250000}]
+    assert budget.notes == figures.notes == (text("spend.missing", "en"),)
+
+
+def test_a_plan_that_cannot_be_computed_leaves_out_plan_and_budget_with_a_plain_note(
+    tiny, monkeypatch
+):
+    from workbook.analysis.plan import PlanError
+    from workbook.deliverables import key_tables
+
+    def no_plan(*args, **kwargs):
+        raise PlanError("engagement.yaml: set assumptions.avg_deal_size")
+
+    monkeypatch.setattr(key_tables, "build_final_quant", no_plan)
+    engagement, _ = tiny
+    tables = build_key_tables(engagement, language="fr")
+    assert not {"plan_totals", "plan_monthly", "budget", "ltv_cac"} & set(tables.keys)
+    assert text("xlsx.note.plan_error", "fr") in tables.notes
+    assert not any("engagement.yaml" in note for note in tables.notes)  # no configuration text

@@ -1,0 +1,495 @@
+"""The final report's facts and its figures register.
+
+:func:`final_facts` gathers, once, what the final report's summary, headings and reconciled
+advice read: the plan and its budget (:func:`workbook.deliverables.final.build_final_quant`),
+the building blocks (:func:`workbook.deliverables.strategy.build_strategy`), today's KPIs
+(:func:`workbook.analysis.kpis.compute_kpis`, as the mid-point computes them, so today's CAC
+and LTV:CAC have one value in both reports), the mid-point's channel advice
+(:func:`workbook.analysis.channel_advice.channel_advice`, same inputs), today's mix beside
+the plan's and the scoring threshold against the plan's MQL rate
+(:mod:`workbook.analysis.reconcile`).
+
+:func:`register_final_figures` adds every headline figure the final report shows to the run's
+register (:mod:`workbook.deliverables.register`), under these keys:
+
+- ``plan.totals.<stage>``, ``plan.net_totals.<stage>``, ``plan.bands.p10.<first stage>``,
+  ``plan.bands.p90.<first stage>``, ``plan.pipeline_credit.revenue``/``won``,
+  ``plan.assumptions.avg_deal_size``, ``plan.assumptions.conversion.<pair>``: the paths
+  ``workbook plan --json`` prints, with the plan's window (its revenue period);
+- ``plan.budget.*`` (``total``, ``net_total``, ``cac``, ``ltv``, ``ltv_cac``,
+  ``payback_months``): the PLANNED unit economics, plan window;
+- ``kpis.ltv_cac.cac``, ``kpis.ltv_cac.ratio``: TODAY's, the paths ``workbook kpis --json``
+  prints, KPI window (the mid-point registers the same keys from the same function);
+- ``final.*``: the rest (first month of need, scoring, SLA, merge review, accounts, recycling).
+
+Each figure carries its count and, where it has one, its interval and evidence grade
+(:func:`workbook.analysis.evidence.evidence_grade`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from workbook.analysis.channel_advice import channel_advice
+from workbook.analysis.evidence import evidence_grade
+from workbook.analysis.kpis import KpiReport, compute_kpis
+from workbook.analysis.plan import month_index
+from workbook.analysis.reconcile import (
+    ScoringFit,
+    first_month_of_need,
+    mix_comparison,
+    scoring_fit,
+)
+from workbook.deliverables.midpoint_facts import attribution_shares
+from workbook.i18n import stage_label, text
+
+if TYPE_CHECKING:
+    from workbook.analysis.journeys import Journeys
+    from workbook.deliverables.final import FinalQuantReport
+    from workbook.deliverables.register import FigureRegister
+    from workbook.deliverables.strategy import StrategyReport
+    from workbook.intake.engagement import Engagement
+
+#: "The first 90 days": this many months from the plan's first month of need.
+FIRST_DAYS_MONTHS = 3
+
+__all__ = [
+    "FIRST_DAYS_MONTHS",
+    "FinalFacts",
+    "final_facts",
+    "first_days_volume",
+    "kpi_window",
+    "plan_window",
+    "register_final_figures",
+    "review_counts",
+]
+
+
+@dataclass(frozen=True)
+class FinalFacts:
+    """What the final report's summary, headings and reconciled advice read.
+
+    Attributes
+    ----------
+    quant : FinalQuantReport
+    strategy : StrategyReport
+    kpis : KpiReport
+        Today's KPIs over the KPI window, as the mid-point computes them.
+    advice : DataFrame
+        The mid-point's channel advice (:func:`workbook.analysis.channel_advice.channel_advice`).
+    mix : DataFrame
+        :func:`workbook.analysis.reconcile.mix_comparison`: today's mix beside the plan's.
+    scoring_fit : ScoringFit or None
+        The scoring threshold against the plan's first-stage rate; None without a model.
+    need_start : Timestamp
+        :func:`workbook.analysis.reconcile.first_month_of_need`.
+    """
+
+    quant: FinalQuantReport
+    strategy: StrategyReport
+    kpis: KpiReport
+    advice: pd.DataFrame
+    mix: pd.DataFrame
+    scoring_fit: ScoringFit | None
+    need_start: pd.Timestamp
+
+
+def final_facts(
+    engagement: Engagement,
+    journeys: Journeys,
+    *,
+    quant: FinalQuantReport,
+    strategy: StrategyReport,
+) -> FinalFacts:
+    """Gather the final report's facts (see the module docstring)."""
+    kpis = compute_kpis(engagement, journeys)
+    plan = quant.plan
+    fit = None
+    score = strategy.scoring
+    if score is not None and len(plan.conversion) and len(score.holdout):
+        fit = scoring_fit(
+            score.holdout, threshold=score.threshold, planned_rate=float(plan.conversion[0])
+        )
+    return FinalFacts(
+        quant=quant,
+        strategy=strategy,
+        kpis=kpis,
+        advice=channel_advice(kpis.channels, attribution_shares(kpis.attribution)),
+        mix=mix_comparison(quant.budget.costs, quant.budget.allocation),
+        scoring_fit=fit,
+        need_start=first_month_of_need(plan),
+    )
+
+
+def first_days_volume(
+    schedule: pd.DataFrame, *, stage: str, start: pd.Timestamp, months: int = FIRST_DAYS_MONTHS
+) -> tuple[float, pd.Timestamp, pd.Timestamp]:
+    """Leads the plan needs at ``stage`` in its first 90 days of need, and those months.
+
+    Parameters
+    ----------
+    schedule : DataFrame
+        :meth:`workbook.analysis.plan.PlanReport.schedule_frame`.
+    stage : str
+    start : Timestamp
+        The plan's first month of need (:func:`workbook.analysis.reconcile.first_month_of_need`).
+    months : int
+
+    Returns
+    -------
+    tuple
+        ``(leads, first month, last month)``: the ``gross`` requirement summed over
+        ``months`` months from ``start``.
+    """
+    part = schedule.loc[schedule["stage"] == stage]
+    end = start + pd.DateOffset(months=months - 1)
+    month = pd.to_datetime(part["month"])
+    return float(part.loc[(month >= start) & (month <= end), "gross"].sum()), start, end
+
+
+def plan_window(quant: FinalQuantReport) -> str:
+    """The plan's revenue period as an ISO interval ``YYYY-MM-DD/YYYY-MM-DD``."""
+    plan = quant.plan
+    start = month_index(plan.period_start)
+    first = pd.Timestamp(year=start // 12, month=start % 12 + 1, day=1)
+    last = first + pd.DateOffset(months=plan.period_months) - pd.Timedelta(days=1)
+    return f"{first:%Y-%m-%d}/{last:%Y-%m-%d}"
+
+
+def kpi_window(kpis: KpiReport) -> str:
+    """The KPI window as an ISO interval (its first day to as_of)."""
+    return f"{pd.Timestamp(kpis.window_start):%Y-%m-%d}/{kpis.as_of.isoformat()}"
+
+
+def review_counts(review: pd.DataFrame) -> dict[str, int]:
+    """The merge review's counts, one source for every sentence that quotes them.
+
+    Returns
+    -------
+    dict
+        ``groups`` (groups of leads sharing an e-mail), ``grouped_leads`` (leads in them),
+        ``duplicates`` (leads to merge away: each group keeps one), ``accounts`` (accounts
+        with several warm leads), ``hot_accounts`` (of them, with a hot lead).
+    """
+    email = review.loc[review["review_kind"] == "same_email"]
+    account = review.loc[review["review_kind"] == "same_account"]
+    return {
+        "groups": len(email),
+        "grouped_leads": int(email["lead_count"].sum()),
+        "duplicates": int((email["lead_count"] - 1).sum()),
+        "accounts": len(account),
+        "hot_accounts": int((account["hot_leads"] > 0).sum()),
+    }
+
+
+def _pair_count(kpis: KpiReport) -> int | None:
+    """The fewest leads any of the plan's rates rests on (its weakest evidence)."""
+    entered = kpis.funnel["entered"].to_numpy(float)
+    return int(np.nanmin(entered)) if len(entered) else None
+
+
+def register_final_figures(
+    register: FigureRegister, facts: FinalFacts, *, language: str
+) -> FigureRegister:
+    """Add every headline figure of the final report to ``register`` (keys: module docstring).
+
+    Returns
+    -------
+    FigureRegister
+        ``register``, for chaining.
+    """
+    quant, strategy, kpis = facts.quant, facts.strategy, facts.kpis
+    plan = quant.plan
+    window, today = plan_window(quant), kpi_window(kpis)
+    t = lambda key, **v: text(key, language, **v)  # noqa: E731
+    count = _pair_count(kpis)
+    first = plan.stages[0]
+    for k, stage in enumerate(plan.stages):
+        low = high = None
+        if plan.bands is not None:
+            low, high = float(plan.bands["p10"][k]), float(plan.bands["p90"][k])
+        total = float(plan.totals[k])
+        label = t("final.fig.total", stage=stage_label(stage, language))
+        register.add(
+            f"plan.totals.{stage}",
+            total,
+            unit="count",
+            label=label,
+            window=window,
+            count=count,
+            low=low,
+            high=high,
+            grade=evidence_grade(count, low=low, high=high, value=total),
+        )
+        if plan.net_totals is not None:
+            register.add(
+                f"plan.net_totals.{stage}",
+                float(plan.net_totals[k]),
+                unit="count",
+                label=t("final.fig.net_total", stage=stage_label(stage, language)),
+                window=window,
+            )
+    if plan.bands is not None:
+        for band in ("p10", "p90"):
+            register.add(
+                f"plan.bands.{band}.{first}",
+                float(plan.bands[band][0]),
+                unit="count",
+                label=t(f"final.fig.{band}", stage=stage_label(first, language)),
+                window=window,
+            )
+    if plan.pipeline_credit is not None:
+        register.add(
+            "plan.pipeline_credit.revenue",
+            float(plan.pipeline_credit["revenue"]),
+            unit="money",
+            label=t("final.fig.pipeline_revenue"),
+            window=window,
+        )
+        register.add(
+            "plan.pipeline_credit.won",
+            float(plan.pipeline_credit["won"]),
+            unit="count",
+            label=t("final.fig.pipeline_won"),
+            window=window,
+        )
+    register.add(
+        "plan.assumptions.avg_deal_size",
+        float(plan.avg_deal_size),
+        unit="money",
+        label=t("plan.assumption.avg_deal_size"),
+        window=today,
+    )
+    for k, pair in enumerate(plan.pairs):
+        a, b = plan.stages[k], plan.stages[k + 1]
+        register.add(
+            f"plan.assumptions.conversion.{pair}",
+            float(plan.conversion[k]),
+            unit="rate",
+            label=t(
+                "plan.assumption.conversion",
+                from_stage=stage_label(a, language),
+                to_stage=stage_label(b, language),
+            ),
+            window=today,
+        )
+    register.add(
+        "final.plan.need_start",
+        f"{facts.need_start:%Y-%m-%d}",
+        unit="date",
+        label=t("final.fig.need_start"),
+    )
+    register.add(
+        "final.plan.out_of_reach_share",
+        float(plan.out_of_reach_share),
+        unit="rate",
+        label=t("final.figure.out_of_reach"),
+        window=window,
+    )
+    gap = quant.gap.iloc[0]
+    register.add(
+        f"final.plan.run_rate.{first}",
+        float(gap["run_rate"]),
+        unit="count",
+        label=t("final.fig.run_rate", stage=stage_label(first, language)),
+        window=today,
+    )
+    register.add(
+        f"final.plan.peak.{first}",
+        float(gap["peak_required"]),
+        unit="count",
+        label=t("final.fig.peak", stage=stage_label(first, language)),
+        window=f"{pd.Timestamp(gap['peak_month']):%Y-%m-%d}/"
+        f"{pd.Timestamp(gap['peak_month']) + pd.offsets.MonthEnd(0):%Y-%m-%d}",
+    )
+    leads, start, end = first_days_volume(quant.schedule, stage=first, start=facts.need_start)
+    register.add(
+        f"final.plan.first_days.{first}",
+        leads,
+        unit="count",
+        label=t("final.fig.first_days", stage=stage_label(first, language)),
+        window=f"{start:%Y-%m-%d}/{end + pd.offsets.MonthEnd(0):%Y-%m-%d}",
+    )
+    _register_budget(register, facts, language=language, window=window, today=today)
+    _register_content(register, strategy, language=language)
+    _register_operations(register, strategy, language=language, today=today)
+    if facts.scoring_fit is not None and strategy.scoring is not None:
+        fit, score = facts.scoring_fit, strategy.scoring
+        holdout = int(score.holdout_leads)
+        for key, value, unit, label in (
+            ("threshold", score.threshold, "ratio", "final.fig.threshold"),
+            ("flagged_share", fit.flagged_share, "rate", "final.fig.flagged"),
+            ("precision", score.precision_at_threshold, "rate", "strategy.metric.precision"),
+            ("recall", score.recall_at_threshold, "rate", "strategy.metric.recall"),
+            ("auc", score.auc, "ratio", "final.fig.auc"),
+            ("matching_threshold", fit.matching_threshold, "ratio", "final.fig.matching"),
+        ):
+            register.add(
+                f"final.scoring.{key}",
+                float(value),
+                unit=unit,
+                label=t(label),
+                count=holdout,
+                grade=evidence_grade(holdout, value=float(value), rate=unit == "rate"),
+            )
+    return register
+
+
+def _register_budget(
+    register: FigureRegister, facts: FinalFacts, *, language: str, window: str, today: str
+) -> None:
+    """The planned budget and unit economics (plan window) and today's (KPI window)."""
+    quant, kpis = facts.quant, facts.kpis
+    plan, budget = quant.plan, quant.budget
+    t = lambda key, **v: text(key, language, **v)  # noqa: E731
+    leads = int(budget.costs["inquiries"].sum())
+    scale = None
+    if plan.bands is not None and plan.totals[0] > 0:
+        scale = (float(plan.bands["p10"][0]), float(plan.bands["p90"][0]))
+        scale = (scale[0] / float(plan.totals[0]), scale[1] / float(plan.totals[0]))
+    economics = budget.economics
+
+    def add(key: str, value: float | None, unit: str, label: str, inverse: bool = False):
+        low = high = None
+        if value is not None and scale is not None:
+            low, high = (
+                (value / scale[1], value / scale[0])
+                if inverse
+                else (
+                    value * scale[0],
+                    value * scale[1],
+                )
+            )
+        register.add(
+            key,
+            value,
+            unit=unit,
+            label=label,
+            window=window,
+            count=leads,
+            low=low,
+            high=high,
+            grade=evidence_grade(leads, low=low, high=high, value=value),
+        )
+
+    add("plan.budget.total", budget.total, "money", t("final.fig.budget"))
+    add("plan.budget.net_total", budget.net_total, "money", t("final.fig.net_budget"))
+    add("plan.budget.cac", economics.cac, "money", t("final.fig.planned_cac"))
+    add("plan.budget.ltv_cac", economics.ratio, "ratio", t("final.fig.planned_ltv_cac"), True)
+    add("plan.budget.payback_months", economics.payback_months, "months", t("final.fig.payback"))
+    register.add(
+        "plan.budget.ltv", float(economics.ltv), unit="money", label=t("plan.label.ltv"),
+        window=today,
+    )  # fmt: skip
+    today_economics = kpis.economics
+    won = int(today_economics.won_count or 0)
+    for key, value, unit, label in (
+        ("kpis.ltv_cac.cac", today_economics.cac, "money", "final.fig.today_cac"),
+        ("kpis.ltv_cac.ratio", today_economics.ratio, "ratio", "final.fig.today_ltv_cac"),
+    ):
+        register.add(
+            key,
+            value,
+            unit=unit,
+            label=t(label),
+            window=today,
+            count=won,
+            grade=evidence_grade(won, value=value),
+        )
+
+
+def _register_content(register: FigureRegister, strategy: StrategyReport, *, language: str) -> None:
+    """Conversation tracks, content gaps, content that moves buyers, technology (as_of)."""
+    t = lambda key: text(key, language)  # noqa: E731
+    content = strategy.content
+    tracks = content.tracks
+    if content.provided and "status" in tracks and tracks["status"].notna().any():
+        register.add("final.content.tracks", len(tracks), unit="count", label=t("final.fig.tracks"))
+        register.add(
+            "final.content.tracks_answered",
+            int((tracks["status"] == "covered").sum()),
+            unit="count",
+            label=t("final.fig.tracks_answered"),
+        )
+    if content.provided and content.gaps is not None:
+        register.add(
+            "final.content.gap_cells", len(content.gaps), unit="count", label=t("final.fig.gaps")
+        )
+    if content.performance is not None:
+        verdicts = content.performance.assets["verdict"]
+        register.add(
+            "final.content.movers",
+            int((verdicts == "moves_buyers").sum()),
+            unit="count",
+            label=t("final.fig.movers"),
+        )
+    tech = strategy.technology
+    register.add(
+        "final.technology.in_place",
+        int((tech["status"] == "ok").sum()),
+        unit="count",
+        label=t("final.fig.tech_ok"),
+        count=len(tech),
+    )
+
+
+def _register_operations(
+    register: FigureRegister, strategy: StrategyReport, *, language: str, today: str
+) -> None:
+    """SLA, merge review, accounts and recycling figures (KPI window or as_of)."""
+    t = lambda key, **v: text(key, language, **v)  # noqa: E731
+    lm = strategy.lead_management
+    for row in lm.sla.to_dict("records"):
+        rate, median = float(row["compliance_rate"]), float(row["median_response_days"])
+        if not np.isfinite(rate):
+            continue
+        pair = f"{row['from']}_{row['to']}"
+        acted = int(row["within_sla"] + row["breached"])
+        names = {
+            "from_stage": stage_label(str(row["from"]), language),
+            "to_stage": stage_label(str(row["to"]), language),
+        }
+        register.add(
+            f"final.sla.{pair}.compliance_rate",
+            rate,
+            unit="rate",
+            label=t("final.fig.sla", **names),
+            window=today,
+            count=acted,
+            grade=evidence_grade(acted, value=rate, rate=True),
+        )
+        if np.isfinite(median):
+            register.add(
+                f"final.sla.{pair}.median_days",
+                round(median),
+                unit="days",
+                label=t("final.fig.sla_days", **names),
+                window=today,
+                count=acted,
+            )
+    counts = review_counts(lm.review)
+    for key, label in (
+        ("groups", "final.fig.groups"),
+        ("duplicates", "final.fig.duplicates"),
+        ("accounts", "final.fig.accounts"),
+        ("hot_accounts", "final.fig.hot_accounts"),
+    ):
+        register.add(f"final.review.{key}", counts[key], unit="count", label=t(label))
+    rec = lm.recycling
+    register.add(
+        "final.recycling.disqualified",
+        int(rec["disqualified"].sum()),
+        unit="count",
+        label=t("final.fig.disqualified"),
+        window=today,
+    )
+    register.add(
+        "final.recycling.due_for_nurture",
+        int(rec["due_for_nurture"].sum()),
+        unit="count",
+        label=t("final.fig.due"),
+    )

@@ -1,0 +1,270 @@
+"""The mid-point's figures register: every headline figure it shows, with its evidence.
+
+Keys follow ``workbook kpis --json`` where the command prints the figure
+(``kpis.funnel.mql_sal.rate``, ``kpis.ltv_cac.ratio``, ``kpis.levers.channels.webinar.roi``;
+a list of the command is keyed by its item's name), ``midpoint.*`` otherwise. Window
+figures carry the KPI window; funnel rates, velocity and leaks rest on every lead of the
+data. Each figure has its count and interval where it has one, and its evidence grade.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from workbook.analysis.evidence import evidence_grade
+from workbook.analysis.numbers import finite_or_none
+from workbook.deliverables.midpoint_facts import attribution_shares, kpi_window, step_label
+from workbook.deliverables.register import FigureRegister
+from workbook.i18n import pretty, text
+
+if TYPE_CHECKING:
+    from workbook.deliverables.midpoint import MidpointReport
+
+__all__ = ["register_midpoint", "step_key"]
+
+
+def step_key(a: str, b: str) -> str:
+    return f"{a}_{b}"
+
+
+def register_midpoint(
+    report: MidpointReport, register: FigureRegister, *, language: str
+) -> FigureRegister:
+    """Add every headline figure of the mid-point to ``register`` (``workbook kpis --json``
+    paths where the command prints them, ``midpoint.*`` otherwise) and return it."""
+    k = report.kpis
+    window = kpi_window(report)
+    add = register.add
+    for row in k.funnel.to_dict("records"):
+        a, b = str(row["from"]), str(row["to"])
+        step = step_label(a, b, language)
+        key = step_key(a, b)
+        rate, low, high = (finite_or_none(row[c]) for c in ("rate", "rate_lower", "rate_upper"))
+        grade = evidence_grade(int(row["entered"]), low=low, high=high, value=rate, rate=True)
+        add(
+            f"kpis.funnel.{key}.rate",
+            rate,
+            unit="rate",
+            label=text("fig.rate", language, step=step),
+            count=int(row["entered"]),
+            low=low,
+            high=high,
+            grade=grade,
+        )
+        add(
+            f"kpis.funnel.{key}.entered",
+            int(row["entered"]),
+            unit="count",
+            label=text("fig.entered", language, step=step),
+        )
+        add(
+            f"kpis.funnel.{key}.converted",
+            int(row["converted"]),
+            unit="count",
+            label=text("fig.converted", language, step=step),
+        )
+        leak = None if rate is None else 1.0 - rate
+        add(
+            f"kpis.health.leakage.{key}",
+            leak,
+            unit="rate",
+            count=int(row["entered"]),
+            low=None if high is None else 1.0 - high,
+            high=None if low is None else 1.0 - low,
+            label=text("fig.leakage", language, step=step),
+            grade=grade,
+        )
+    converted = {
+        step_key(str(r["from"]), str(r["to"])): int(r["converted"])
+        for r in k.funnel.to_dict("records")
+    }
+    won_leads = int(k.funnel["converted"].iloc[-1]) if len(k.funnel) else 0
+    for row in k.velocity.to_dict("records"):
+        count = converted.get(str(row["key"]), won_leads)
+        add(
+            f"kpis.velocity.{row['key']}.median_days",
+            finite_or_none(row["median_days"]),
+            unit="days",
+            count=count,
+            grade=evidence_grade(count),
+            label=text(
+                "fig.velocity",
+                language,
+                step=step_label(str(row["from"]), str(row["to"]), language),
+            ),
+        )
+    lift = k.lift
+    add(
+        "kpis.lift.won_revenue_share",
+        lift.won_revenue_share,
+        unit="rate",
+        window=window,
+        count=lift.won_count,
+        grade=evidence_grade(lift.won_count),
+        label=text("mid.exec.revenue_share", language),
+    )
+    add(
+        "kpis.lift.won_count_share",
+        lift.won_count_share,
+        unit="rate",
+        window=window,
+        count=lift.won_count,
+        grade=evidence_grade(lift.won_count),
+        label=text("mid.exec.count_share", language),
+    )
+    for source, row in k.by_source.iterrows():
+        name = pretty(source, language)
+        closed, won = int(row["closed_count"]), int(row["won_count"])
+        low, high = finite_or_none(row["win_rate_lower"]), finite_or_none(row["win_rate_upper"])
+        rate = finite_or_none(row["win_rate"])
+        add(
+            f"kpis.conversion.win_rate.{source}",
+            rate,
+            unit="rate",
+            window=window,
+            count=closed,
+            low=low,
+            high=high,
+            grade=evidence_grade(closed, low=low, high=high, value=rate, rate=True),
+            label=text("fig.win_rate", language, source=name),
+        )
+        add(
+            f"kpis.quality.avg_won_amount.{source}",
+            finite_or_none(row["avg_won_amount"]),
+            unit="money",
+            window=window,
+            count=won,
+            grade=evidence_grade(won),
+            label=text("fig.avg_won", language, source=name),
+        )
+    economics = k.economics
+    won = economics.won_count
+    add(
+        "kpis.quality.ltv",
+        economics.ltv,
+        unit="money",
+        window=window,
+        count=won,
+        grade=evidence_grade(won),
+        label=text("mid.exec.ltv", language),
+    )
+    if k.spend_provided:
+        for key, value, unit, label in (
+            ("cac", economics.cac, "money", "mid.exec.cac"),
+            ("ratio", economics.ratio, "ratio", "mid.exec.ratio"),
+            ("payback_months", economics.payback_months, "months", "mid.exec.payback"),
+            ("spend", economics.spend, "money", "fig.spend_total"),
+        ):
+            add(
+                f"kpis.ltv_cac.{key}",
+                value,
+                unit=unit,
+                window=window,
+                count=won,
+                grade=evidence_grade(won),
+                label=text(label, language),
+            )
+    for row in k.stuck.to_dict("records"):
+        add(
+            f"kpis.health.stuck.{row['stage']}",
+            int(row["stuck_count"]),
+            unit="count",
+            label=text("fig.stuck", language, stage=pretty(row["stage"], language)),
+        )
+    advice = report.channel_advice
+    for row in k.channels.to_dict("records"):
+        channel = str(row["channel"])
+        name = pretty(channel, language)
+        won_count = int(row["won_count"])
+        grade = evidence_grade(won_count)
+        add(
+            f"kpis.levers.channels.{channel}.won_count",
+            won_count,
+            unit="count",
+            window=window,
+            label=text("fig.channel_won", language, channel=name),
+        )
+        if k.spend_provided:
+            add(
+                f"kpis.levers.channels.{channel}.spend",
+                finite_or_none(row["spend"]),
+                unit="money",
+                window=window,
+                label=text("fig.channel_spend", language, channel=name),
+            )
+            for col, unit in (("roi", "ratio"), ("cac", "money")):
+                add(
+                    f"kpis.levers.channels.{channel}.{col}",
+                    finite_or_none(row[col]),
+                    unit=unit,
+                    window=window,
+                    count=won_count,
+                    grade=grade,
+                    label=text(f"fig.channel_{col}", language, channel=name),
+                )
+    for row in advice.to_dict("records"):
+        channel, name = str(row["channel"]), pretty(row["channel"], language)
+        if k.spend_provided:
+            add(
+                f"midpoint.levers.spend_share.{channel}",
+                finite_or_none(row["spend_share"]),
+                unit="rate",
+                window=window,
+                label=text("fig.spend_share", language, channel=name),
+            )
+        add(
+            f"midpoint.levers.advice.{channel}",
+            text(f"advice.{row['advice']}", language),
+            unit="text",
+            window=window,
+            count=int(row["won_total"]),
+            grade=row["grade"],
+            label=text("fig.advice", language, channel=name),
+        )
+    shares = attribution_shares(k.attribution)
+    if shares is not None:
+        total = int(round(float(k.attribution.iloc[:, 0].sum())))
+        for model in shares.columns[1:]:
+            for channel, share in zip(shares["channel"], shares[model], strict=True):
+                add(
+                    f"midpoint.attribution.{model}.{channel}",
+                    finite_or_none(share),
+                    unit="rate",
+                    window=window,
+                    count=total,
+                    label=text(
+                        "fig.attribution",
+                        language,
+                        channel=pretty(channel, language),
+                        model=text(f"mid.model.{model}", language),
+                    ),
+                )
+    for row in report.leaks.loc[report.leaks["ranked"]].to_dict("records"):
+        step = step_label(row["from"], row["to"], language)
+        key = step_key(row["from"], row["to"])
+        add(
+            f"midpoint.leaks.{key}.won_lost",
+            finite_or_none(row["won_lost"]),
+            unit="count",
+            label=text("fig.won_lost", language, step=step),
+        )
+        add(
+            f"midpoint.leaks.{key}.revenue_lost",
+            finite_or_none(row["revenue_lost"]),
+            unit="money",
+            label=text("fig.revenue_lost", language, step=step),
+        )
+    opps = report.stuck_opportunities
+    add(
+        "midpoint.stuck_opportunities.count",
+        len(opps),
+        unit="count",
+        label=text("fig.stuck_opps", language),
+    )
+    add(
+        "midpoint.stuck_opportunities.amount",
+        float(opps["amount"].astype(float).sum()),
+        unit="money",
+        label=text("fig.stuck_opps_amount", language),
+    )
+    return register
