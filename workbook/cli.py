@@ -279,6 +279,13 @@ def _report_parser(sub, name: str, *, language_help: str, **kwargs) -> argparse.
     p.add_argument("--language", choices=["en", "fr"], default=None, help=language_help)
     p.add_argument("--seed", type=seed_number, default=7, help="random seed (default: 7)")
     p.add_argument("--pdf", action="store_true", help="also print each report to PDF (Chromium)")
+    p.add_argument(
+        "--no-deck",
+        dest="decks",
+        action="store_false",
+        help="do not write the PowerPoint decks (by default each phase also gets its .pptx, "
+        "in the engagement's template.pptx when it has one)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
 
@@ -294,6 +301,7 @@ def _report_arguments(args: argparse.Namespace) -> dict[str, Any]:
         "language": args.language,
         "seed": args.seed,
         "pdf": args.pdf,
+        "decks": args.decks,
         "progress": not args.quiet,
     }
 

@@ -22,7 +22,7 @@ from workbook.deliverables.deck import write_deck
 from workbook.deliverables.deck.template import open_template
 from workbook.deliverables.notebook import PhaseOutputs
 from workbook.deliverables.register import FigureRegister
-from workbook.deliverables.summary import Finding, top_findings
+from workbook.deliverables.summary import Finding
 
 AS_OF = dt.date(2026, 9, 30)
 RATES = {"inquiry_mql": 0.2437, "mql_sal": 0.4554, "sal_sql": 0.5981, "sql_opportunity": 0.5428,
@@ -40,14 +40,6 @@ def _outputs(*, scorecard: bool = True) -> PhaseOutputs:
     register.add("plan.totals.inquiry", 11749.2, unit="count", label="Inquiries the plan needs")
     findings = [
         Finding(
-            "The plan needs 11,749 inquiries",
-            "Twice today's pace.",
-            "Fund the top.",
-            "plan",
-            "plan.totals.inquiry",
-            300.0,
-        ),  # fmt: skip
-        Finding(
             "Sales accept 45.5% of MQLs",
             "The biggest leak.",
             "Agree an acceptance SLA.",
@@ -63,6 +55,14 @@ def _outputs(*, scorecard: bool = True) -> PhaseOutputs:
             "kpis.ltv_cac.ratio",
             500.0,
             "indicative",
+        ),  # fmt: skip
+        Finding(
+            "The plan needs 11,749 inquiries",
+            "Twice today's pace.",
+            "Fund the top.",
+            "plan",
+            "plan.totals.inquiry",
+            300.0,
         ),  # fmt: skip
     ]
     tables = {}
@@ -90,7 +90,7 @@ def test_the_deck_opens_with_title_summary_one_slide_per_finding_and_the_appendi
     slides = list(deck.slides)
     assert result.slide_count == len(slides) == 1 + 1 + 3 + 1
     assert _texts(slides[0]) == ["ACME Industrial", "Mid-point insights\nData as of 2026-09-30"]
-    ranked = [f.headline for f in top_findings(_outputs().summaries["midpoint"])]
+    ranked = [f.headline for f in _outputs().summaries["midpoint"]]  # the report's order
     assert slides[1].shapes.title.text == "Executive summary"
     body = next(s for s in slides[1].placeholders if s.placeholder_format.idx == 1)
     bold = [p.text for p in body.text_frame.paragraphs if p.runs[0].font.bold]

@@ -3,7 +3,9 @@
 The bundled sample, in English and in French, through every phase: ``figures.json`` holds one
 entry per figure with its unit, window and label, from every phase; every report opens with
 its executive summary, whose findings each link to a section of the same report and carry an
-evidence grade; French reports carry no English sentence and no snake_case. The sparse
+evidence grade; French reports carry no English sentence and no snake_case. Each phase has its
+deck, whose slide 2 is the report's summary and whose charts are native charts holding the
+register's values (issue 18). The sparse
 sample's run is checked the same way in ``tests/runs/test_sparse_sample.py``.
 """
 
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from pptx import Presentation
 
 from tests.conftest import NOTEBOOKS_DIR
 from workbook.deliverables.register import UNITS
@@ -107,3 +110,45 @@ def test_reports_hold_no_developer_text_and_french_ones_no_english(published, ph
         ]
         english = [line for line in shown if ENGLISH.search(DATA_WORDS.sub("", line))]
         assert english == [], english[:10]
+
+
+DECKS = {"00_kickoff": "kickoff", "01_midpoint_insights": "midpoint", "02_final_strategy": "final"}
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_each_phase_has_its_deck_whose_summary_is_the_reports(published, phase):
+    language, report_dir = published
+    deck = Presentation(str(report_dir / f"{phase}.pptx"))
+    slides = list(deck.slides)
+    title_words = " ".join(s.text_frame.text for s in slides[0].shapes if s.has_text_frame)
+    assert "Acme Industrial" in title_words
+    summary = visible(report_dir / f"{phase}.html").find(id="executive-summary")
+    headlines = [
+        li.find("strong").get_text() for li in summary.find("ol").find_all("li", recursive=False)
+    ]
+    slide_two = " ".join(s.text_frame.text for s in slides[1].shapes if s.has_text_frame)
+    for headline in headlines:
+        assert headline in slide_two  # slide 2 is the report's executive summary
+    # one slide per finding, titled with its sentence, then the appendix
+    titles = [s.shapes.title.text_frame.text for s in slides[2 : 2 + len(headlines)]]
+    assert titles == headlines
+    if language == "fr":
+        assert "Synthèse" in slide_two
+
+
+@pytest.mark.parametrize("phase", ["00_kickoff", "01_midpoint_insights"])
+def test_deck_charts_are_native_and_hold_the_registers_values(published, phase):
+    _, report_dir = published
+    figures = json.loads((report_dir / "figures.json").read_text(encoding="utf-8"))["figures"]
+    registered = {round(f["value"], 9) for f in figures if isinstance(f["value"], int | float)}
+    charts = [
+        shape.chart
+        for slide in Presentation(str(report_dir / f"{phase}.pptx")).slides
+        for shape in slide.shapes
+        if shape.has_chart
+    ]
+    assert charts, phase
+    for chart in charts:
+        for series in chart.plots[0].series:
+            values = [v for v in series.values if v is not None]
+            assert values and all(round(v, 9) in registered for v in values), series.name

@@ -187,6 +187,7 @@ def run_batch(
     language: str | None = None,
     seed: int = 7,
     pdf: bool = False,
+    decks: bool = True,
     progress: bool = True,
     notebooks_dir: str | Path | None = None,
     executor: cf.Executor | None = None,
@@ -218,6 +219,8 @@ def run_batch(
         Seed of anything simulated.
     pdf : bool
         Also print each report to PDF (needs Chromium, checked before anything runs).
+    decks : bool
+        Also write each phase's PowerPoint deck.
     progress : bool
         Show one progress bar over finished engagements on stderr.
     notebooks_dir : str or Path, optional
@@ -277,6 +280,7 @@ def run_batch(
         "language": language,
         "seed": int(seed),
         "pdf": bool(pdf),
+        "decks": bool(decks),
     }
     jobs, rows = _plan_jobs(engagement_dirs, template)
 

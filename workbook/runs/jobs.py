@@ -35,6 +35,7 @@ class BatchJob:
     seed: int = 7
     pdf: bool = False
     key_tables: bool = True
+    decks: bool = True
     #: ``client`` of engagement.yaml (None when it cannot be read): whose folder it is.
     client: str | None = None
 
@@ -135,6 +136,7 @@ def run_engagement_job(job: BatchJob) -> BatchRow:
                 pdf=job.pdf,
                 notebooks_dir=job.notebooks_dir,
                 key_tables=job.key_tables,
+                decks=job.decks,
             )
         except Exception as error:
             recorded = _file_identity(error_file) not in (None, previous_record)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workbook.deliverables.notebook import PhaseOutputs, read_phase_outputs
 from workbook.i18n import format_date, text
 from workbook.intake import snapshot
 from workbook.intake.config import CONFIG_FILE
@@ -30,7 +31,13 @@ from workbook.runs.folders import (
     check_output_folder,
     output_folder_error,
 )
-from workbook.runs.runner import NotebookRunError, RunResult, run_engagement, slugify
+from workbook.runs.runner import (
+    PHASE_NOTEBOOKS,
+    NotebookRunError,
+    RunResult,
+    run_engagement,
+    slugify,
+)
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 #: The phase notebooks: ``$WORKBOOK_NOTEBOOKS`` or the repository's ``notebooks/``.
@@ -38,6 +45,9 @@ NOTEBOOKS_DIR = Path(os.environ.get("WORKBOOK_NOTEBOOKS", PACKAGE_ROOT.parent / 
 SAMPLE_ENGAGEMENT = PACKAGE_ROOT.parent / "data_samples" / "acme_industrial"
 #: File name of the Excel workbook of key tables, in ``OUT/<slug>/``.
 KEY_TABLES_NAME = "{slug}-key-tables.xlsx"
+#: The client's PowerPoint template, in the engagement folder: the decks use its masters,
+#: layouts and theme (CONTRACT section 4).
+TEMPLATE_NAME = "template.pptx"
 
 
 @dataclass(frozen=True)
@@ -192,6 +202,7 @@ def write_reports(
     pdf: bool = False,
     notebooks_dir: Path = NOTEBOOKS_DIR,
     key_tables: bool = True,
+    decks: bool = True,
 ) -> ReportsResult:
     """Execute the phase notebooks of a prepared engagement and publish its reports.
 
@@ -209,6 +220,9 @@ def write_reports(
         As for :func:`run_reports`.
     key_tables : bool
         Also write the Excel workbook of key tables.
+    decks : bool
+        Also write each phase's PowerPoint deck (``00_kickoff.pptx``...,
+        :func:`write_phase_decks`), in the engagement's ``template.pptx`` when it has one.
 
     Returns
     -------
@@ -227,18 +241,28 @@ def write_reports(
     engagement = prepared.engagement
     lang = prepared.language
     slug = prepared.client_slug
-    extra_files = None
-    if key_tables:
+    deck_warnings: list[str] = []
 
-        def extra_files(folder: Path, outputs: Path) -> None:
+    def extra_files(folder: Path, outputs: Path) -> None:
+        saved = read_phase_outputs(outputs)
+        if key_tables:
             from workbook.deliverables.excel import write_key_tables
-            from workbook.deliverables.notebook import read_phase_outputs
 
             write_key_tables(
                 engagement,
                 folder / KEY_TABLES_NAME.format(slug=slug),
                 language=lang,
-                phase_tables=read_phase_outputs(outputs).tables,
+                phase_tables=saved.tables,
+            )
+        if decks:
+            deck_warnings.extend(
+                write_phase_decks(
+                    saved,
+                    folder,
+                    engagement=engagement,
+                    language=lang,
+                    template=prepared.engagement_dir / TEMPLATE_NAME,
+                )
             )
 
     def save_snapshot(path: Path) -> None:
@@ -260,7 +284,7 @@ def write_reports(
             client_name=engagement.config.client,
             language=lang,
             subtitle=text("subtitle", lang, as_of=format_date(engagement.as_of, lang)),
-            extra_files=extra_files,
+            extra_files=extra_files if key_tables or decks else None,
             snapshot=save_snapshot,
         )
     except (OSError, NotebookRunError) as error:
@@ -271,6 +295,7 @@ def write_reports(
             raise
         raise problem from error
     notes = list(prepared.notes)
+    notes += [f"note: {warning}" for warning in deck_warnings]
     for phase in result.phases_skipped:
         notes.append(f"note: phase '{phase}' skipped: its notebook does not exist yet")
     return ReportsResult(run=result, notes=tuple(notes))
@@ -288,6 +313,7 @@ def run_reports(
     pdf: bool = False,
     notebooks_dir: Path = NOTEBOOKS_DIR,
     key_tables: bool = True,
+    decks: bool = True,
     client_slug: str | None = None,
 ) -> ReportsResult:
     """Execute the phase notebooks on an engagement and write its reports.
@@ -309,6 +335,8 @@ def run_reports(
         Folder with the phase notebooks.
     key_tables : bool
         Also write ``<client-slug>-key-tables.xlsx``, the Excel workbook of key tables.
+    decks : bool
+        Also write each phase's editable PowerPoint deck (``<phase>.pptx``).
 
     Returns
     -------
@@ -342,11 +370,60 @@ def run_reports(
         pdf=pdf,
         notebooks_dir=notebooks_dir,
         key_tables=key_tables,
+        decks=decks,
     )
+
+
+def write_phase_decks(
+    saved: PhaseOutputs,
+    folder: Path,
+    *,
+    engagement: Engagement,
+    language: str,
+    template: Path | None = None,
+) -> list[str]:
+    """Write the deck of every phase that saved its outputs, beside its report.
+
+    Parameters
+    ----------
+    saved : PhaseOutputs
+        What the phases of the run saved (:func:`workbook.deliverables.notebook.read_phase_outputs`).
+    folder : Path
+        The run's staging folder: ``00_kickoff.pptx`` and the others go there, published
+        with the reports all-or-nothing.
+    engagement : Engagement
+    language : str
+    template : Path, optional
+        The client's ``template.pptx``; used when it exists.
+
+    Returns
+    -------
+    list of str
+        The decks' warnings (a template lacking a layout, a finding without its chart's data).
+    """
+    from workbook.deliverables.deck import write_deck
+
+    warnings: list[str] = []
+    for phase, notebook in PHASE_NOTEBOOKS.items():
+        if phase not in saved.summaries:
+            continue
+        result = write_deck(
+            phase,
+            saved,
+            folder / f"{Path(notebook).stem}.pptx",
+            client=engagement.config.client,
+            as_of=engagement.as_of,
+            language=language,
+            currency=engagement.config.currency,
+            template=template if template is not None and template.is_file() else None,
+        )
+        warnings.extend(result.warnings)
+    return warnings
 
 
 __all__ = [
     "KEY_TABLES_NAME",
+    "TEMPLATE_NAME",
     "NOTEBOOKS_DIR",
     "NotebookRunError",
     "PreparedReports",
@@ -357,5 +434,6 @@ __all__ = [
     "notebook_parameters",
     "prepare_reports",
     "run_reports",
+    "write_phase_decks",
     "write_reports",
 ]

@@ -24,7 +24,6 @@ from workbook.deliverables.deck.storyline import (
 )
 from workbook.deliverables.deck.template import open_template
 from workbook.deliverables.notebook import PhaseOutputs
-from workbook.deliverables.summary import top_findings
 from workbook.i18n import catalogue_keys, check_language
 
 #: The phases a deck is written for, by the name their notebook saves its outputs under.
@@ -111,7 +110,7 @@ def write_deck(
     phase_title = catalogue_keys(language)[phase_title_key(phase)]
     deck = open_template(template)
     warnings = list(deck.warnings)
-    findings = top_findings(outputs.summaries.get(phase, []))
+    findings = list(outputs.summaries.get(phase, []))  # the report's summary, in its order
     register = outputs.register
     title_slide(deck, client=client, phase_title=phase_title, as_of=as_of, language=language)
     summary_slide(deck, findings, register, language=language)
