@@ -101,7 +101,7 @@ def test_kickoff_on_the_sample_shows_every_section_with_its_meaning(tmp_path):
     assert f"{used:,} of {read:,} rows are usable" in text
     # the planted story shows up: the poor-return channel and the content gap
     assert re.search(r"Paid social takes \d+\.\d% of spend but sources \d+\.\d% of won deals", text)
-    assert "Economic buyer × Decision: 0 assets" in text
+    assert "Economic buyer × Decision: no asset" in text
     assert "@" not in visible_text(text)
 
 
@@ -142,6 +142,7 @@ def test_workbook_run_writes_a_code_free_html_report(tmp_path, capsys):
     assert published == [
         ".workbook-client",
         "00_kickoff.html",
+        "00_kickoff.pptx",
         "figures.json",
         "tiny-test-co-key-tables.xlsx",
     ]

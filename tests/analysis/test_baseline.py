@@ -88,9 +88,9 @@ def test_audit_issues_list_the_tiny_engagement_warnings_in_either_language(tiny)
         {"severity": "warning", "file": "leads.csv", "column": "email", "rows": 1},
         {"severity": "warning", "file": "content.csv", "column": "", "rows": 1},
     ]
-    assert issues["message"][0].startswith("empty mql_at but a later stage is set")
+    assert issues["message"][0].startswith("no mql date although a later stage is dated")
     french = audit_issues(tiny.audit, language="fr")
-    assert french["message"][0].startswith("mql_at vide")
+    assert french["message"][0].startswith("pas de date de passage en mql")
     assert french.drop(columns="message").equals(issues.drop(columns="message"))
 
 

@@ -34,13 +34,35 @@ def test_sample_channels_get_the_documented_advice():
     # 45% of spend, at most 17% of won deals under any model: review, never cut
     assert advice["paid_social"] == ("review", "credit_below_spend")
     assert advice["events"] == ("review", "credit_below_spend")
-    # 8% of spend, 17-22% under every model, ROI above the portfolio's on 26 deals
-    assert advice["webinar"] == ("grow", "credit_above_spend")
+    # credited above its spend, but 26 won deals (< MIN_COUNT = 30) do not measure its return
+    assert advice["webinar"] == ("too_little_data", "return_unmeasured")
     # ROI 85 on 1.4% of spend: too small to say what more budget would bring
     assert advice["organic"] == ("too_little_data", "small_spend")
-    # credited well, but 4 won deals do not measure its own return
-    assert advice["email"] == ("keep", "return_unmeasured")
-    assert advice["paid_search"] == ("keep", "in_line")
+    # credited well, but 4 won deals do not measure its own return: no advice on them
+    assert advice["email"] == ("too_little_data", "return_unmeasured")
+    assert advice["paid_search"] == ("too_little_data", "return_unmeasured")
+
+
+def test_min_won_defaults_to_the_evidence_floor_and_grades_on_the_deals_it_rests_on():
+    out = channel_advice(CHANNELS, SHARES).set_index("channel")
+    # Email on 4 won deals and Webinar on 26 are never "solid" nor "grow"
+    assert out.loc["email", "grade"] == "too_little_data"
+    assert out.loc["webinar", "grade"] == "too_little_data"
+    assert out.loc["webinar", "advice"] != "grow"
+    assert out.loc["webinar", "won_basis"] == 26
+    # a review on credit rests on all 91 won deals credited (the shares' denominator)
+    assert out.loc["paid_social", "won_basis"] == 91
+    assert out.loc["paid_social", "grade"] == "indicative"
+    # with three times the deals (78 won for Webinar) the same shares advise growth,
+    # graded on 78 own won deals: indicative, never solid under 100
+    more = CHANNELS.assign(
+        won_count=CHANNELS["won_count"] * 3, won_revenue=CHANNELS["won_revenue"] * 3
+    )
+    more["roi"] = (more["won_revenue"] - more["spend"]) / more["spend"]
+    grown = channel_advice(more, SHARES).set_index("channel")
+    assert tuple(grown.loc["webinar", ["advice", "reason"]]) == ("grow", "credit_above_spend")
+    assert grown.loc["webinar", "grade"] == "indicative"
+    assert grown.loc["webinar", "won_basis"] == 78
 
 
 def test_spend_shares_and_credit_range_are_reported():

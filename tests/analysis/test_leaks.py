@@ -24,7 +24,6 @@ def test_losses_are_weighed_by_the_share_of_passers_that_win():
     assert math.isclose(mql["lost"], 4727 * 0.545)
     assert math.isclose(mql["win_after"], 0.598 * 0.543 * 0.283)
     assert math.isclose(mql["won_lost"], 4727 * 0.545 * 0.598 * 0.543 * 0.283)
-    assert math.isclose(mql["revenue_lost"], mql["won_lost"] * 50_000.0)
     # the step into won: every lost opportunity is a lost deal
     opp = costs.loc[("opportunity", "won")]
     assert opp["win_after"] == 1.0
@@ -49,9 +48,48 @@ def test_qualification_is_not_ranked_and_no_amount_ranks_by_deals():
 
 def test_a_one_step_ladder_ranks_its_only_step():
     one = pd.DataFrame({"from": ["opportunity"], "to": ["won"], "entered": [40], "rate": [0.25]})
-    costs = leak_costs(one, avg_won_amount=10_000.0)
+    costs = leak_costs(one, avg_won_amount=10_000.0, window_lost=[30], window_decided=[40])
     assert costs["rank"].tolist() == [1]
     assert math.isclose(costs["revenue_lost"].iloc[0], 30 * 10_000.0)
+
+
+# the sample's KPI window (Oct 2025 to Sep 2026): leads that left each step lost, and either way
+WINDOW_LOST = [8414, 1515, 486, 316, 278]
+WINDOW_DECIDED = [11201, 2765, 1223, 730, 393]
+
+
+def window_costs(rates=SAMPLE["rate"]):
+    return leak_costs(SAMPLE.assign(rate=rates), avg_won_amount=50_160.0,
+                      window_lost=WINDOW_LOST, window_decided=WINDOW_DECIDED)  # fmt: skip
+
+
+def test_the_money_is_counted_over_the_window_at_its_average_deal():
+    costs = window_costs().set_index("from")
+    opp = costs.loc["opportunity"]
+    # 278 opportunities closed lost in the window x the window's average deal
+    assert opp["window_won_lost"] == 278
+    assert round(opp["revenue_lost"]) == 13_944_480
+    mql = costs.loc["mql"]
+    assert math.isclose(mql["revenue_lost"], 1515 * 0.598 * 0.543 * 0.283 * 50_160.0)
+    # the ranking still rests on every lead's losses, not the window's
+    assert leak_to_fix(window_costs())["from"] == "opportunity"
+
+
+def test_the_money_never_exceeds_the_won_revenue_the_window_could_bring():
+    costs = window_costs()
+    assert (costs["revenue_lost"] <= costs["revenue_cap"]).all()
+    # the cap of the step into won: every opportunity decided in the window won
+    assert math.isclose(costs["revenue_cap"].iloc[-1], 393 * 50_160.0)
+    # the old rule (24 months of losses at a 12-month deal) gave 464 x 50,160 = 23.3M:
+    # more than the window could bring
+    assert costs["revenue_lost"].iloc[-1] < 464 * 50_160.0
+    assert 464 * 50_160.0 > costs["revenue_cap"].iloc[-1]
+
+
+def test_without_window_counts_no_money_is_counted():
+    costs = leak_costs(SAMPLE, avg_won_amount=50_000.0)
+    assert costs["revenue_lost"].isna().all()
+    assert math.isclose(costs["won_lost"].iloc[-1], 647 * 0.717)
 
 
 def test_no_rate_no_leak():

@@ -77,6 +77,7 @@ def chart_makers(data, language: str) -> dict:
         "leakage": lambda: plots.leakage_chart(
             kpis.funnel, highlight=mid.biggest_leak, language=lang
         ),
+        "leak_cost": lambda: plots.leak_cost_chart(mid.leaks, language=lang),
         "velocity": lambda: plots.velocity_curves_chart(
             kpis.curves, kpis.velocity, horizon_days=kpis.horizon_days, language=lang
         ),
@@ -216,7 +217,7 @@ def test_every_chart_is_covered(charts):
     from workbook.deliverables import plots
 
     covered = {"funnel_chart", "stage_entries_chart", "channel_mix_chart", "spend_chart",
-               "content_heatmap", "funnel_glass_chart", "rates_chart", "leakage_chart",
+               "content_heatmap", "funnel_glass_chart", "rates_chart", "leakage_chart", "leak_cost_chart",
                "velocity_curves_chart", "win_rate_chart", "incidence_curves_chart",
                "channel_return_chart", "attribution_chart", "cohort_heatmap", "benchmark_chart",
                "lift_trend_chart", "tracks_grid_chart", "content_performance_chart",
@@ -225,7 +226,7 @@ def test_every_chart_is_covered(charts):
                "scenario_chart", "roadmap_chart", "bar_chart"}  # fmt: skip
     charts_listed = {name for name in plots.__all__ if name.endswith(("_chart", "_heatmap"))}
     assert charts_listed == covered
-    assert len(charts) == 29
+    assert len(charts) == 30
 
 
 def test_no_chart_is_wider_than_the_report_column(charts):

@@ -212,9 +212,7 @@ def test_the_excel_workbook_holds_no_address_anywhere(xlsx):
     assert not any(LOCAL_PART in xml or "@acme.example" in xml for xml in parts.values())
     book = openpyxl.load_workbook(xlsx)
     messages = [str(cell.value) for row in book["Data issues"].iter_rows() for cell in row]
-    assert "cannot read the date ('[e-mail removed]'); write dates as 2026-03-01 or 01/03/2026" in (
-        messages
-    )
+    assert "cannot read the date ('[e-mail removed]')" in messages
 
 
 def test_a_label_or_table_cell_holding_an_address_shows_the_replacement():

@@ -5,6 +5,7 @@ table whose data is the register's or the table's values."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pandas as pd
@@ -15,10 +16,11 @@ from pptx.util import Inches
 from tests.conftest import write_engagement
 from workbook.analysis.content.matrix import content_matrix
 from workbook.analysis.reconcile import mix_comparison
-from workbook.deliverables.deck import CHARTS, DECK_TABLES
+from workbook.deliverables.deck import CHARTS, DECK_TABLES, write_deck
 from workbook.deliverables.deck.chart_map import chart_source, visual_for
 from workbook.deliverables.deck.charts import Box, ChartVisual, add_chart, series_values
 from workbook.deliverables.deck.formats import chart_number_format
+from workbook.deliverables.deck.sections import section_findings
 from workbook.deliverables.deck.tables import TableVisual, add_table, cell_texts
 from workbook.deliverables.deck.visuals import ladder_steps
 from workbook.deliverables.final import build_final_quant
@@ -204,10 +206,9 @@ def test_the_budget_chart_sets_todays_mix_beside_the_plans(saved):
     mix = mix_comparison(quant.budget.costs, quant.budget.allocation)
     visual, _ = visual_for("plan.budget.net_total", outputs, language="en", currency="EUR")
     held = dict(series_values(_draw(visual)))
-    assert list(held) == ["Today: share of spend", "Plan: share of budget"]
-    assert _values(held["Today: share of spend"]) == pytest.approx(
-        _values(mix["today_spend_share"].tolist())
-    )
+    today = "Today: share of spend on the plan's channels"
+    assert list(held) == [today, "Plan: share of budget"]
+    assert _values(held[today]) == pytest.approx(_values(mix["today_spend_share"].tolist()))
     assert _values(held["Plan: share of budget"]) == pytest.approx(
         _values(mix["plan_budget_share"].tolist())
     )
@@ -326,8 +327,8 @@ def test_kickoff_channel_shares_chart_every_channel_but_not_the_marketing_total(
             "kickoff.mix.paid_search.lead_share": (0.6, "rate"),
             "kickoff.mix.events.lead_share": (None, "rate"),
             "kickoff.mix.marketing_share": (0.85, "rate"),
-            "kickoff.funnel.inquiry_mql.naive_rate": (0.23, "rate"),
-            "kickoff.funnel.mql_won.naive_rate": (0.1, "rate"),
+            "kpis.funnel.inquiry_mql.naive_rate": (0.23, "rate"),
+            "kpis.funnel.mql_won.naive_rate": (0.1, "rate"),
         }
     )
     visual, _ = visual_for("kickoff.mix.webinar.lead_share", outputs, language="en",
@@ -335,7 +336,52 @@ def test_kickoff_channel_shares_chart_every_channel_but_not_the_marketing_total(
     assert visual.categories == ("Paid search", "Webinar")  # largest first, unmeasured out
     assert visual.series == (("Share of leads", (0.6, 0.25)),)
     assert visual.title == "Share of leads by channel"
-    funnel, _ = visual_for("kickoff.funnel.mql_won.naive_rate", outputs, language="en",
+    funnel, _ = visual_for("kpis.funnel.mql_won.naive_rate", outputs, language="en",
                            currency="EUR")  # fmt: skip
     assert funnel.categories == ("Inquiry → MQL", "MQL → Won")
     assert funnel.series == (("Share reached next stage", (0.23, 0.1)),)
+
+
+def test_sections_with_a_chart_get_their_own_slide_titled_with_the_heading(saved, tmp_path):
+    outputs = saved[0]
+    sections = {
+        "rates": "Opportunity to won converts at 28.3%",
+        "velocity": "Won deals take 135 days",
+        "stuck": "652 leads are stuck",  # no chart: no slide
+    }
+    final_sections = {
+        "tornado": "Deal size moves the plan most",
+        "volumes": "The plan peaks in Dec",
+    }
+    phase_dir = tmp_path / "outputs"
+    mid = _context(phase_dir)
+    mid.finish("midpoint", sections=sections, takeaways={"rates": "Sales keep 28% of deals."})
+    final = _context(phase_dir)
+    final.finish("final", sections=final_sections, tables=dict(outputs.tables))
+    saved_sections = read_phase_outputs(phase_dir)
+    with_register = PhaseOutputs(
+        register=outputs.register,
+        summaries={"midpoint": [], "final": []},
+        tables=outputs.tables,
+        sections=saved_sections.sections,
+    )
+    found = section_findings("midpoint", with_register)
+    assert [(f.headline, f.consequence) for f in found] == [
+        ("Opportunity to won converts at 28.3%", "Sales keep 28% of deals."),
+        ("Won deals take 135 days", ""),
+    ]
+    assert found[0].figure.startswith("kpis.funnel.") and found[1].figure.startswith(
+        "kpis.velocity."
+    )
+    # a chart the summary already shows is not repeated
+    shown = [chart_source("kpis.funnel.x.rate")]
+    assert [f.section for f in section_findings("midpoint", with_register, shown=shown)] == [
+        "velocity"
+    ]
+    result = write_deck("final", with_register, tmp_path / "final.pptx", client="Tiny",
+                        as_of=dt.date(2026, 6, 30), language="en", currency="EUR")  # fmt: skip
+    slides = list(Presentation(str(result.path)).slides)
+    titles = [s.shapes.title.text_frame.text for s in slides if s.shapes.title is not None]
+    assert "The plan peaks in Dec" in titles and "Deal size moves the plan most" in titles
+    charts = [shape for s in slides for shape in s.shapes if shape.has_chart]
+    assert len(charts) == 2  # plan volumes and tornado, native charts

@@ -155,7 +155,7 @@ def test_number_formats_follow_the_column_kinds(english_book):
     assert channels["G5"].number_format == "#,##0.0"  # ROI multiple: one decimal, as the report
     assert english_book["Funnel counts"]["E5"].number_format == "0.0%"
     assert english_book["Plan - by month"]["B5"].number_format == "mmm yyyy"
-    assert english_book["KPI - funnel"]["I5"].number_format == "#,##0"  # median days: whole
+    assert english_book["KPI - velocity"]["C5"].number_format == "#,##0"  # median days: whole
 
 
 def test_contents_sheet_links_to_every_other_sheet(english_book):

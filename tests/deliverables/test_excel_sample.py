@@ -27,11 +27,20 @@ from workbook.deliverables.final_tables import budget_mix_table, final_tables
 from workbook.deliverables.final_text import budget_figures
 from workbook.deliverables.key_tables import build_key_tables, plan_chart_series, rounded
 from workbook.deliverables.midpoint import build_midpoint
-from workbook.deliverables.midpoint_facts import attribution_shares
+from workbook.deliverables.midpoint_facts import attribution_shares, format_ratio
 from workbook.deliverables.midpoint_tables import scorecard_table
 from workbook.deliverables.strategy import build_strategy
 from workbook.deliverables.strategy_text import weights_table
-from workbook.i18n import CATALOGUE, format_month, pretty, stage_label, text
+from workbook.i18n import (
+    CATALOGUE,
+    format_money,
+    format_month,
+    format_number,
+    format_percent,
+    pretty,
+    stage_label,
+    text,
+)
 from workbook.intake.engagement import load_engagement
 
 SNAKE_CASE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
@@ -158,11 +167,11 @@ def test_the_monthly_sheet_is_the_plan_volume_chart_from_the_as_of_month(books, 
         for s, m, r, c, q in series.itertuples(index=False, name=None)
     ]
     assert sheet[1:] == expected
-    # as_of 2026-09-30: the plan's months start in July 2026, July and August are past
+    # as_of 2026-09-30: the plan's months start in July 2026, July to September are over
     months = {row[1] for row in sheet[1:]}
-    assert min(months) == pd.Timestamp("2026-09-01") and max(months) == pd.Timestamp("2027-12-01")
+    assert min(months) == pd.Timestamp("2026-10-01") and max(months) == pd.Timestamp("2027-12-01")
     assert pd.Timestamp("2026-07-01") in set(quant.schedule["month"])
-    note = text("xlsx.note.past_months", "en", month=format_month(pd.Timestamp("2026-09-01")))
+    note = text("xlsx.note.past_months", "en", month=format_month(pd.Timestamp("2026-10-01")))
     assert build_key_tables(engagement, language="en").sheet("plan_monthly").notes == (note,)
 
     # and they are the bars and line the final report draws
@@ -193,9 +202,30 @@ def test_the_scorecard_sheet_is_the_mid_point_scorecard(books, sample, language)
     engagement, journeys = sample
     report = build_midpoint(engagement, journeys)
     table = scorecard_table(report, language=language, currency="EUR")
-    assert rows(books[language], "scorecard", language)[1:] == list(
-        table.itertuples(index=False, name=None)
+    sheet = rows(books[language], "scorecard", language)[1:]
+    assert [(kpi, detail) for kpi, _, detail in sheet] == list(
+        zip(table["kpi"], table["detail"], strict=True)
     )
+    # each figure is a number in its cell (not text), read as the report prints it
+    shown = {
+        "percent": lambda v: format_percent(v, language),
+        "money": lambda v: format_money(v, "EUR", language),
+        "days": lambda v: text("mid.days", language, days=format_number(v, language)),
+        "float": lambda v: format_ratio(v, language),
+    }
+    kinds = ["percent", "money", "percent", "percent", "text", "days", "float"]
+    formats = excel.number_formats(language, "EUR")
+    book = books[language][text("xlsx.sheet.scorecard", language)]
+    for offset, ((_, figure, _), kind, words) in enumerate(
+        zip(sheet, kinds, table["figure"], strict=True)
+    ):
+        cell = book.cell(excel.HEADER_ROW + 1 + offset, 2)
+        if kind == "text":
+            assert figure == words and isinstance(figure, str)
+            continue
+        assert isinstance(figure, int | float), (kind, figure)
+        assert shown[kind](figure) == words and cell.number_format == formats[kind]
+    assert sheet[0][1] == 0.369 and sheet[6][1] == round(report.kpis.economics.ratio, 1)
 
 
 def test_the_attribution_sheet_is_the_mid_point_shares(books, sample):
@@ -275,7 +305,8 @@ def test_the_budget_mix_sheet_is_the_final_reports_mix(books, sample, quant, str
     assert [row[1] for row in sheet[1:]] == [
         rounded(v, "percent") for v in mix["today_spend_share"]
     ]
-    assert [row[-1] for row in sheet[1:]] == mix["advice"].replace("", None).tolist()
+    advice = [None if pd.isna(a) or a == "" else a for a in mix["advice"]]  # no advice: blank
+    assert [row[-1] for row in sheet[1:]] == advice
 
 
 def test_the_merge_review_lists_every_group_with_its_lead_ids(books, strategy):
@@ -292,12 +323,10 @@ def test_the_merge_review_lists_every_group_with_its_lead_ids(books, strategy):
 
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_no_cell_or_sheet_name_is_snake_case_or_a_placeholder(books, language):
-    message = text("xlsx.col.message", language)
     for sheet, header, value in cell_texts(books[language]):
         assert not PLACEHOLDER.search(value), (sheet, value)
         assert value.strip() != "-", (sheet, header)
-        if header == message:  # the data issues' messages: workbook/i18n/catalogue/problems.py
-            continue
+        # the data issues' messages too: in the client's words, as the kickoff shows them
         assert not SNAKE_CASE.search(value), (sheet, value)
 
 

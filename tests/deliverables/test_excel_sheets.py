@@ -13,7 +13,12 @@ import pytest
 
 from tests.conftest import TINY_YAML, write_engagement
 from workbook.deliverables.excel import write_key_tables
-from workbook.deliverables.final_tables import merge_review_export, sla_table
+from workbook.deliverables.final_tables import (
+    first_open_month,
+    merge_review_export,
+    sla_table,
+    upcoming_schedule,
+)
 from workbook.deliverables.key_tables import PHASE_TABLES, build_key_tables
 from workbook.deliverables.strategy import build_strategy
 from workbook.i18n import format_month, text
@@ -102,7 +107,7 @@ def test_an_empty_merge_review_says_there_is_nothing_to_review(tiny):
 
 def test_a_plan_starting_before_as_of_shows_no_need_for_past_months(tmp_path):
     # as_of 2026-06-30, plan from 2026-07: the first wins need leads entering months earlier,
-    # which are past; the monthly sheet starts at June 2026 and says so
+    # which are over (June too, on its last day); the monthly sheet starts at July 2026
     yaml = TINY_YAML.replace("period_start: 2027-01", "period_start: 2026-07")
     engagement = load_engagement(write_engagement(tmp_path / "e", {"engagement.yaml": yaml}))
     from workbook.deliverables.final import build_final_quant
@@ -111,11 +116,28 @@ def test_a_plan_starting_before_as_of_shows_no_need_for_past_months(tmp_path):
     assert schedule["month"].min() < pd.Timestamp("2026-06-01")
     sheet = build_key_tables(engagement, language="en").sheet("plan_monthly")
     months = pd.to_datetime(sheet.frame["Month"])
-    assert months.min() == pd.Timestamp("2026-06-01")
+    assert months.min() == pd.Timestamp("2026-07-01")  # June is over on its last day
     assert sheet.notes == (
-        text("xlsx.note.past_months", "en", month=format_month(pd.Timestamp("2026-06-01"))),
+        text("xlsx.note.past_months", "en", month=format_month(pd.Timestamp("2026-07-01"))),
     )
-    assert sheet.notes[0] == "Months before Jun 2026 are left out: they are already past."
+    assert sheet.notes[0] == "Months before Jul 2026 are left out: they are already past."
+    # the report's volume chart draws the same months: one function decides
+    chart = upcoming_schedule(schedule, as_of=engagement.as_of)
+    assert list(pd.to_datetime(chart["month"]).unique()) == list(months.unique())
+
+
+@pytest.mark.parametrize(
+    ("as_of", "first"),
+    [("2026-09-30", "2026-10-01"), ("2026-09-29", "2026-09-01"), ("2026-12-31", "2027-01-01")],
+)
+def test_the_plan_months_start_with_the_first_month_not_over(as_of, first):
+    schedule = pd.DataFrame(
+        {"month": pd.date_range("2026-08-01", periods=6, freq="MS"), "required": range(6)}
+    )
+    kept = upcoming_schedule(schedule, as_of=pd.Timestamp(as_of).date())
+    assert first_open_month(as_of) == pd.Timestamp(first)
+    assert kept["month"].min() == pd.Timestamp(first)
+    assert kept["required"].tolist() == list(range(6))[-len(kept) :]
 
 
 def test_without_touches_there_is_no_attribution_sheet_and_a_note_says_why(tmp_path):

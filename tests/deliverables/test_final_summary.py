@@ -102,7 +102,9 @@ def test_the_summary_opens_with_the_plan_the_budget_ask_and_the_first_90_days(sa
     )
     assert plan.impact == 6_000_000
     assert "planned CAC of €10,014" in budget.headline
-    assert "€11,985 and 20.9 today" in budget.headline
+    # today's CAC like for like: without Partner referral's spend, which the plan drops
+    assert "20.9 today and a CAC of €10,987 today on the same channels" in budget.headline
+    assert "(€11,985 with Partner referral, which the plan does not fund)" in budget.headline
     assert f"Hold the share of {_advised(facts, 'review')} at today's level" in budget.decision
     assert first_days.headline.startswith("The first 90 days, Oct 2026 to Dec 2026: 3,668 leads")
     assert register.value("final.plan.first_days.inquiry") == pytest.approx(3668, abs=1)
@@ -156,7 +158,9 @@ def test_accounts_and_review_quote_one_source_and_the_html_tables_hold_no_record
     assert "at 22 of them" in means["accounts"]
     assert heads["accounts"].title == "376 accounts have several warm leads; 22 of them a hot one"
     assert register.value("final.review.groups") == 284
-    assert register.value("final.review.duplicates") == 285
+    # the kickoff's figure, under its key: one figure, one key
+    assert register.value("validate.duplicates.leads") == 285
+    assert "final.review.duplicates" not in register
     assert means["review"].startswith("284 groups of leads share an e-mail: 285 duplicate leads")
     shown = pd.concat(
         [accounts_table(lm.review), review_table(lm.review, journeys.leads, language="en")]
@@ -183,19 +187,28 @@ def test_the_budget_shows_todays_mix_beside_the_plans_and_follows_the_midpoint_a
     table = budget_mix_table(facts, language="en").set_index("channel")
     assert table["today_spend_share"].sum() == pytest.approx(1.0)
     assert table["plan_budget_share"].sum() == pytest.approx(1.0)
-    assert table.loc["paid_social", "today_spend_share"] == pytest.approx(0.380, abs=1e-3)
+    # partner referral had spend but no marketing-sourced lead: the plan funds it not, and
+    # paid social's 38.0% of today's spend is 41.5% of the spend on the channels the plan
+    # funds: the table compares like for like (held at today's share, as the advice says)
+    assert "partner_referral" not in table.index
+    assert facts.mix.set_index("channel").loc["paid_social", "today_spend_share"] == (
+        pytest.approx(0.380, abs=1e-3)
+    )
+    assert table.loc["paid_social", "today_spend_share"] == pytest.approx(0.4146, abs=1e-4)
     assert table.loc["paid_social", "plan_budget_share"] == pytest.approx(0.415, abs=1e-3)
     assert table.loc["paid_social", "advice"] == "Review"
-    # partner referral had spend but no marketing-sourced lead: the plan funds it not, and
-    # paid social's 38.0% of today's spend is 41.5% of the spend on the channels the plan funds
-    assert table.loc["partner_referral", "plan_budget"] == 0
-    assert table.loc["paid_social", "today_funded_share"] == pytest.approx(0.4146, abs=1e-4)
     assert mix_conflicts(facts).empty  # no channel under review gets more than today
     sentence = reconciled_sentences(facts, language="en", currency="EUR")["budget_mix"]
     assert sentence.startswith("The plan keeps today's channel mix: each channel brings")
     review = _advised(facts, "review")  # the mid-point's rule (workbook.analysis.channel_advice)
     assert review  # paid social on the sample
     assert f"The mid-point asked for a review of {review}: the plan gives no more" in sentence
+    # a blank advice cell is explained once, for the rows the table shows
+    blank = table.loc[table["advice"] == ""].index  # the mid-point's too-little-data channels
+    assert len(blank) and "partner_referral" not in blank
+    names = join_words([pretty(c, "en") for c in blank], "en")
+    assert sentence.count("could give no advice") == 1
+    assert f"could give no advice on {names}: too little data" in sentence
     assert sentence.endswith(
         "Partner referral: spend today but no marketing-sourced lead in the KPI window, so no "
         "budget in the plan; the other channels' shares of budget rise by as much."
@@ -249,7 +262,8 @@ def test_review_points_count_from_the_revenue_period_and_no_month_already_past_i
         pd.Timestamp("2028-01-01"),
     ]
     shown = upcoming_schedule(facts.quant.schedule, as_of=engagement.as_of)
-    assert shown["month"].min() == pd.Timestamp("2026-09-01")  # as_of's month, as in Excel
+    # as_of (2026-09-30) is the last day of its month: the first month still open is October
+    assert shown["month"].min() == pd.Timestamp("2026-10-01")
     assert facts.quant.gap["peak_month"].min() >= pd.Timestamp("2026-10-01")
 
 
@@ -267,3 +281,139 @@ def test_tables_say_in_words_what_has_no_figure(sample):
     process = facts.strategy.process_model
     assert "-" not in set(process["channels"]) | set(process["content"])
     assert process.set_index("stage").loc["SQL", "channels"] == "No channel reaches it in the data"
+
+
+def test_the_first_90_days_share_is_their_leads_over_the_plans_total(sample):
+    _, _, facts, register = sample
+    findings = final_findings(facts, register, language="en", currency="EUR")
+    first_days = findings[2]
+    leads = register.value("final.plan.first_days.inquiry")
+    total = register.value("plan.totals.inquiry")
+    share = register.value("final.plan.first_days_share.inquiry")
+    assert share == pytest.approx(leads / total)  # 3,668 / 11,749, not over the gross schedule
+    assert share == pytest.approx(0.312, abs=0.001)
+    assert "(31.2% of the plan's leads)" in first_days.consequence
+    revenue = register.value("final.plan.first_days_revenue")
+    assert revenue == pytest.approx(share * 6_000_000)
+    assert f"about €{revenue:,.0f} of the target" in first_days.consequence
+    assert register["final.plan.first_days_share.inquiry"].window == "2026-10-01/2026-12-31"
+
+
+def test_the_plan_finding_compares_the_run_rate_with_the_leads_still_needed(sample):
+    _, _, facts, register = sample
+    plan = final_findings(facts, register, language="en", currency="EUR")[0]
+    # 933 a month x 12 = 11,196 covers the 10,029 still needed after the pipeline credit
+    assert register.value("final.plan.run_total.inquiry") == pytest.approx(933 * 12)
+    assert "10,029 of them are still needed" in plan.consequence
+    assert "brings 11,196 in 12 months, enough in volume but not in time" in plan.consequence
+    assert register.value("final.plan.target_revenue") == 6_000_000
+
+
+def test_the_mean_monthly_need_times_the_plan_months_is_the_plan_total(sample):
+    _, _, facts, _ = sample
+    plan, gap = facts.quant.plan, facts.quant.gap
+    means = gap["mean_required"].to_numpy() * plan.period_months
+    assert means == pytest.approx(plan.totals)  # 979 a month x 12 = 11,749 at Inquiry
+    assert gap["mean_required"].iloc[0] == pytest.approx(11749.2 / 12, abs=0.1)
+
+
+def test_one_recommended_threshold_and_the_scoring_keys_are_the_score_commands(sample):
+    _, _, facts, register = sample
+    score = facts.strategy.scoring
+    printed = score.to_dict()  # what `workbook score --json` prints
+    assert (
+        register.value("score.threshold") == printed["threshold"] == pytest.approx(0.32, abs=0.005)
+    )
+    assert register.value("score.auc") == printed["auc"]
+    assert register.value("score.precision_at_threshold") == printed["precision_at_threshold"]
+    assert "final.scoring.threshold" not in register and "final.scoring.auc" not in register
+    findings = final_findings(facts, register, language="en", currency="EUR")
+    scoring = next(f for f in findings if f.section == "scoring")
+    assert scoring.decision.startswith("Put lead scoring live at the recommended score of 0.32")
+    assert "Start with" not in scoring.decision
+    assert register.value("final.scoring.needed.inquiry") == pytest.approx(
+        register.value("plan.totals.inquiry") / printed["recall_at_threshold"], rel=0.01
+    )
+    assert "final.scoring.revenue_at_stake" in register
+    sentence = reconciled_sentences(facts, language="en", currency="EUR")["scoring_fit"]
+    assert sentence.endswith(
+        "Fewer but better leads reach sales: a quieter pipeline for three to six months is normal."
+    )
+    means = strategy_sentences(facts.strategy, language="en", currency="EUR")["scoring"]
+    assert "Fewer but better" not in means  # said once, where the gap is stated
+
+
+def test_the_sla_wait_and_the_plans_lag_are_two_named_measures_with_windows(sample):
+    _, _, facts, register = sample
+    assert register.value("final.sla.mql_sal.median_days") == 8
+    assert register["final.sla.mql_sal.median_days"].window == "2025-10-01/2026-09-30"
+    assert register.value("plan.assumptions.lag_days.mql_sal") == pytest.approx(6, abs=0.5)
+    assert register["plan.assumptions.lag_days.mql_sal"].window == "2025-10-01/2026-09-30"
+    assert "moved on" in register["plan.assumptions.lag_days.mql_sal"].label
+    sla = next(f for f in final_findings(facts, register, language="en", currency="EUR")
+               if f.section == "sla")  # fmt: skip
+    assert "late ones included, the median wait was 8 days" in sla.headline
+    assert "they are not lost" in sla.consequence
+    assert register.value("final.sla.mql_sal.breached") == 2317
+    assert register["final.sla.mql_sal.revenue_delayed"].unit == "money"
+
+
+def test_every_figure_the_summary_quotes_is_registered(sample):
+    _, _, facts, register = sample
+    findings = final_findings(facts, register, language="en", currency="EUR")
+    budget = findings[1]
+    share = register.value("final.budget.share.paid_social")
+    assert share == pytest.approx(0.415, abs=0.001)
+    assert "(41.5%)" in budget.consequence
+    assert register.value("final.plan.new_won") == pytest.approx(102, abs=0.5)
+    assert register.value("final.budget.today_cac_plan_channels") == pytest.approx(10987, abs=1)
+    for figure in ("final.plan.first_days_revenue", "final.sla.mql_sal.revenue_delayed",
+                   "final.scoring.revenue_at_stake", "final.scoring.matching_threshold"):  # fmt: skip
+        assert register[figure].value is not None
+    # no grade on a figure the data cannot give
+    assert all(f.grade is None for f in register if f.value is None)
+
+
+def test_the_organisation_heading_states_who_owns_the_lead_until_when(sample):
+    _, _, facts, _ = sample
+    heads = final_headings(facts, language="en", currency="EUR")
+    assert (
+        heads["organisation"].title == "Marketing owns the lead up to MQL; sales takes it from SAL"
+    )
+
+
+def test_the_won_stage_converts_to_nothing_not_applicable_not_unmeasurable(sample):
+    _, _, facts, _ = sample
+    from workbook.deliverables.final_views import plan_stages_blocks
+
+    (block,) = plan_stages_blocks(facts.quant.stages, language="en")
+    assert list(block.frame["rate"])[-1] == "not applicable"
+    assert list(block.frame["rate"])[0] == "24.4%"
+    (block,) = plan_stages_blocks(facts.quant.stages, language="fr")
+    assert list(block.frame["rate"])[-1] == "sans objet"
+
+
+def test_the_sparse_final_gives_no_figure_no_advice_and_no_empty_table_it_cannot_fill():
+    from workbook.deliverables.final_views import sla_blocks
+
+    engagement = load_engagement(SAMPLE_DIR.parent / "sparse_client")
+    journeys = build_journeys(engagement)
+    quant = build_final_quant(engagement, journeys, simulate=200, seed=7)
+    strategy = build_strategy(engagement, journeys, language="en")
+    facts = final_facts(engagement, journeys, quant=quant, strategy=strategy)
+    register = register_final_figures(FigureRegister(), facts, language="en")
+    # no e-mail column: duplicates were not looked for, so no figure (not 0) and no grade
+    assert facts.duplicates is None
+    assert register.value("validate.duplicates.leads") is None
+    assert register["validate.duplicates.leads"].grade is None
+    assert register.value("final.review.groups") is None
+    # no spend: the plan's budget figures are null and ungraded
+    assert register.value("plan.budget.cac") is None
+    assert register["plan.budget.cac"].grade is None
+    # the mid-point could give no channel advice: no column, one sentence
+    assert "advice" not in budget_mix_table(facts, language="en")
+    sentence = reconciled_sentences(facts, language="en", currency="GBP")["budget_mix"]
+    assert sentence.count("could give no channel advice") == 1
+    # no lead entered a stage with an agreed SLA: no table, not an empty header
+    assert len(strategy.lead_management.sla) == 0
+    assert sla_blocks(strategy.lead_management.sla, language="en") == []

@@ -13,6 +13,7 @@ from workbook.deliverables.kickoff_summary import kickoff_findings, kickoff_head
 from workbook.deliverables.kickoff_words import monthly_trend, trend_sentence
 from workbook.deliverables.register import FigureRegister
 from workbook.deliverables.summary import MAX_FINDINGS
+from workbook.i18n import text
 from workbook.intake.engagement import audit_engagement, load_engagement
 
 SPARSE_DIR = ROOT / "data_samples" / "sparse_client"
@@ -53,12 +54,12 @@ def test_the_register_holds_the_samples_figures_with_the_validate_commands_value
 
 def test_the_funnel_figures_carry_their_interval_and_grade(sample):
     _, register, _, _ = sample
-    rate = register["kickoff.funnel.inquiry_mql.naive_rate"]
+    rate = register["kpis.funnel.inquiry_mql.naive_rate"]
     assert rate.value == pytest.approx(4727 / 20000)
     assert rate.count == 20000 and rate.low < rate.value < rate.high
     assert rate.grade == "solid"
     assert rate.window == "2024-10-01/2026-09-30"  # the data's months, labelled
-    assert register.value("kickoff.funnel.opportunity_won.converted") == 155
+    assert register.value("kpis.funnel.opportunity_won.converted") == 155
 
 
 def test_spend_shares_cover_the_datas_months_and_add_up(sample):
@@ -84,24 +85,23 @@ def test_registering_twice_gives_the_same_values(sample):
 def test_the_samples_summary_ranks_the_findings_by_volume_and_closes_on_the_hypotheses(sample):
     _, register, findings, heads = sample
     assert [f.figure for f in findings] == [
-        "kickoff.funnel.inquiry_mql.naive_rate",  # 15,273 leads did not move on
-        "kickoff.spend.paid_social.share",  # 4,325 leads came from paid social
+        "kpis.funnel.inquiry_mql.naive_rate",  # 15,273 leads did not move on
         "kickoff.stage_dates.mql.missing",  # 586 leads without an MQL date
         "validate.duplicates.leads",  # 285
+        "content.gaps",  # 4 assets needed (paid social's 4,325 leads rest on 5 won deals)
         "kickoff.hypotheses.count",  # always last
     ]
-    assert [f.impact for f in findings[:4]] == [15273.0, 4325.0, 586.0, 285.0]
-    weakest, spend, dates, duplicates, hypotheses = findings
+    assert [f.impact for f in findings[:3]] == [15273.0, 586.0, 285.0]
+    weakest, dates, duplicates, _, hypotheses = findings
+    won = register["kickoff.won.paid_social.share"]
+    assert (won.count, register.value("kickoff.won.paid_social.count")) == (5, 5)
+    assert won.value == pytest.approx(5 / 155) and won.low < won.value < won.high
+    assert won.grade == "too_little_data"  # so the spend finding ranks after the others
     assert weakest.headline == (
         "Weakest step as exported: 23.6% of the 20,000 leads that entered Inquiry reached "
         "MQL, the lowest share of any step."
     )
     assert weakest.consequence.startswith("15,273 leads did not move on from Inquiry")
-    assert spend.headline == (
-        "Paid social takes 34.0% of spend (€654,921, Oct 2024 to Sep 2026) but sources 3.2% "
-        "of won deals."
-    )
-    assert spend.decision.startswith("No budget move on kickoff figures")
     assert dates.headline == "586 leads (2.9%) reached a later stage with no MQL date."
     assert dates.decision.startswith("Export the missing MQL dates before week 3")
     assert duplicates.headline == "285 leads (1.4%) repeat an earlier lead's e-mail."
@@ -119,8 +119,8 @@ def test_the_sparse_samples_summary_asks_for_the_missing_files_first(sparse):
     _, register, findings, _ = sparse
     assert register.value("kickoff.spend.total") is None  # not provided: null, never 0
     assert register.value("kickoff.content.assets") is None
-    assert register.value("kickoff.duplicates.leads") is None  # no e-mail in the export
-    assert "validate.duplicates.leads" not in register
+    assert register.value("validate.duplicates.leads") is None  # no e-mail in the export
+    assert register["validate.duplicates.leads"].grade is None  # one key, every engagement
     first = findings[0]
     assert first.figure == "kickoff.files.not_provided" and first.impact == 3000.0
     assert first.headline == (
@@ -131,8 +131,8 @@ def test_the_sparse_samples_summary_asks_for_the_missing_files_first(sparse):
         "Sep 2026 before week 2, for the mid-point to use."
     )
     assert [f.figure for f in findings[1:]] == [
-        "kickoff.duplicates.leads",  # no e-mail: duplicates cannot be looked for
-        "kickoff.funnel.mql_opportunity.naive_rate",
+        "validate.duplicates.leads",  # no e-mail: duplicates cannot be looked for
+        "kpis.funnel.mql_opportunity.naive_rate",
         "kickoff.hypotheses.count",
     ]
     assert findings[1].headline == (
@@ -182,8 +182,8 @@ def test_a_french_engagement_gets_a_french_summary_with_french_numbers(tmp_path)
         "Étape la plus faible telle qu'exportée\u00a0: 23,6\u202f% des 20\u202f000 leads entrés "
         "en Demande ont atteint MQL, la part la plus basse de toutes les étapes."
     )
-    assert findings[1].headline.startswith(
-        "Réseaux sociaux payants\u00a0: 34,0\u202f% des dépenses (654\u202f921\u202f€, oct. 2024"
+    assert findings[1].headline == (
+        "586 leads (2,9\u202f%) ont atteint une étape suivante sans date de passage en MQL."
     )
     text = " ".join(f"{f.headline} {f.consequence} {f.decision}" for f in findings)
     assert "_" not in text and " :" not in text and " ;" not in text  # no-break space before
@@ -193,7 +193,7 @@ def test_a_french_engagement_gets_a_french_summary_with_french_numbers(tmp_path)
 def test_a_tiny_engagement_has_no_weakest_step_and_grades_every_finding_too_little_data(tmp_path):
     _, register, findings, heads = kickoff(write_engagement(tmp_path / "tiny"))
     figures = [f.figure for f in findings]
-    assert not any(f.startswith("kickoff.funnel.") for f in figures)  # no step has 30 leads
+    assert not any(f.startswith("kpis.funnel.") for f in figures)  # no step has 30 leads
     assert figures[-1] == "kickoff.hypotheses.count"
     assert all(f.grade == "too_little_data" for f in findings[:-1])
     assert "1 lead (16.7%) repeats an earlier lead's e-mail." in [f.headline for f in findings]
@@ -283,3 +283,19 @@ def test_an_opportunities_only_export_asks_only_for_the_missing_files(tmp_path):
     assert heads["mix"] == "Lead sources: no channel was recorded"
     assert heads["hypotheses"] == "No hypothesis to test by the mid-point yet"
     assert not any(f.key.startswith("kickoff.mix.") for f in register)  # no channel recorded
+
+
+def test_the_kickoff_deck_charts_the_funnel_as_exported_from_the_kpis_keys(sample):
+    from workbook.deliverables.deck.chart_map import visual_for
+    from workbook.deliverables.deck.sections import section_findings
+    from workbook.deliverables.notebook import PhaseOutputs, Section
+
+    _, register, _, _ = sample
+    outputs = PhaseOutputs(
+        register, {"kickoff": []}, {}, sections={"kickoff": [Section("funnel", "Funnel today")]}
+    )
+    (funnel,) = section_findings("kickoff", outputs)
+    assert funnel.figure == "kpis.funnel.inquiry_mql.naive_rate"  # not .converted, not .rate
+    visual, _ = visual_for(funnel.figure, outputs, language="en", currency="EUR")
+    assert visual.title == text("deck.chart.naive_funnel", "en")
+    assert visual.series[0][1][0] == pytest.approx(4727 / 20000)

@@ -4,6 +4,7 @@ its catalogue and notebooks/01_midpoint_insights.ipynb (executed headlessly on t
 from __future__ import annotations
 
 import ast
+import html
 import json
 import re
 import string
@@ -128,10 +129,10 @@ def test_stakeholder_tables_format_in_the_report_language(tiny_report):
     en = scorecard_table(report, language="en", currency="EUR")
     fr = scorecard_table(report, language="fr", currency="EUR")
     assert len(en) == len(fr) == 7
-    # lift 50000 / 130000 = 38.5 %; LTV:CAC = 250000 / 21500.5 = 11.6, shown without a
-    # decimal from 10 up (midpoint_facts.format_ratio)
+    # lift 50000 / 130000 = 38.5 %; LTV:CAC = 250000 / 21500.5 = 11.6, always one decimal
+    # (midpoint_facts.format_ratio: the mid-point, the final and Excel show the same digits)
     assert en.loc[0, "figure"] == "38.5%" and fr.loc[0, "figure"] == "38,5\u202f%"
-    assert en.loc[6, "figure"] == "12" and fr.loc[6, "figure"] == "12"
+    assert en.loc[6, "figure"] == "11.6" and fr.loc[6, "figure"] == "11,6"
     execs = executive_table(report, language="fr", currency="EUR")
     assert execs.loc[0, "figure"] == "130\u202f000\u202f€"
     ops = operations_table(report)
@@ -286,8 +287,16 @@ def test_midpoint_notebook_runs_headless_on_the_sample(tmp_path: Path, language:
     assert body.startswith('<section id="executive-summary"')
     for anchor in ANCHORS.values():
         assert f'id="{anchor}"' in body, anchor
+    # the audience pages' headings state their finding, not their topic
+    step = step_label("opportunity", "won", language)
     for key in ("mid.exec", "mid.ops", "mid.sales", "mid.conclusions"):
-        assert text(key, language) in body, key
+        assert f">{text(key, language)}<" not in body, key
+    plain = html.unescape(body)
+    assert text("mid.head.conclusions", language, step=step) in plain
+    assert text("mid.head.audiences", language, step=step) in plain
+    # the leak chart plots the rule's measure (won deals lost), not the share of leads lost
+    assert text("mid.chart.leak_cost", language) in plain
+    assert text("mid.chart.leakage", language) not in plain
     assert (
         text(
             "mid.head.leaks",
@@ -311,3 +320,20 @@ def test_midpoint_notebook_runs_headless_on_the_sample(tmp_path: Path, language:
     if language == "fr":
         assert "Paid social" not in body
     json.dumps(nb.metadata.get("papermill", {}).get("parameters", {}))
+
+
+@pytest.mark.notebook
+def test_sparse_midpoint_leaves_out_an_all_zero_skipped_stage_table(tmp_path: Path):
+    # the sparse sample has no lead that skipped a stage: one sentence says so, no table
+    engagement = load_engagement(SAMPLE_DIR.parent / "sparse_client")
+    assert int(build_midpoint(engagement).kpis.skipped["skipped_count"].sum()) == 0
+    nb = execute_notebook(
+        NOTEBOOK.name, tmp_path, engagement_dir=str(SAMPLE_DIR.parent / "sparse_client")
+    )
+    body = html.unescape(outputs_text(nb))
+    assert text("mid.col.skipped", "en") not in body
+    assert "no lead skipped a stage in the CRM" in body
+    for topic in ("Attribution models side by side", "Channel return and acquisition cost",
+                  "The same figures, by audience", "Executive page", "Sales page",
+                  "Conclusions and next steps"):  # fmt: skip
+        assert f">{topic}<" not in body, topic

@@ -2,10 +2,13 @@
 
 from bs4 import BeautifulSoup
 
+from workbook.deliverables.register import FigureRegister
 from workbook.deliverables.summary import (
     MAX_FINDINGS,
     SUMMARY_ID,
     Finding,
+    evidence_words,
+    finding_evidence,
     findings_from_json,
     summary_html,
     top_findings,
@@ -51,3 +54,46 @@ def test_an_empty_summary_says_so_and_findings_round_trip_through_json():
     assert "Nothing in this phase's data calls for a decision" in soup.get_text()
     finding = _finding("x", 3.5)
     assert findings_from_json([finding.to_json()]) == [finding]
+
+
+def test_the_evidence_tag_shows_count_and_interval_in_each_language():
+    finding = Finding(
+        "Opportunities convert", "", "", "sec", "kpis.funnel.sql_opportunity.rate", 1.0,
+        count=647, low=0.245, high=0.321, unit="rate",
+    )  # fmt: skip
+    english = BeautifulSoup(summary_html([finding]), "html.parser").find(class_="wb-grade")
+    assert english.get_text() == "Evidence: solid, based on 647, 24.5% to 32.1%"
+    french = BeautifulSoup(summary_html([finding], language="fr"), "html.parser")
+    assert french.find(class_="wb-grade").get_text() == (
+        "Fiabilité\u00a0: solide, sur 647, de 24,5\u202f% à 32,1\u202f%"
+    )
+
+
+def test_a_money_interval_is_in_the_reports_currency_and_no_evidence_shows_the_grade_only():
+    money = Finding(
+        "Leak", "", "", "sec", "midpoint.leak.value", 5.0, grade="indicative",
+        count=1234, low=120000.0, high=250000.0, unit="money",
+    )  # fmt: skip
+    tag = evidence_words(money, language="en", currency="USD")
+    assert tag == "Evidence: indicative, based on 1,234, $120,000 to $250,000"
+    assert evidence_words(_finding("x", 1.0)) == "Evidence: solid"
+    text_unit = Finding("h", "", "", "s", "k", 1.0, count=3, low=1.0, high=2.0, unit="text")
+    assert evidence_words(text_unit) == "Evidence: solid, based on 3"  # no interval to show
+
+
+def test_finding_evidence_reads_the_register_and_the_finding_round_trips():
+    register = FigureRegister()
+    register.add(
+        "kpis.funnel.sql_opportunity.rate", 0.283, unit="rate", label="SQL to opportunity",
+        count=647, low=0.245, high=0.321, grade="solid",
+    )  # fmt: skip
+    register.add("kpis.roi.webinar", 15.5, unit="ratio", label="ROI", count=4)  # no grade given
+    evidence = finding_evidence(register, "kpis.funnel.sql_opportunity.rate")
+    assert evidence == {"count": 647, "low": 0.245, "high": 0.321, "unit": "rate", "grade": "solid"}
+    assert finding_evidence(register, "kpis.roi.webinar")["grade"] == "too_little_data"
+    assert finding_evidence(register, "kpis.absent") == {
+        "count": None, "low": None, "high": None, "unit": None, "grade": "too_little_data"
+    }  # fmt: skip
+    finding = Finding("h", "c", "d", "s", "kpis.funnel.sql_opportunity.rate", 2.0, **evidence)
+    assert findings_from_json([finding.to_json()]) == [finding]
+    assert findings_from_json([_finding("old", 1.0).to_json()])[0].count is None

@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from tests.conftest import NOTEBOOKS_DIR
-from workbook.deliverables import playground
+from workbook.deliverables import final_views, playground
 from workbook.deliverables.display import FORMATTERS
 from workbook.deliverables.table_columns import (
     TABLES,
@@ -41,6 +41,7 @@ def test_every_header_is_in_both_catalogues_and_every_kind_has_a_formatter(name)
 
 def test_every_spec_is_shown_somewhere_and_every_name_shown_exists():
     called = table_names_called(inspect.getsource(playground))
+    called += table_names_called(inspect.getsource(final_views))  # the final's table views
     for path in sorted(NOTEBOOKS_DIR.glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         called += [

@@ -158,8 +158,11 @@ def test_a_three_phase_run_reads_the_raw_files_once(tmp_path, monkeypatch):
     names = [path.name for path in result.reports]
     assert names == [
         "00_kickoff.html",
+        "00_kickoff.pptx",
         "01_midpoint_insights.html",
+        "01_midpoint_insights.pptx",
         "02_final_strategy.html",
+        "02_final_strategy.pptx",
         "figures.json",
         KEY_TABLES_NAME.format(slug="tiny-test-co"),
     ]

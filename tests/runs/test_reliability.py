@@ -380,6 +380,7 @@ def test_running_twice_on_the_same_input_gives_the_same_reports_and_tables(tmp_p
     first, second = (tmp_path / name / "tiny-test-co" for name in ("first", "second"))
     assert [p.name for p in results[0].reports] == [
         "00_kickoff.html",
+        "00_kickoff.pptx",
         "figures.json",
         "tiny-test-co-key-tables.xlsx",
     ]

@@ -41,6 +41,7 @@ def test_every_phase_and_the_key_tables_are_written(published):
         [
             ".workbook-client",
             *(f"{phase}.html" for phase in PHASES),
+            *(f"{phase}.pptx" for phase in PHASES),
             "figures.json",
             f"{SLUG}-key-tables.xlsx",
         ]

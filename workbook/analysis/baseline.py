@@ -231,8 +231,8 @@ def channel_return_gap(journeys: Journeys, spend: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Columns ``channel``, ``spend_share``, ``won_share`` (both 0..1), ``gap``
-        (``spend_share - won_share``), largest gap first.
+        Columns ``channel``, ``spend_share``, ``won_share`` (both 0..1), ``won`` (won
+        leads), ``gap`` (``spend_share - won_share``), largest gap first.
     """
     spend_total = spend.groupby("channel")["amount"].sum()
     won = journeys.leads.loc[journeys.leads["won_at"].notna()]
@@ -244,6 +244,7 @@ def channel_return_gap(journeys: Journeys, spend: pd.DataFrame) -> pd.DataFrame:
         channels, fill_value=0.0
     )
     frame = pd.DataFrame({"spend_share": spend_share, "won_share": won_share})
+    frame["won"] = won_count.reindex(channels, fill_value=0).astype(int)
     frame["gap"] = frame["spend_share"] - frame["won_share"]
     return frame.sort_values("gap", ascending=False).reset_index(names="channel")
 
@@ -297,6 +298,8 @@ def baseline_hypotheses(
                     "channel": row["channel"],
                     "spend_share": float(row["spend_share"]),
                     "won_share": float(row["won_share"]),
+                    "won": int(row["won"]),  # the won deals the share rests on
+                    "won_total": int(gap["won"].sum()),
                 },
             )
         )

@@ -4,7 +4,9 @@ One rule for every report that advises on the channel mix (the mid-point's lever
 budget). For each channel with spend in the window, its share of spend is compared with its
 share of won deals as every attribution model credits it (first touch included), each share
 with its Wilson interval over all the won deals credited; its first-touch return (ROI) counts
-only when it rests on at least ``min_won`` won deals. In order:
+only when it rests on at least ``min_won`` won deals (by default
+:data:`workbook.analysis.evidence.MIN_COUNT`, the evidence grades' own floor: a return or an
+advice resting on fewer won deals is too little data). In order:
 
 1. ``too_little_data``, reason ``no_spend``: no spend recorded for the channel in the window;
    ``small_spend``: its spend is under ``min_spend_share`` of all spend, too small for its
@@ -17,8 +19,16 @@ only when it rests on at least ``min_won`` won deals. In order:
    least ``min_won`` won deals and is at least the return of all channels together.
 4. ``review``, reason ``negative_return``: its first-touch ROI rests on at least ``min_won``
    won deals and is negative (spend not recovered by the deals its leads brought).
-5. ``keep``, reason ``in_line`` (first-touch ROI measured) or ``return_unmeasured`` (fewer
-   than ``min_won`` won deals): the models credit it in line with its spend.
+5. ``keep``, reason ``in_line``: the models credit it in line with its spend and its
+   first-touch ROI rests on at least ``min_won`` won deals.
+6. ``too_little_data``, reason ``return_unmeasured``: fewer than ``min_won`` first-touch won
+   deals, so neither its return nor more (or less) budget can be judged on them.
+
+Each advice is graded (:func:`workbook.analysis.evidence.evidence_grade`) on the won deals it
+rests on (``won_basis``): a ``review`` for credit below spend on all the won deals credited
+(the shares' denominator) and its share's interval; any other advice on the channel's own
+first-touch won deals too (the worse of the two grades), so an advice on 4 won deals is never
+solid.
 
 A channel is never advised to be cut: ``review`` asks to look at its role (targeting, the
 stage it serves) before moving budget, and a ``grow`` is a direction to test.
@@ -33,6 +43,8 @@ Examples
 >>> advice = channel_advice(channels, None)
 >>> advice.set_index("channel")["advice"].to_dict()
 {'webinar': 'grow', 'paid_social': 'review', 'organic': 'too_little_data'}
+>>> advice.set_index("channel")["grade"].to_dict()
+{'webinar': 'indicative', 'paid_social': 'indicative', 'organic': 'too_little_data'}
 """
 
 from __future__ import annotations
@@ -64,7 +76,7 @@ def channel_advice(
     channels: pd.DataFrame,
     attribution_shares: pd.DataFrame | None,
     *,
-    min_won: int = 10,
+    min_won: int = MIN_COUNT,
     min_total_won: int = MIN_COUNT,
     min_spend_share: float = 0.02,
     confidence_level: float = 0.95,
@@ -84,7 +96,8 @@ def channel_advice(
         one column per model, 0..1. None without touches: the share of ``won_count`` (first
         touch) stands alone.
     min_won : int
-        First-touch won deals a channel's ROI must rest on to count.
+        First-touch won deals a channel's ROI (and any advice but a review on credit) must
+        rest on; :data:`workbook.analysis.evidence.MIN_COUNT` by default.
     min_total_won : int
         Won deals credited in all below which no share is compared.
     min_spend_share : float
@@ -101,8 +114,8 @@ def channel_advice(
         ``credit_low`` and ``credit_high`` (the smallest and largest share of won deals any
         model gives it, 0..1), ``credit_lower`` (lower bound of ``credit_low``'s interval),
         ``credit_upper`` (upper bound of ``credit_high``'s), ``won_total`` (won deals the
-        shares rest on) and ``grade`` (:func:`workbook.analysis.evidence.evidence_grade` of
-        the share that decides).
+        shares rest on), ``won_basis`` (the won deals the advice rests on) and ``grade``
+        (:func:`workbook.analysis.evidence.evidence_grade` on them, module docstring).
 
     See Also
     --------
@@ -139,7 +152,7 @@ def channel_advice(
         else np.nan
     )
     judged = (won >= min_won) & np.isfinite(roi)
-    advice = np.full(len(frame), "keep", dtype=object)
+    advice = np.where(judged, "keep", "too_little_data").astype(object)
     reason = np.where(judged, "in_line", "return_unmeasured").astype(object)
     # the rules from the last to the first, so that the first that holds wins
     negative = judged & (roi < 0)
@@ -156,11 +169,18 @@ def channel_advice(
         advice[mask], reason[mask] = "too_little_data", why
     decisive = np.clip(np.where(reason == "credit_below_spend", high, low), 0, 1)
     lo, hi = proportion_intervals(decisive * n, n, confidence_level=confidence_level)
+    on_credit = reason == "credit_below_spend"
+    won_basis = np.where(on_credit, won_total, won).astype("int64")
     grade = [
         "too_little_data"
         if a == "too_little_data"
-        else evidence_grade(int(won_total), low=float(lw), high=float(h), value=float(d), rate=True)
-        for a, lw, h, d in zip(advice, lo, hi, decisive, strict=True)
+        else _worse(
+            evidence_grade(int(won_total), low=float(lw), high=float(h), value=float(d), rate=True),
+            "solid" if credit_only else evidence_grade(int(own)),
+        )
+        for a, lw, h, d, credit_only, own in zip(
+            advice, lo, hi, decisive, on_credit, won, strict=True
+        )
     ]
     out = pd.DataFrame(
         {
@@ -176,11 +196,18 @@ def channel_advice(
             "credit_lower": lower,
             "credit_upper": upper,
             "won_total": won_total,
+            "won_basis": won_basis,
             "grade": grade,
         }
     )
     out.attrs["portfolio_roi"] = portfolio_roi
     return out
+
+
+def _worse(a: str, b: str) -> str:
+    """The weaker of two evidence grades."""
+    order = ("too_little_data", "indicative", "solid")
+    return a if order.index(a) <= order.index(b) else b
 
 
 def attribution_shares(attribution: pd.DataFrame | None) -> pd.DataFrame | None:

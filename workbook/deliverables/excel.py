@@ -159,9 +159,9 @@ def _format_sheet(sheet: Any, table: KeyTable, tables: KeyTables) -> None:
         cell.alignment = Alignment(
             horizontal="left" if kind == "text" else "right", vertical="bottom", wrap_text=True
         )
-        number_format = formats[kind]
-        for row in range(HEADER_ROW + 1, last_row + 1):
-            sheet.cell(row, column).number_format = number_format
+        row_kinds = table.cell_kinds.get(header) or (kind,) * row_count  # a mixed column
+        for row, row_kind in enumerate(row_kinds, start=HEADER_ROW + 1):
+            sheet.cell(row, column).number_format = formats[row_kind]
         width = max(
             [len(str(header))]
             + [_display_width(value, kind) for value in table.frame.iloc[:, index]]

@@ -130,8 +130,9 @@ def gap_summary(plan: PlanReport) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``stage``, ``run_rate`` (per month), ``mean_required`` (mean monthly ``gross`` over
-        the plan months), ``peak_required``, ``peak_month`` (Timestamp), ``lift`` (``peak /
+        ``stage``, ``run_rate`` (per month), ``mean_required`` (the stage's plan total spread
+        over the plan's months: ``mean_required x period_months`` is the total the plan
+        section shows), ``peak_required``, ``peak_month`` (Timestamp), ``lift`` (``peak /
         run_rate``; NaN when the run-rate is 0), ``months_above`` (plan months whose need
         exceeds today's run-rate), ``max_gap`` (largest ``gross - run_rate`` from the first
         month new leads can enter).
@@ -141,7 +142,7 @@ def gap_summary(plan: PlanReport) -> pd.DataFrame:
     # month new leads can enter
     first_new = pd.Period(plan.first_new_month, freq="M").to_timestamp()
     rows = []
-    for stage in plan.stages:
+    for k, stage in enumerate(plan.stages):
         part = schedule.loc[(schedule["stage"] == stage) & (schedule["month"] >= first_new)]
         if not len(part):  # the whole schedule lies in the past
             part = schedule.loc[schedule["stage"] == stage]
@@ -153,7 +154,7 @@ def gap_summary(plan: PlanReport) -> pd.DataFrame:
             {
                 "stage": stage,
                 "run_rate": run_rate,
-                "mean_required": float(inside["gross"].mean()),
+                "mean_required": float(plan.totals[k]) / plan.period_months,
                 "peak_required": peak,
                 "peak_month": part.loc[peak_at, "month"],
                 "lift": peak / run_rate if run_rate > 0 else float("nan"),

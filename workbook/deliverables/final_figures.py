@@ -20,7 +20,16 @@ register (:mod:`workbook.deliverables.register`), under these keys:
   ``payback_months``): the PLANNED unit economics, plan window;
 - ``kpis.ltv_cac.cac``, ``kpis.ltv_cac.ratio``: TODAY's, the paths ``workbook kpis --json``
   prints, KPI window (the mid-point registers the same keys from the same function);
+- ``plan.assumptions.lag_days.<pair>``: the plan's lags, median days among the leads that
+  moved on (KPI window), not the SLA's median wait (``final.sla.<pair>.median_days``: every
+  lead acted on, late ones included);
+- ``score.threshold``, ``score.auc``, ``score.precision_at_threshold``,
+  ``score.recall_at_threshold``: as ``workbook score --json`` prints them;
+- ``validate.duplicates.leads``: the kickoff's figure (None without an e-mail column), when
+  the merge review counts the same; else ``final.review.duplicates``;
 - ``final.*``: the rest (first month of need, scoring, SLA, merge review, accounts, recycling).
+  The executive summary registers the figures it quotes on top of these
+  (:func:`workbook.deliverables.final_summary.final_findings`).
 
 Each figure carries its count and, where it has one, its interval and evidence grade
 (:func:`workbook.analysis.evidence.evidence_grade`).
@@ -45,6 +54,7 @@ from workbook.analysis.reconcile import (
     scoring_fit,
 )
 from workbook.deliverables.midpoint_facts import attribution_shares
+from workbook.deliverables.thin_data import emails_provided
 from workbook.i18n import stage_label, text
 
 if TYPE_CHECKING:
@@ -62,6 +72,9 @@ __all__ = [
     "FinalFacts",
     "final_facts",
     "first_days_volume",
+    "first_days_window",
+    "today_cac_on_plan_channels",
+    "unfunded_spend",
     "kpi_window",
     "plan_window",
     "register_final_figures",
@@ -87,6 +100,11 @@ class FinalFacts:
         The scoring threshold against the plan's first-stage rate; None without a model.
     need_start : Timestamp
         :func:`workbook.analysis.reconcile.first_month_of_need`.
+    duplicates : int or None
+        Leads repeating an earlier lead's e-mail, as ``workbook validate --json`` counts them
+        (the kickoff's figure); None when the export has no e-mail to look for them with.
+    leads : int
+        Leads in the journeys: what the duplicates count rests on (as in the kickoff).
     """
 
     quant: FinalQuantReport
@@ -96,6 +114,8 @@ class FinalFacts:
     mix: pd.DataFrame
     scoring_fit: ScoringFit | None
     need_start: pd.Timestamp
+    duplicates: int | None = None
+    leads: int = 0
 
 
 def final_facts(
@@ -122,6 +142,10 @@ def final_facts(
         mix=mix_comparison(quant.budget.costs, quant.budget.allocation),
         scoring_fit=fit,
         need_start=first_month_of_need(plan),
+        duplicates=int(engagement.audit.duplicates.get("leads", 0))
+        if emails_provided(engagement)
+        else None,
+        leads=len(journeys.leads),
     )
 
 
@@ -149,6 +173,30 @@ def first_days_volume(
     end = start + pd.DateOffset(months=months - 1)
     month = pd.to_datetime(part["month"])
     return float(part.loc[(month >= start) & (month <= end), "gross"].sum()), start, end
+
+
+def unfunded_spend(facts: FinalFacts) -> tuple[float, list[str]]:
+    """Today's spend on channels the plan does not fund (spend today, no lead in the KPI
+    window), and those channels: what today's CAC holds that the plan's CAC does not."""
+    mix = facts.mix
+    funded = mix["plan_budget"].fillna(0.0) > 0
+    unfunded = mix.loc[~funded & (mix["today_spend"].fillna(0.0) > 0)]
+    return float(unfunded["today_spend"].sum()), unfunded["channel"].astype(str).tolist()
+
+
+def today_cac_on_plan_channels(facts: FinalFacts) -> float | None:
+    """Today's CAC on the channels the plan funds: today's spend less :func:`unfunded_spend`,
+    over today's won customers, to compare like for like with the planned CAC; None without
+    spend or won customers."""
+    economics = facts.kpis.economics
+    if economics.spend is None or not economics.won_count or not facts.quant.budget.priced:
+        return None
+    return (float(economics.spend) - unfunded_spend(facts)[0]) / int(economics.won_count)
+
+
+def first_days_window(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """The first 90 days as an ISO interval: ``start``'s first day to ``end``'s last day."""
+    return f"{start:%Y-%m-%d}/{end + pd.offsets.MonthEnd(0):%Y-%m-%d}"
 
 
 def plan_window(quant: FinalQuantReport) -> str:
@@ -277,6 +325,19 @@ def register_final_figures(
             ),
             window=today,
         )
+        # the plan's lag: median days among the leads that moved on (``plan --json``'s
+        # assumptions.lag_days); the SLA's median wait (final.sla.*) counts every lead acted on
+        register.add(
+            f"plan.assumptions.lag_days.{pair}",
+            float(plan.lag_days[k]),
+            unit="days",
+            label=t(
+                "final.fig.lag_days",
+                from_stage=stage_label(a, language),
+                to_stage=stage_label(b, language),
+            ),
+            window=today,
+        )
     register.add(
         "final.plan.need_start",
         f"{facts.need_start:%Y-%m-%d}",
@@ -312,27 +373,38 @@ def register_final_figures(
         leads,
         unit="count",
         label=t("final.fig.first_days", stage=stage_label(first, language)),
-        window=f"{start:%Y-%m-%d}/{end + pd.offsets.MonthEnd(0):%Y-%m-%d}",
+        window=first_days_window(start, end),
     )
     _register_budget(register, facts, language=language, window=window, today=today)
     _register_content(register, strategy, language=language)
-    _register_operations(register, strategy, language=language, today=today)
+    _register_operations(register, strategy, language=language, today=today, facts=facts)
     if facts.scoring_fit is not None and strategy.scoring is not None:
         fit, score = facts.scoring_fit, strategy.scoring
         holdout = int(score.holdout_leads)
+        printed = score.to_dict()  # the values `workbook score --json` prints, as printed
+        holdout_window = f"{pd.Timestamp(score.holdout_from):%Y-%m-%d}/{kpis.as_of.isoformat()}"
         for key, value, unit, label in (
-            ("threshold", score.threshold, "ratio", "final.fig.threshold"),
-            ("flagged_share", fit.flagged_share, "rate", "final.fig.flagged"),
-            ("precision", score.precision_at_threshold, "rate", "strategy.metric.precision"),
-            ("recall", score.recall_at_threshold, "rate", "strategy.metric.recall"),
-            ("auc", score.auc, "ratio", "final.fig.auc"),
-            ("matching_threshold", fit.matching_threshold, "ratio", "final.fig.matching"),
-        ):
+            ("score.threshold", printed["threshold"], "ratio", "final.fig.threshold"),
+            ("final.scoring.flagged_share", fit.flagged_share, "rate", "final.fig.flagged"),
+            ("score.precision_at_threshold", printed["precision_at_threshold"], "rate",
+             "strategy.metric.precision"),
+            ("score.recall_at_threshold", printed["recall_at_threshold"], "rate",
+             "strategy.metric.recall"),
+            ("score.auc", printed["auc"], "ratio", "final.fig.auc"),
+            ("final.scoring.matching_threshold", fit.matching_threshold, "ratio",
+             "final.fig.matching"),
+            ("final.scoring.matching_precision", fit.matching_precision, "rate",
+             "final.fig.matching_precision"),
+        ):  # fmt: skip
+            if value is None or not np.isfinite(float(value)):
+                register.add(key, None, unit=unit, label=t(label))  # no figure, no grade
+                continue
             register.add(
-                f"final.scoring.{key}",
+                key,
                 float(value),
                 unit=unit,
                 label=t(label),
+                window=holdout_window,  # measured on the holdout's leads
                 count=holdout,
                 grade=evidence_grade(holdout, value=float(value), rate=unit == "rate"),
             )
@@ -370,10 +442,12 @@ def _register_budget(
             unit=unit,
             label=label,
             window=window,
-            count=leads,
+            count=leads if value is not None else None,
             low=low,
-            high=high,
-            grade=evidence_grade(leads, low=low, high=high, value=value),
+            high=high,  # a figure the data cannot give has no grade
+            grade=evidence_grade(leads, low=low, high=high, value=value)
+            if value is not None
+            else None,
         )
 
     add("plan.budget.total", budget.total, "money", t("final.fig.budget"))
@@ -398,7 +472,18 @@ def _register_budget(
             label=t(label),
             window=today,
             count=won,
-            grade=evidence_grade(won, value=value),
+            grade=evidence_grade(won, value=value) if value is not None else None,
+        )
+    same = today_cac_on_plan_channels(facts)
+    if same is not None and unfunded_spend(facts)[0] > 0:
+        register.add(
+            "final.budget.today_cac_plan_channels",
+            same,
+            unit="money",
+            label=t("final.fig.today_cac_same"),
+            window=today,
+            count=won,
+            grade=evidence_grade(won, value=same),
         )
 
 
@@ -416,9 +501,7 @@ def _register_content(register: FigureRegister, strategy: StrategyReport, *, lan
             label=t("final.fig.tracks_answered"),
         )
     if content.provided and content.gaps is not None:
-        register.add(
-            "final.content.gap_cells", len(content.gaps), unit="count", label=t("final.fig.gaps")
-        )
+        register.add("content.gaps", len(content.gaps), unit="count", label=t("final.fig.gaps"))
     if content.performance is not None:
         verdicts = content.performance.assets["verdict"]
         register.add(
@@ -438,7 +521,12 @@ def _register_content(register: FigureRegister, strategy: StrategyReport, *, lan
 
 
 def _register_operations(
-    register: FigureRegister, strategy: StrategyReport, *, language: str, today: str
+    register: FigureRegister,
+    strategy: StrategyReport,
+    *,
+    language: str,
+    today: str,
+    facts: FinalFacts,
 ) -> None:
     """SLA, merge review, accounts and recycling figures (KPI window or as_of)."""
     t = lambda key, **v: text(key, language, **v)  # noqa: E731
@@ -473,12 +561,35 @@ def _register_operations(
             )
     counts = review_counts(lm.review)
     for key, label in (
-        ("groups", "final.fig.groups"),
-        ("duplicates", "final.fig.duplicates"),
         ("accounts", "final.fig.accounts"),
         ("hot_accounts", "final.fig.hot_accounts"),
     ):
         register.add(f"final.review.{key}", counts[key], unit="count", label=t(label))
+    # without an e-mail column duplicates were not looked for: no figure, not 0
+    duplicates = facts.duplicates
+    emails = duplicates is not None
+    register.add(
+        "final.review.groups",
+        counts["groups"] if emails else None,
+        unit="count",
+        label=t("final.fig.groups"),
+    )
+    if not emails or counts["duplicates"] == duplicates:  # the kickoff's figure: its key
+        register.add(  # as the kickoff registers it: count and grade too
+            "validate.duplicates.leads",
+            duplicates,
+            unit="count",
+            label=t("kickoff.fig.duplicates"),
+            count=facts.leads if emails else None,
+            grade=evidence_grade(facts.leads) if emails else None,
+        )
+    else:  # the merge review counts among the leads it reviews: its own figure
+        register.add(
+            "final.review.duplicates",
+            counts["duplicates"],
+            unit="count",
+            label=t("final.fig.duplicates"),
+        )
     rec = lm.recycling
     register.add(
         "final.recycling.disqualified",

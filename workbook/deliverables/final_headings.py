@@ -24,6 +24,7 @@ from workbook.i18n import (
     formatters,
     join_words,
     ladder_key,
+    lower_label,
     pretty,
     stage_label,
     text,
@@ -133,7 +134,7 @@ def _strategy_titles(facts: FinalFacts, *, language: str, currency: str) -> dict
         top = content.plan.iloc[0]
         out["plan"] = t(
             "final.h.plan",
-            cell=f"{pretty(top['persona'], language)} × {pretty(top['buying_stage'], language).lower()}",
+            cell=f"{pretty(top['persona'], language)} × {lower_label(pretty(top['buying_stage'], language))}",
         )
     else:
         out["plan"] = t("final.h.plan.none")
@@ -162,7 +163,7 @@ def _strategy_titles(facts: FinalFacts, *, language: str, currency: str) -> dict
                     t(
                         "final.h.channels.pair",
                         channel=pretty(c, language),
-                        buying_stage=pretty(b, language).lower(),
+                        buying_stage=lower_label(pretty(b, language)),
                     )
                     for b, c, _ in leading
                 ],
@@ -224,7 +225,7 @@ def _strategy_titles(facts: FinalFacts, *, language: str, currency: str) -> dict
         else t("final.h.review.none")
     )
     out["process"] = t("final.h.process", stages=n(len(strategy.process_model)))
-    out["organisation"] = t("final.h.organisation", stages=n(len(strategy.organisation)))
+    out["organisation"] = _organisation_heading(lm.stages, language=language)
     tech = strategy.technology
     out["technology"] = t(
         "final.h.technology",
@@ -321,3 +322,21 @@ def _quant_titles(facts: FinalFacts, *, language: str, currency: str) -> dict[st
 
 def _month(label: str) -> pd.Timestamp:
     return pd.Period(label, freq="M").to_timestamp()
+
+
+def _organisation_heading(stages: pd.DataFrame, *, language: str) -> str:
+    """Who owns the lead until when: the stage sales takes over at, from the framework's
+    owners (``stage``, ``owner``); the roles per stage are the table's."""
+    owners = stages["owner"].astype(str).tolist()
+    names = stages["stage"].astype(str).tolist()
+    if "marketing" in owners and "sales" in owners:
+        last = max(i for i, o in enumerate(owners) if o == "marketing")
+        first = owners.index("sales")
+        if first == last + 1:
+            return text(
+                "final.h.organisation.handoff",
+                language,
+                last=stage_label(names[last], language),
+                first=stage_label(names[first], language),
+            )
+    return text("final.h.organisation", language, stages=format_number(len(names), language))

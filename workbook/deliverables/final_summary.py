@@ -12,7 +12,15 @@ import numpy as np
 import pandas as pd
 
 from workbook.analysis.evidence import evidence_grade
-from workbook.deliverables.final_figures import FIRST_DAYS_MONTHS, first_days_volume
+from workbook.deliverables.final_figures import (
+    FIRST_DAYS_MONTHS,
+    first_days_volume,
+    first_days_window,
+    kpi_window,
+    plan_window,
+    today_cac_on_plan_channels,
+    unfunded_spend,
+)
 from workbook.deliverables.summary import MAX_FINDINGS, Finding, top_findings
 from workbook.i18n import (
     format_month,
@@ -83,13 +91,22 @@ def final_findings(
     extras = [
         f
         for f in (
-            _scoring_finding(facts, language=language, currency=currency),
-            _sla_finding(facts, language=language, currency=currency),
-            _reach_finding(facts, language=language, currency=currency),
+            _scoring_finding(facts, register, language=language, currency=currency),
+            _sla_finding(facts, register, language=language, currency=currency),
+            _reach_finding(facts, register, language=language, currency=currency),
         )
         if f is not None
     ]
     return core + top_findings(extras, limit=MAX_FINDINGS - len(core))
+
+
+def _quote(
+    register: FigureRegister, key: str, value: float, unit: str, label: str, **options
+) -> float:
+    """Register a figure the summary quotes (its value as computed, before formatting)."""
+    if key not in register:
+        register.add(key, value, unit=unit, label=label, **options)
+    return value
 
 
 def _grade(register: FigureRegister, key: str) -> str:
@@ -111,7 +128,21 @@ def _plan_finding(
         plan.pipeline_credit["revenue"] if plan.pipeline_credit else 0.0
     )
     short = max(0.0, net - run_total)
+    window, today = plan_window(facts.quant), kpi_window(facts.kpis)
+    short_revenue = short / net * new_revenue if net > 0 else 0.0
+    label = lambda key, **v: text(key, language, stage=stage_label(first, language), **v)  # noqa: E731
+    _quote(register, "final.plan.target_revenue", float(plan.target_revenue), "money",
+           label("final.fig.target"), window=window)  # fmt: skip
+    _quote(register, f"final.plan.run_total.{first}", run_total, "count",
+           label("final.fig.run_total"), window=today)  # fmt: skip
+    if short > 0:
+        _quote(register, f"final.plan.short.{first}", short, "count", label("final.fig.short"),
+               window=window)  # fmt: skip
+        _quote(register, "final.plan.short_revenue", short_revenue, "money",
+               label("final.fig.short_revenue"), window=window)  # fmt: skip
     values = {
+        "net": n(net),
+        "run_total": n(run_total),
         "revenue": money(plan.target_revenue),
         "total": n(plan.totals[0]),
         "first_stage": stage_label(first, language),
@@ -122,7 +153,7 @@ def _plan_finding(
         "peak_month": format_month(row["peak_month"], language),
         "lift": format_number(row["lift"], language, decimals=1),
         "short": n(short),
-        "short_revenue": money(short / net * new_revenue if net > 0 else 0.0),
+        "short_revenue": money(short_revenue),
     }
     key = "final.sum.plan.short" if short > 0 else "final.sum.plan.timing"
     return Finding(
@@ -179,6 +210,18 @@ def _budget_finding(
     economics, today = budget.economics, facts.kpis.economics
     top = budget.allocation.iloc[0]
     ask = budget.net_total if budget.net_total is not None else budget.total
+    window = plan_window(facts.quant)
+    top_share = float(top["budget"]) / budget.total if budget.total else 0.0
+    new_won = float(plan.totals[-1] * (new_revenue / plan.target_revenue))
+    _quote(register, "final.plan.target_revenue", float(plan.target_revenue), "money",
+           text("final.fig.target", language), window=window)  # fmt: skip
+    _quote(register, "final.plan.new_revenue", new_revenue, "money",
+           text("final.fig.new_revenue", language), window=window)  # fmt: skip
+    _quote(register, "final.plan.new_won", new_won, "count",
+           text("final.fig.new_won", language), window=window)  # fmt: skip
+    _quote(register, f"final.budget.share.{top['channel']}", top_share, "rate",
+           text("final.fig.top_share", language, channel=pretty(top["channel"], language)),
+           window=window)  # fmt: skip
     values = {
         "budget": money(budget.total),
         "net": money(ask),
@@ -186,12 +229,22 @@ def _budget_finding(
         "ratio": format_number(economics.ratio, language, decimals=1),
         "today_cac": money(today.cac),
         "today_ratio": format_number(today.ratio, language, decimals=1),
-        "won": n(plan.totals[-1] * (new_revenue / plan.target_revenue)),
+        "won": n(new_won),
         "new_revenue": money(new_revenue),
         "top_channel": pretty(top["channel"], language),
-        "top_share": pct(float(top["budget"]) / budget.total if budget.total else 0.0),
+        "top_share": pct(top_share),
     }
-    headline_key = "final.sum.budget" if today.ratio is not None else "final.sum.budget.no_today"
+    spent_elsewhere, unfunded = unfunded_spend(facts)
+    same_cac = today_cac_on_plan_channels(facts)
+    values["same_cac"] = money(same_cac)
+    values["unfunded"] = join_words([pretty(c, language) for c in unfunded], language)
+    headline_key = (
+        "final.sum.budget.no_today"
+        if today.ratio is None
+        else "final.sum.budget.same"  # today's CAC on the plan's channels: like for like
+        if spent_elsewhere > 0 and same_cac is not None
+        else "final.sum.budget"
+    )
     decision = text("final.sum.budget.decision", language, **values)
     clause = _advice_clause(facts, language)
     return Finding(
@@ -213,11 +266,19 @@ def _first_days_finding(
     leads, start, end = first_days_volume(
         facts.quant.schedule, stage=plan.stages[0], start=facts.need_start
     )
-    total_gross = float(
-        facts.quant.schedule.loc[facts.quant.schedule["stage"] == plan.stages[0], "gross"].sum()
-    )
-    share = leads / total_gross if total_gross > 0 else 0.0
+    # the share of the plan's leads: its first-stage total, the figure the plan section shows
+    total = float(plan.totals[0])
+    share = leads / total if total > 0 else 0.0
     run_rate = float(facts.quant.gap.iloc[0]["run_rate"])
+    first = plan.stages[0]
+    window = first_days_window(start, end)
+    label = lambda key: text(key, language, stage=stage_label(first, language))  # noqa: E731
+    _quote(register, f"final.plan.first_days_share.{first}", share, "rate",
+           label("final.fig.first_days_share"), window=window)  # fmt: skip
+    _quote(register, "final.plan.first_days_revenue", share * plan.target_revenue, "money",
+           label("final.fig.first_days_revenue"), window=window)  # fmt: skip
+    _quote(register, f"final.plan.first_days_run_rate.{first}", run_rate * FIRST_DAYS_MONTHS,
+           "count", label("final.fig.first_days_run_rate"), window=kpi_window(facts.kpis))  # fmt: skip
     roadmap = facts.strategy.roadmap
     early = roadmap.loc[~roadmap["milestone"] & (roadmap["start"] == roadmap["start"].min())]
     tasks = [str(task)[0].lower() + str(task)[1:] for task in early["task"].head(3)]
@@ -243,7 +304,9 @@ def _first_days_finding(
     )
 
 
-def _scoring_finding(facts: FinalFacts, *, language: str, currency: str) -> Finding | None:
+def _scoring_finding(
+    facts: FinalFacts, register: FigureRegister, *, language: str, currency: str
+) -> Finding | None:
     fit, score = facts.scoring_fit, facts.strategy.scoring
     if fit is None or score is None or fit.consistent or fit.flagged_share >= fit.planned_rate:
         return None  # a threshold passing more leads than planned does not starve the plan
@@ -251,6 +314,13 @@ def _scoring_finding(facts: FinalFacts, *, language: str, currency: str) -> Find
     plan = facts.quant.plan
     recall = float(score.recall_at_threshold)
     lost = (1.0 - recall) * plan.target_revenue
+    needed = plan.totals[0] / recall if recall > 0 else plan.totals[0]
+    window = plan_window(facts.quant)
+    _quote(register, "final.scoring.revenue_at_stake", float(lost), "money",
+           text("final.fig.scoring_lost", language), window=window)  # fmt: skip
+    _quote(register, f"final.scoring.needed.{plan.stages[0]}", float(needed), "count",
+           text("final.fig.scoring_needed", language, stage=stage_label(plan.stages[0], language)),
+           window=window)  # fmt: skip
     values = {
         "threshold": format_number(fit.threshold, language, decimals=2),
         "flagged": pct(fit.flagged_share),
@@ -260,7 +330,7 @@ def _scoring_finding(facts: FinalFacts, *, language: str, currency: str) -> Find
         "revenue": money(lost),
         "matching": format_number(fit.matching_threshold, language, decimals=2),
         "precision": pct(fit.matching_precision),
-        "needed": n(plan.totals[0] / recall) if recall > 0 else n(plan.totals[0]),
+        "needed": n(needed),
         "first_stage": stage_label(plan.stages[0], language),
     }
     return Finding(
@@ -274,7 +344,9 @@ def _scoring_finding(facts: FinalFacts, *, language: str, currency: str) -> Find
     )
 
 
-def _sla_finding(facts: FinalFacts, *, language: str, currency: str) -> Finding | None:
+def _sla_finding(
+    facts: FinalFacts, register: FigureRegister, *, language: str, currency: str
+) -> Finding | None:
     sla = facts.strategy.lead_management.sla.dropna(subset=["compliance_rate"])
     sla = sla.loc[sla["compliance_rate"] <= 0.8]
     if not len(sla):
@@ -291,6 +363,15 @@ def _sla_finding(facts: FinalFacts, *, language: str, currency: str) -> Finding 
     breached = int(worst["breached"])
     at_stake = breached * onward * plan.avg_deal_size
     acted = int(worst["within_sla"] + worst["breached"])
+    names = {
+        "from_stage": stage_label(from_stage, language),
+        "to_stage": stage_label(to_stage, language),
+    }
+    today = kpi_window(facts.kpis)
+    _quote(register, f"final.sla.{from_stage}_{to_stage}.breached", breached, "count",
+           text("final.fig.sla_breached", language, **names), window=today)  # fmt: skip
+    _quote(register, f"final.sla.{from_stage}_{to_stage}.revenue_delayed", float(at_stake),
+           "money", text("final.fig.sla_at_stake", language, **names), window=today)  # fmt: skip
     values = {
         "from_stage": stage_label(str(worst["from"]), language),
         "to_stage": stage_label(to_stage, language),
@@ -311,12 +392,16 @@ def _sla_finding(facts: FinalFacts, *, language: str, currency: str) -> Finding 
     )
 
 
-def _reach_finding(facts: FinalFacts, *, language: str, currency: str) -> Finding | None:
+def _reach_finding(
+    facts: FinalFacts, register: FigureRegister, *, language: str, currency: str
+) -> Finding | None:
     plan = facts.quant.plan
     if plan.out_of_reach_share <= 0.005:
         return None
     n, pct, money = formatters(language, currency)
     revenue = plan.out_of_reach_share * plan.target_revenue
+    _quote(register, "final.plan.out_of_reach_revenue", float(revenue), "money",
+           text("final.fig.reach_revenue", language), window=plan_window(facts.quant))  # fmt: skip
     values = {
         "share": pct(plan.out_of_reach_share),
         "revenue": money(revenue),

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from workbook.deliverables.final_figures import today_cac_on_plan_channels, unfunded_spend
 from workbook.deliverables.strategy_text import weights_table
 from workbook.deliverables.thin_data import channel_recorded
 from workbook.i18n import (
@@ -26,6 +27,7 @@ from workbook.i18n import (
     format_number,
     formatters,
     join_words,
+    lower_label,
     pretty,
     stage_label,
     text,
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from workbook.deliverables.final_figures import FinalFacts
 
 __all__ = [
+    "ADVICE_GIVEN",
     "MIX_TOLERANCE",
     "accounts_table",
     "budget_mix_table",
@@ -47,8 +50,12 @@ __all__ = [
     "scoring_summary",
     "sla_table",
     "tag_table",
+    "first_open_month",
     "upcoming_schedule",
 ]
+
+#: The mid-point's advice words that are advice (``too_little_data`` is none).
+ADVICE_GIVEN = ("grow", "keep", "review")
 
 #: A plan share of budget more than this many points (as a fraction) above today's share of
 #: spend among the channels the plan funds, for a channel the mid-point asks to review (or
@@ -56,11 +63,23 @@ __all__ = [
 MIX_TOLERANCE = 0.02
 
 
+def first_open_month(as_of: object) -> pd.Timestamp:
+    """The first month with a day still to come after ``as_of`` (its first day): ``as_of``'s
+    month, or the next one when ``as_of`` is its month's last day (that month is over).
+
+    Examples
+    --------
+    >>> first_open_month("2026-09-30").date(), first_open_month("2026-09-15").date()
+    (datetime.date(2026, 10, 1), datetime.date(2026, 9, 1))
+    """
+    return (pd.Timestamp(as_of) + pd.Timedelta(days=1)).to_period("M").to_timestamp()
+
+
 def upcoming_schedule(schedule: pd.DataFrame, *, as_of: object) -> pd.DataFrame:
-    """The plan schedule from ``as_of``'s month on: a need in a month already past can no
-    longer be met, so the volume chart leaves it out (as the Excel monthly sheet does,
-    :func:`workbook.deliverables.key_tables.tables_plan.plan_chart_series`)."""
-    first = pd.Timestamp(as_of).to_period("M").to_timestamp()
+    """The plan schedule from :func:`first_open_month` on: a need in a month already over
+    can no longer be met, so the volume chart and the Excel monthly sheet
+    (:func:`workbook.deliverables.key_tables.tables_plan.plan_chart_series`) leave it out."""
+    first = first_open_month(as_of)
     return schedule.loc[pd.to_datetime(schedule["month"]) >= first].reset_index(drop=True)
 
 
@@ -93,14 +112,28 @@ def _with_advice(facts: FinalFacts) -> pd.DataFrame:
 def budget_mix_table(facts: FinalFacts, *, language: str) -> pd.DataFrame:
     """Today's mix beside the plan's, one row per channel, with the mid-point's advice in
     words (:func:`workbook.deliverables.table_columns.table_columns` ``budget_mix``). Leads
-    whose channel was not recorded are no channel a budget can go to: they are left out."""
+    whose channel was not recorded are no channel a budget can go to: they are left out.
+
+    A channel the mid-point could give no advice on (too little data, or no spend to judge
+    it by) has a blank advice cell, and the sentence beside the table says so once
+    (:func:`reconciled_sentences`); with no advice at all the column is left out.
+
+    Today's share of spend is taken among the channels the plan funds (``today_funded_share``),
+    so that it compares like for like with the plan's share of budget; a channel with spend
+    today but no budget in the plan is left out (the sentence beside the table names it).
+    """
     mix = _with_advice(facts)
     mix = mix.loc[mix["channel"].astype(str) != NOT_RECORDED].reset_index(drop=True)
+    if facts.quant.budget.priced:
+        mix = mix.loc[mix["plan_budget"].fillna(0.0) > 0].reset_index(drop=True)
+        mix = mix.assign(today_spend_share=mix["today_funded_share"])
+    advised = mix["advice"].isin(ADVICE_GIVEN)
+    if not advised.any():
+        return mix.drop(columns="advice")
     return mix.assign(
-        advice=[
-            text(f"final.advice.{a}", language) if isinstance(a, str) else "" for a in mix["advice"]
-        ]
-    )
+        advice=[text(f"final.advice.{a}", language) if ok else "" for a, ok in zip(
+            mix["advice"], advised, strict=True)]
+    )  # fmt: skip
 
 
 def accounts_table(review: pd.DataFrame, *, scored: bool = True, top: int = 15) -> pd.DataFrame:
@@ -181,7 +214,7 @@ def tag_table(suggestions: pd.DataFrame, inventory: pd.DataFrame, *, language: s
         title_words, labels = [], []
         for word in [w.strip() for w in str(words).split(",") if w.strip()]:
             if word.lower() in values:
-                labels.append(pretty(values[word.lower()], language).lower())
+                labels.append(lower_label(pretty(values[word.lower()], language)))
             else:
                 title_words.append(f"« {word} »" if language == "fr" else f"“{word}”")
         parts = []
@@ -258,6 +291,15 @@ def reconciled_sentences(facts: FinalFacts, *, language: str, currency: str) -> 
             parts.append(text("final.mix.grow", language, channels=names(grow)))
     else:
         parts.append(text("final.mix.no_advice", language))
+    shown = mix.loc[mix["channel"].astype(str) != NOT_RECORDED]
+    if budget.priced:  # the rows budget_mix_table shows
+        shown = shown.loc[shown["plan_budget"].fillna(0.0) > 0]
+    unadvised = shown.loc[~shown["advice"].isin(ADVICE_GIVEN)]
+    if len(shown) and len(unadvised) == len(shown):  # no advice at all: no column, one sentence
+        parts = [p for p in parts if p != text("final.mix.no_advice", language)]
+        parts.append(text("final.mix.no_advice_given", language))
+    elif len(unadvised):  # blank cells in the table: say why once
+        parts.append(text("final.mix.unadvised", language, channels=names(unadvised)))
     unfunded = mix.loc[(mix["today_spend"].fillna(0.0) > 0) & (mix["plan_lead_share"] <= 0)]
     if budget.priced and len(unfunded):
         parts.append(text("final.mix.unfunded", language, channels=names(unfunded)))
@@ -281,6 +323,11 @@ def reconciled_sentences(facts: FinalFacts, *, language: str, currency: str) -> 
         out["scoring_fit"] = text(
             "final.fit.consistent" if fit.consistent else "final.fit.gap", language, **values
         )
+        if not fit.consistent:  # fewer leads than today's MQL rate reach sales, or more
+            fewer = fit.flagged_share < fit.planned_rate
+            out["scoring_fit"] += " " + text(
+                "final.fit.fewer" if fewer else "final.fit.more", language
+            )
     today = facts.kpis.economics
     out["ltv_cac_today"] = (
         text(
@@ -292,6 +339,17 @@ def reconciled_sentences(facts: FinalFacts, *, language: str, currency: str) -> 
         if budget.priced and today.ratio is not None
         else ""
     )
+    spent_elsewhere, channels = unfunded_spend(facts)
+    same_cac = today_cac_on_plan_channels(facts)
+    if out["ltv_cac_today"] and spent_elsewhere > 0 and same_cac is not None:
+        out["ltv_cac_today"] += " " + text(
+            "final.ltv_cac.today.same",
+            language,
+            same_cac=money(same_cac),
+            cac=money(today.cac),
+            spend=money(spent_elsewhere),
+            channels=join_words([pretty(c, language) for c in channels], language),
+        )
     plan = facts.quant.plan
     period = pd.Period(plan.period_start, freq="M").to_timestamp()
     months = (period.year - facts.need_start.year) * 12 + period.month - facts.need_start.month

@@ -278,6 +278,8 @@ def hypotheses_table(
                 values[key] = pretty(values[key], language)
         if "duplicates" in values:
             values["duplicates"] = format_number(values["duplicates"], language)
+        if "assets" in values:  # "no asset", "1 asset", "3 assets"
+            values["assets"] = _counted("hypothesis.assets", int(values["assets"]), language)
         rows.append((text(h.key, language, **values), text(f"{h.key}.test", language)))
     rows.extend((item, "") for item in extra)
     return pd.DataFrame(rows, columns=["hypothesis", "how_to_test"])

@@ -71,9 +71,12 @@ def register_kickoff_figures(
     """Add every headline figure of the kickoff to ``register`` (and return it).
 
     Keys: the row accounting per file and the duplicates under ``workbook validate --json``'s
-    paths (``validate.rows.leads.read``, ``validate.duplicates.leads``); everything else under
-    ``kickoff.*``: the rows of all files and the usable share, the leads analysed, each step's
-    entered, converted and naive rate (with its Wilson interval and evidence grade), the
+    paths (``validate.rows.leads.read``, ``validate.duplicates.leads``: None without e-mail),
+    each step's entered, converted and naive rate (with its Wilson interval and evidence
+    grade) under ``workbook kpis --json``'s (``kpis.funnel.mql_sal.naive_rate``: the same
+    counts), the untagged, stale assets and gap cells counted under ``workbook content
+    --json``'s lists (``content.gaps``); everything else under ``kickoff.*``: the rows of all
+    files and the usable share, the leads analysed, the
     monthly trend of the first stage, the channel mix and the spend by channel over the
     data's months (the mid-point's spend shares cover its KPI window, under other keys),
     content, issues, files not provided, missing stage dates and hypotheses. A figure that
@@ -97,12 +100,16 @@ def register_kickoff_figures(
     add("kickoff.rows.usable_share", used / read if read else None, "rate",
         "kickoff.fig.usable_share", count=read, grade=evidence_grade(read))  # fmt: skip
     emails = report.duplicates is not None  # else no e-mail to find duplicates with: None
-    add("validate.duplicates.leads" if emails else "kickoff.duplicates.leads",
-        report.duplicates, "count", "kickoff.fig.duplicates", count=report.leads if emails else None,
+    add("validate.duplicates.leads", report.duplicates, "count", "kickoff.fig.duplicates",
+        count=report.leads if emails else None,
+        grade=evidence_grade(report.leads) if emails else None)  # fmt: skip
+    add("kickoff.duplicates.share",
+        report.duplicates / report.leads if emails and report.leads else None, "rate",
+        "kickoff.fig.duplicates_share", count=report.leads if emails else None,
         grade=evidence_grade(report.leads) if emails else None)  # fmt: skip
     add("kickoff.leads", report.leads, "count", "kickoff.fig.leads", window=iso)
     for step in report.stage_counts.to_dict("records"):
-        key = f"kickoff.funnel.{step['from']}_{step['to']}"
+        key = f"kpis.funnel.{step['from']}_{step['to']}"  # the same counts as `kpis --json`
         words = {
             "from_stage": stage_label(step["from"], language),
             "to_stage": stage_label(step["to"], language),
@@ -171,23 +178,51 @@ def register_kickoff_figures(
             window=s_iso, words=words)  # fmt: skip
         add(f"kickoff.spend.{channel}.share", float(amount) / grand if grand else None, "rate",
             "kickoff.fig.spend.share", window=s_iso, words=words)  # fmt: skip
-    content = report.content_by_format
-    for part, value in (
-        ("assets", None if content is None else int(content["assets"].sum())),
+    content, gaps = report.content_by_format, report.content_gaps
+    add("kickoff.content.assets", None if content is None else int(content["assets"].sum()),
+        "count", "kickoff.fig.content.assets")  # fmt: skip
+    for part, value in (  # `workbook content --json` lists these: the figure is their count
         ("untagged", None if report.untagged is None else len(report.untagged)),
         ("stale", None if report.stale is None else len(report.stale)),
-        ("gaps", None if report.content_gaps is None else len(report.content_gaps)),
+        ("gaps", None if gaps is None else len(gaps)),
     ):
-        add(f"kickoff.content.{part}", value, "count", f"kickoff.fig.content.{part}")
+        add(f"content.{part}", value, "count", f"kickoff.fig.content.{part}")
+    add("kickoff.content.needed", None if gaps is None else int(gaps["needed"].sum()), "count",
+        "kickoff.fig.content.needed")  # fmt: skip
     add("kickoff.issues.count", len(report.issues), "count", "kickoff.fig.issues")
     add("kickoff.files.not_provided", len(report.not_provided), "count", "kickoff.fig.not_provided")
     for skipped, rows in report.skipped_stage.items():
+        words = {"stage": stage_label(skipped, language)}
         add(f"kickoff.stage_dates.{skipped}.missing", rows, "count", "kickoff.fig.skipped_stage",
-            words={"stage": stage_label(skipped, language)}, count=report.leads,
+            words=words, count=report.leads, grade=evidence_grade(report.leads))  # fmt: skip
+        add(f"kickoff.stage_dates.{skipped}.missing_share",
+            rows / report.leads if report.leads else None, "rate",
+            "kickoff.fig.skipped_stage_share", words=words, count=report.leads,
             grade=evidence_grade(report.leads))  # fmt: skip
+    _register_won_shares(report, register, language=language, window=iso)
     count = len(report.hypotheses) + len(report.extra_hypotheses)
     add("kickoff.hypotheses.count", count, "count", "kickoff.fig.hypotheses")
     return register
+
+
+def _register_won_shares(
+    report: KickoffReport, register: FigureRegister, *, language: str, window: str | None
+) -> None:
+    """The channel share of won deals the spend hypothesis quotes (``kickoff.won.<channel>``),
+    graded on that channel's won deals (its count), with its Wilson interval."""
+    gap = next((h for h in report.hypotheses if h.key == "hypothesis.channel_return"), None)
+    if gap is None:
+        return
+    channel = str(gap.values["channel"])
+    won, total = int(gap.values.get("won", 0)), int(gap.values.get("won_total", 0))
+    low, high = wilson_interval(won, total)
+    share = float(gap.values["won_share"])
+    words = {"channel": pretty(channel, language)}
+    register.add(f"kickoff.won.{channel}.count", won, unit="count", window=window,
+                 label=text("kickoff.fig.won.count", language, **words))  # fmt: skip
+    register.add(f"kickoff.won.{channel}.share", share, unit="rate", window=window, count=won,
+                 low=low, high=high, grade=evidence_grade(won, low=low, high=high, value=share, rate=True),
+                 label=text("kickoff.fig.won.share", language, **words))  # fmt: skip
 
 
 __all__ = [

@@ -301,14 +301,14 @@ def kickoff_findings(
                 consequence=text("kickoff.finding.no_email.consequence", language, leads=n(leads)),
                 decision=text("kickoff.finding.no_email.decision", language),
                 section="inventory",
-                figure="kickoff.duplicates.leads",
+                figure="validate.duplicates.leads",
                 impact=float(leads),
                 grade=evidence_grade(leads),
             )
         )
     weakest = weakest_step(report)
     if weakest is not None:  # rule 5
-        key = f"kickoff.funnel.{weakest['from']}_{weakest['to']}"
+        key = f"kpis.funnel.{weakest['from']}_{weakest['to']}"
         figure = register[f"{key}.naive_rate"]
         entered, converted = int(value(f"{key}.entered")), int(value(f"{key}.converted"))
         names = {
@@ -342,7 +342,7 @@ def kickoff_findings(
     gaps = report.content_gaps
     if gaps is not None and len(gaps):  # rule 7
         emptiest = gaps.loc[gaps["assets"].idxmin()]
-        needed = int(gaps["needed"].sum())
+        needed = int(value("kickoff.content.needed"))
         assets = int(value("kickoff.content.assets"))
         found.append(
             Finding(
@@ -358,7 +358,7 @@ def kickoff_findings(
                 consequence=text("kickoff.finding.content.consequence", language, needed=n(needed)),
                 decision=text("kickoff.finding.content.decision", language),
                 section="content",
-                figure="kickoff.content.gaps",
+                figure="content.gaps",
                 impact=float(needed),
                 grade=evidence_grade(assets),
             )
@@ -410,7 +410,6 @@ def _concentration(report, register, *, language, money, pct, n) -> list[Finding
         if gap is None and share < SPEND_CONCENTRATION:
             return []
         channel_leads = int(mix["leads"].get(channel, 0))
-        won = int(report.stage_counts["converted"].iloc[-1]) if len(report.stage_counts) else 0
         values = {
             "channel": pretty(channel, language),
             "share": pct(share),
@@ -419,8 +418,13 @@ def _concentration(report, register, *, language, money, pct, n) -> list[Finding
             "leads": n(channel_leads),
             "lead_share": pct(float(mix["lead_share"].get(channel, 0.0))),
         }
-        if gap is not None:
-            values["won_share"] = pct(float(gap.values["won_share"]))
+        grade = evidence_grade(channel_leads)
+        if gap is not None:  # graded on the won deals the channel's share rests on
+            won_share = register[f"kickoff.won.{channel}.share"]
+            values["won_share"] = pct(float(won_share.value))
+            values["won"] = n(int(register.value(f"kickoff.won.{channel}.count")))
+            values["won_total"] = n(int(gap.values["won_total"]))
+            grade = won_share.grade or grade
         return [
             Finding(
                 headline=text(
@@ -433,7 +437,7 @@ def _concentration(report, register, *, language, money, pct, n) -> list[Finding
                 section="spend",
                 figure=f"kickoff.spend.{channel}.share",
                 impact=float(channel_leads),
-                grade=evidence_grade(won if gap is not None else channel_leads),
+                grade=grade,
             )
         ]
     if not channel_recorded(report.channel_mix["channel"]) or not len(mix):

@@ -87,6 +87,19 @@ def issue_message(problem: Problem, *, language: str = "en") -> str:
     return text(key, language, **values)
 
 
+def issue_words(audit: Audit, *, language: str = "en") -> dict[str, str]:
+    """Each validator message of ``audit`` (as :func:`~workbook.analysis.baseline.audit_issues`
+    shows it) -> the same issue in the client's words (:func:`issue_message`); e-mail
+    addresses removed from both."""
+    problems: Iterable[Problem] = [*audit.errors, *audit.warnings]
+    return {
+        redact_emails(p.text(language), language): redact_emails(
+            issue_message(p, language=language), language
+        )
+        for p in problems
+    }
+
+
 def client_issues(audit: Audit, *, language: str = "en") -> pd.DataFrame:
     """The data issues to resolve with the client, in the client's words.
 
@@ -94,13 +107,7 @@ def client_issues(audit: Audit, *, language: str = "en") -> pd.DataFrame:
     ``column`` shown by :func:`column_label` and each ``message`` by :func:`issue_message`.
     """
     issues = audit_issues(audit, language=language)
-    problems: Iterable[Problem] = [*audit.errors, *audit.warnings]
-    words = {
-        redact_emails(p.text(language), language): redact_emails(
-            issue_message(p, language=language), language
-        )
-        for p in problems
-    }
+    words = issue_words(audit, language=language)
     issues["message"] = issues["message"].map(lambda m: words.get(m, m))
     issues["column"] = issues["column"].map(lambda c: column_label(c, language=language))
     return issues
@@ -262,6 +269,7 @@ __all__ = [
     "client_issues",
     "column_label",
     "issue_message",
+    "issue_words",
     "monthly_trend",
     "trend_direction",
     "trend_heading",

@@ -78,12 +78,17 @@ class MidpointReport:
         (:func:`workbook.deliverables.thin_data.assumed_columns`): the shares they give are
         assumptions, not findings.
     leaks : DataFrame
-        :func:`workbook.analysis.leaks.leak_costs` at the average marketing-sourced won deal.
+        :func:`workbook.analysis.leaks.leak_costs`, its money over the KPI window: the leads
+        leaving each step in it (:func:`window_exits`) at the window's average
+        marketing-sourced won deal.
     channel_advice : DataFrame
         :func:`workbook.analysis.channel_advice.channel_advice` over the KPI window.
     hypotheses : list of Hypothesis
         The kickoff's hypotheses (:func:`workbook.analysis.baseline.baseline_hypotheses`),
         which the mid-point answers.
+    data_start : Timestamp or None
+        The first lead's creation date: the funnel rates, velocity, stuck leads and the
+        leaks' ranking rest on every lead from it to the snapshot date.
     """
 
     kpis: KpiReport
@@ -102,6 +107,7 @@ class MidpointReport:
     leaks: pd.DataFrame = field(default_factory=pd.DataFrame)
     channel_advice: pd.DataFrame = field(default_factory=pd.DataFrame)
     hypotheses: list[Hypothesis] = field(default_factory=list)
+    data_start: pd.Timestamp | None = None
 
 
 def funnel_shape(funnel: pd.DataFrame, *, pint_glass_rate: float = PINT_GLASS_RATE) -> pd.DataFrame:
@@ -210,6 +216,31 @@ def stuck_threshold_days(engagement: Engagement, kpis: KpiReport) -> float | Non
     return float(np.quantile(days, 0.9)) if len(days) else None
 
 
+def window_exits(
+    journeys: Journeys, funnel: pd.DataFrame, window_start: pd.Timestamp
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per funnel step, the leads that left its first stage in the KPI window
+    (``window_start`` to the snapshot date) without moving on, and those that left it either
+    way (lost or moved on): what the leak's money is counted over. (:func:`build_midpoint`
+    counts the step into won on the marketing-sourced opportunities closed in the window,
+    the population of the window's win rate and average deal.)
+
+    Returns
+    -------
+    tuple of ndarray
+        ``(lost, decided)``, one count per row of ``funnel``.
+    """
+    steps = journeys.steps
+    left_at = steps["entered_at"] + pd.to_timedelta(steps["duration_days"], unit="D")
+    in_window = left_at.between(pd.Timestamp(window_start), pd.Timestamp(journeys.as_of))
+    decided = in_window & steps["outcome"].isin(["advanced", "exited"])
+    lost = in_window & steps["outcome"].eq("exited")
+    stage = steps["stage"].astype(str)
+    names = funnel["from"].astype(str)
+    count = lambda mask: stage[mask].value_counts().reindex(names, fill_value=0)  # noqa: E731
+    return count(lost).to_numpy(float), count(decided).to_numpy(float)
+
+
 def build_midpoint(
     engagement: Engagement,
     journeys: Journeys | None = None,
@@ -243,7 +274,24 @@ def build_midpoint(
     threshold = stuck_threshold_days(engagement, kpis)
     coverage = engagement.coverage
     window_months = engagement.config.window_months
-    leaks = leak_costs(kpis.funnel, avg_won_amount=kpis.economics.avg_won_amount)
+    window_lost, window_decided = window_exits(journeys, kpis.funnel, kpis.window_start)
+    src = kpis.by_source
+    if (
+        len(kpis.funnel)
+        and str(kpis.funnel["from"].iloc[-1]) == "opportunity"
+        and ("marketing" in src.index)
+    ):
+        # the step into won counts the KPI window's own opportunities, those its win rate and
+        # average deal rest on: marketing-sourced, closed in the window
+        closed = float(src.loc["marketing", "closed_count"])
+        window_lost[-1] = closed - float(src.loc["marketing", "won_count"])
+        window_decided[-1] = closed
+    leaks = leak_costs(
+        kpis.funnel,
+        avg_won_amount=kpis.economics.avg_won_amount,
+        window_lost=window_lost,
+        window_decided=window_decided,
+    )
     leak = leak_to_fix(leaks)
     return MidpointReport(
         kpis=kpis,
@@ -281,4 +329,11 @@ def build_midpoint(
         leaks=leaks,
         channel_advice=channel_advice(kpis.channels, attribution_shares(kpis.attribution)),
         hypotheses=baseline_hypotheses(engagement, journeys),
+        data_start=_first_lead(journeys),
     )
+
+
+def _first_lead(journeys: Journeys) -> pd.Timestamp | None:
+    """The earliest date a lead entered the funnel; None without leads."""
+    first = journeys.steps["entered_at"].min() if len(journeys.steps) else pd.NaT
+    return None if pd.isna(first) else pd.Timestamp(first)

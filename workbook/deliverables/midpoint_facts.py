@@ -7,17 +7,20 @@ workbook.deliverables.midpoint_tables, workbook.deliverables.midpoint_text : the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from workbook.analysis.channel_advice import attribution_shares  # noqa: F401 - re-exported
+from workbook.analysis.evidence import MIN_COUNT
 from workbook.analysis.numbers import finite_or_none
 from workbook.i18n import (
     NOT_RECORDED,
     format_date,
     format_month,
     format_number,
+    format_percent,
     join_words,
     pretty,
     stage_label,
@@ -64,6 +67,43 @@ def other_new_business_win_rate(by_source: pd.DataFrame) -> float | None:
     return int(others["won_count"].sum()) / closed if closed else None
 
 
+def marketing_against_best_source(by_source: pd.DataFrame) -> tuple[str, str | None]:
+    """How marketing's win rate compares with the best other new-business source's.
+
+    Returns
+    -------
+    tuple
+        ``(verdict, source)``: ``verdict`` is ``tie`` when their Wilson intervals overlap
+        (the two cannot be told apart), ``lead`` when marketing's lies wholly above,
+        ``behind`` when wholly below, ``alone`` without another source with a win rate
+        (``source`` None) and ``unknown`` without marketing's.
+
+    Examples
+    --------
+    >>> src = pd.DataFrame({"win_rate": [0.294, 0.290, 0.273],
+    ...     "win_rate_lower": [0.247, 0.196, 0.222], "win_rate_upper": [0.345, 0.406, 0.332]},
+    ...     index=["marketing", "partner", "sales"])
+    >>> marketing_against_best_source(src)
+    ('tie', 'partner')
+    """
+    if (
+        "marketing" not in by_source.index
+        or finite_or_none(by_source.loc["marketing", "win_rate"]) is None
+    ):
+        return "unknown", None
+    others = by_source.drop(index=["marketing", *RENEWAL_SOURCES], errors="ignore")
+    others = others.loc[others["win_rate"].astype(float).notna()]
+    if not len(others):
+        return "alone", None
+    best = str(others["win_rate"].astype(float).idxmax())
+    m, o = by_source.loc["marketing"], others.loc[best]
+    if float(m["win_rate_lower"]) > float(o["win_rate_upper"]):
+        return "lead", best
+    if float(m["win_rate_upper"]) < float(o["win_rate_lower"]):
+        return "behind", best
+    return "tie", best
+
+
 def top_revenue_channel(channels: pd.DataFrame) -> pd.Series | None:
     """The recorded channel whose leads brought the most won revenue; None without any.
 
@@ -92,19 +132,31 @@ def best_and_worst_channels(channels: pd.DataFrame) -> tuple[pd.Series | None, p
 
 
 def format_ratio(value: float | None, language: str) -> str:
-    """A ratio (LTV:CAC, ROI) with the precision that means something: no decimal from 10
-    up (``21``), else one, and none when it is zero (``8``, not ``8.0``; ``2.1``).
+    """A ratio (LTV:CAC, ROI, payback months) always with one decimal: the one formatter
+    every report (mid-point, final, Excel) shows ratios with, so a figure reads the same
+    everywhere (``20.9``, ``15.5``, ``8.0``).
 
     Examples
     --------
     >>> format_ratio(20.93, "en"), format_ratio(7.97, "en"), format_ratio(2.146, "fr")
-    ('21', '8', '2,1')
+    ('20.9', '8.0', '2,1')
     """
     number = finite_or_none(value)
     if number is None:
         return format_number(None, language)
-    decimals = 0 if abs(number) >= 10 or round(number, 1) == round(number) else 1
-    return format_number(number, language, decimals=decimals)
+    return format_number(number, language, decimals=1)
+
+
+def advice_reason(row: Mapping[str, object], language: str) -> str:
+    """Why a channel got its advice (a row of
+    :func:`workbook.analysis.channel_advice.channel_advice`), one sentence in ``language``."""
+    return text(
+        f"advice.reason.{row['reason']}",
+        language,
+        share=format_percent(finite_or_none(row["spend_share"]), language),
+        won=format_number(int(row["won_count"]), language),
+        minimum=format_number(MIN_COUNT, language),
+    )
 
 
 def kpi_window(report: MidpointReport) -> str:
@@ -113,14 +165,25 @@ def kpi_window(report: MidpointReport) -> str:
     return f"{pd.Timestamp(k.window_start):%Y-%m-%d}/{k.as_of.isoformat()}"
 
 
-def advised_channels(report: MidpointReport, advice: str, language: str) -> str:
+def data_window(report: MidpointReport) -> str | None:
+    """The data's period as an ISO 8601 interval (first lead to the snapshot date): the
+    window of the funnel rates, velocity, stuck leads and the leaks' ranking (every lead)."""
+    if report.data_start is None:
+        return None
+    return f"{pd.Timestamp(report.data_start):%Y-%m-%d}/{report.kpis.as_of.isoformat()}"
+
+
+def advised_channels(
+    report: MidpointReport, advice: str, language: str, *, empty: str | None = None
+) -> str:
     """The channels given ``advice`` (:func:`workbook.analysis.channel_advice.channel_advice`),
-    named for the reader (``Webinar and Email``), or ``none``."""
+    named for the reader (``Webinar and Email``), or ``empty`` (default ``none``)."""
+    none = text("mid.head.none", language) if empty is None else empty
     table = report.channel_advice
     if not len(table):
-        return text("mid.head.none", language)
+        return none
     names = [pretty(c, language) for c in table.loc[table["advice"] == advice, "channel"]]
-    return join_words(names, language) if names else text("mid.head.none", language)
+    return join_words(names, language) if names else none
 
 
 def second_leak(report: MidpointReport) -> pd.Series | None:

@@ -15,6 +15,7 @@ from workbook.deliverables.midpoint_facts import (
     format_ratio,
     row_number,
     step_label,
+    top_revenue_channel,
 )
 from workbook.deliverables.thin_data import one_step
 from workbook.i18n import formatters, pretty, stage_label, text
@@ -49,10 +50,9 @@ ANCHORS = {
 def midpoint_headings(report: MidpointReport, *, language: str, currency: str) -> dict[str, str]:
     """Each section's heading in ``language``: its finding where the data give one, else
     the section's topic (the :data:`ANCHORS` keys)."""
-    n, pct, _ = formatters(language, currency)
+    n, pct, money = formatters(language, currency)
     k = report.kpis
-    out = {key: text(f"mid.{key}", language) for key in ("exec", "ops", "sales", "conclusions")}
-    out["audiences"] = text("mid.head.audiences", language)
+    out = _audience_headings(report, language=language, currency=currency)
     out["stuck_opportunities"] = text("mid.sales.intro", language)
     share = pct(k.lift.won_revenue_share)
     out["scorecard"] = (
@@ -131,13 +131,28 @@ def midpoint_headings(report: MidpointReport, *, language: str, currency: str) -
         else text("mid.sources", language)
     )
     grow, review = (advised_channels(report, a, language) for a in ("grow", "review"))
-    out["levers"] = (
-        text("mid.head.levers", language, grow=grow, review=review)
-        if k.spend_provided and len(report.channel_advice)
-        else text("mid.head.levers_plain", language)
-    )
+    none = text("mid.head.none", language)
+    out["levers"] = text("mid.head.levers_plain", language)
+    if k.spend_provided and len(report.channel_advice):
+        key = (
+            "mid.head.levers"
+            if grow != none
+            else "mid.head.levers_review"
+            if review != none
+            else "mid.head.levers_thin"
+        )
+        out["levers"] = text(key, language, grow=grow, review=review)
+    elif (top := top_revenue_channel(k.channels)) is not None:
+        out["levers"] = text(
+            "mid.head.levers_no_spend",
+            language,
+            channel=pretty(top["channel"], language),
+            revenue=money(float(top["won_revenue"])),
+        )
     shares = attribution_shares(k.attribution)
-    out["attribution"] = text("mid.attribution", language)
+    out["attribution"] = text(
+        "mid.attribution" if k.attribution is not None else "mid.head.attribution_none", language
+    )
     if shares is not None and len(shares) and shares.iloc[:, 1:].notna().any().any():
         values = shares.set_index("channel")
         channel = str((values.max(axis=1) - values.min(axis=1)).idxmax())
@@ -170,4 +185,40 @@ def midpoint_headings(report: MidpointReport, *, language: str, currency: str) -
         if total
         else text("mid.benchmarks", language)
     )
+    return out
+
+
+def _audience_headings(report: MidpointReport, *, language: str, currency: str) -> dict[str, str]:
+    """The audience pages' headings (``audiences``, ``exec``, ``ops``, ``sales``,
+    ``conclusions``), each stating its page's first finding; the topic without one."""
+    n, pct, money = formatters(language, currency)
+    k = report.kpis
+    out = {key: text(f"mid.{key}", language) for key in ("exec", "ops", "sales", "conclusions")}
+    out["audiences"] = text("mid.head.audiences_plain", language)
+    leak = report.biggest_leak
+    if leak is not None:
+        step = step_label(leak[0], leak[1], language)
+        out["audiences"] = text("mid.head.audiences", language, step=step)
+        out["conclusions"] = text("mid.head.conclusions", language, step=step)
+        stuck = int(k.stuck["stuck_count"].sum()) if len(k.stuck) else 0
+        out["ops"] = text("mid.head.ops", language, step=step, stuck=n(stuck))
+    share = finite_or_none(k.lift.won_revenue_share)
+    if share is not None and "sourced_by" not in report.assumed:
+        ratio = finite_or_none(k.economics.ratio) if k.spend_provided else None
+        out["exec"] = text(
+            "mid.head.exec" if ratio is not None else "mid.head.exec_no_spend",
+            language,
+            share=pct(share),
+            ratio=format_ratio(ratio, language),
+        )
+    opps = report.stuck_opportunities
+    src = k.by_source
+    m_rate = row_number(src.loc["marketing"] if "marketing" in src.index else None, "win_rate")
+    amounts = opps["amount"].astype(float)
+    if len(opps) and amounts.notna().all():
+        out["sales"] = text(
+            "mid.head.sales_stuck", language, count=n(len(opps)), amount=money(float(amounts.sum()))
+        )
+    elif m_rate is not None and "sourced_by" not in report.assumed:
+        out["sales"] = text("mid.head.sales", language, m_rate=pct(m_rate))
     return out

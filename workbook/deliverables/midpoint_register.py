@@ -3,8 +3,10 @@
 Keys follow ``workbook kpis --json`` where the command prints the figure
 (``kpis.funnel.mql_sal.rate``, ``kpis.ltv_cac.ratio``, ``kpis.levers.channels.webinar.roi``;
 a list of the command is keyed by its item's name), ``midpoint.*`` otherwise. Window
-figures carry the KPI window; funnel rates, velocity and leaks rest on every lead of the
-data. Each figure has its count and interval where it has one, and its evidence grade.
+figures carry the KPI window; funnel rates, velocity, stuck leads and the leaks' ranking
+(won deals lost) rest on every lead of the data and carry the data's period
+(:func:`workbook.deliverables.midpoint_facts.data_window`); the leaks' money is counted over
+the KPI window. Every figure the executive summary quotes is here. Each figure has its count and interval where it has one, and its evidence grade.
 """
 
 from __future__ import annotations
@@ -13,7 +15,12 @@ from typing import TYPE_CHECKING
 
 from workbook.analysis.evidence import evidence_grade
 from workbook.analysis.numbers import finite_or_none
-from workbook.deliverables.midpoint_facts import attribution_shares, kpi_window, step_label
+from workbook.deliverables.midpoint_facts import (
+    attribution_shares,
+    data_window,
+    kpi_window,
+    step_label,
+)
 from workbook.deliverables.register import FigureRegister
 from workbook.i18n import pretty, text
 
@@ -34,6 +41,7 @@ def register_midpoint(
     paths where the command prints them, ``midpoint.*`` otherwise) and return it."""
     k = report.kpis
     window = kpi_window(report)
+    data = data_window(report)
     add = register.add
     for row in k.funnel.to_dict("records"):
         a, b = str(row["from"]), str(row["to"])
@@ -46,6 +54,7 @@ def register_midpoint(
             rate,
             unit="rate",
             label=text("fig.rate", language, step=step),
+            window=data,
             count=int(row["entered"]),
             low=low,
             high=high,
@@ -55,12 +64,14 @@ def register_midpoint(
             f"kpis.funnel.{key}.entered",
             int(row["entered"]),
             unit="count",
+            window=data,
             label=text("fig.entered", language, step=step),
         )
         add(
             f"kpis.funnel.{key}.converted",
             int(row["converted"]),
             unit="count",
+            window=data,
             label=text("fig.converted", language, step=step),
         )
         leak = None if rate is None else 1.0 - rate
@@ -68,6 +79,7 @@ def register_midpoint(
             f"kpis.health.leakage.{key}",
             leak,
             unit="rate",
+            window=data,
             count=int(row["entered"]),
             low=None if high is None else 1.0 - high,
             high=None if low is None else 1.0 - low,
@@ -85,6 +97,7 @@ def register_midpoint(
             f"kpis.velocity.{row['key']}.median_days",
             finite_or_none(row["median_days"]),
             unit="days",
+            window=data,
             count=count,
             grade=evidence_grade(count),
             label=text(
@@ -169,6 +182,7 @@ def register_midpoint(
             f"kpis.health.stuck.{row['stage']}",
             int(row["stuck_count"]),
             unit="count",
+            window=data,
             label=text("fig.stuck", language, stage=pretty(row["stage"], language)),
         )
     advice = report.channel_advice
@@ -217,7 +231,7 @@ def register_midpoint(
             text(f"advice.{row['advice']}", language),
             unit="text",
             window=window,
-            count=int(row["won_total"]),
+            count=int(row["won_basis"]),
             grade=row["grade"],
             label=text("fig.advice", language, channel=name),
         )
@@ -239,32 +253,75 @@ def register_midpoint(
                         model=text(f"mid.model.{model}", language),
                     ),
                 )
+    _register_leaks(report, register, language=language, window=window, data=data)
+    _register_summary(report, register, language=language, window=window, data=data)
+    return register
+
+
+def _register_leaks(
+    report: MidpointReport,
+    register: FigureRegister,
+    *,
+    language: str,
+    window: str,
+    data: str | None,
+) -> None:
+    """The leaks (:func:`workbook.analysis.leaks.leak_costs`): the ranking's won deals lost
+    over the data's period, the money over the KPI window (the summary quotes both)."""
+    add = register.add
     for row in report.leaks.loc[report.leaks["ranked"]].to_dict("records"):
         step = step_label(row["from"], row["to"], language)
-        key = step_key(row["from"], row["to"])
-        add(
-            f"midpoint.leaks.{key}.won_lost",
-            finite_or_none(row["won_lost"]),
-            unit="count",
-            label=text("fig.won_lost", language, step=step),
-        )
-        add(
-            f"midpoint.leaks.{key}.revenue_lost",
-            finite_or_none(row["revenue_lost"]),
-            unit="money",
-            label=text("fig.revenue_lost", language, step=step),
-        )
+        key = f"midpoint.leaks.{step_key(row['from'], row['to'])}"
+        add(f"{key}.won_lost", finite_or_none(row["won_lost"]), unit="count", window=data,
+            label=text("fig.won_lost", language, step=step))  # fmt: skip
+        revenue = finite_or_none(row["revenue_lost"])
+        for col, unit, label, value in (
+            ("window_lost", "count", "fig.window_lost", finite_or_none(row["window_lost"])),
+            ("window_won_lost", "count", "fig.window_won_lost",
+             finite_or_none(row["window_won_lost"])),
+            ("revenue_lost", "money", "fig.revenue_lost", revenue),
+            ("revenue_tenth", "money", "fig.revenue_tenth", None if revenue is None else revenue / 10),
+            ("revenue_cap", "money", "fig.revenue_cap", finite_or_none(row["revenue_cap"])),
+        ):  # fmt: skip
+            add(f"{key}.{col}", value, unit=unit, window=window,
+                label=text(label, language, step=step))  # fmt: skip
+
+
+def _register_summary(
+    report: MidpointReport,
+    register: FigureRegister,
+    *,
+    language: str,
+    window: str,
+    data: str | None,
+) -> None:
+    """The totals the executive summary quotes (channels to grow and review, stuck leads and
+    opportunities), each with its window."""
+    add = register.add
+    k = report.kpis
+    advice = report.channel_advice
+    if k.spend_provided and len(advice):
+        revenue = k.channels.set_index(k.channels["channel"].astype(str))["won_revenue"]
+        grow = advice.loc[advice["advice"] == "grow"]
+        if len(grow):
+            add("midpoint.levers.grow.won_revenue",
+                float(revenue.reindex(grow["channel"].astype(str)).sum()), unit="money",
+                window=window, label=text("fig.grow_revenue", language))  # fmt: skip
+            add("midpoint.levers.grow.won_count", int(grow["won_count"].sum()), unit="count",
+                window=window, label=text("fig.grow_won", language))  # fmt: skip
+        review = advice.loc[advice["advice"] == "review"]
+        if len(review):
+            add("midpoint.levers.review.spend", float(review["spend"].sum()), unit="money",
+                window=window, label=text("fig.review_spend", language))  # fmt: skip
+            add("midpoint.levers.review.spend_share", float(review["spend_share"].sum()),
+                unit="rate", window=window, label=text("fig.review_share", language))  # fmt: skip
+    add("midpoint.stuck_leads.count", int(k.stuck["stuck_count"].sum()) if len(k.stuck) else 0,
+        unit="count", window=data, label=text("fig.stuck_total", language))  # fmt: skip
+    add("midpoint.stuck_opportunities.threshold_days",
+        finite_or_none(report.stuck_threshold_days), unit="days", window=data,
+        label=text("fig.stuck_threshold", language))  # fmt: skip
     opps = report.stuck_opportunities
-    add(
-        "midpoint.stuck_opportunities.count",
-        len(opps),
-        unit="count",
-        label=text("fig.stuck_opps", language),
-    )
-    add(
-        "midpoint.stuck_opportunities.amount",
-        float(opps["amount"].astype(float).sum()),
-        unit="money",
-        label=text("fig.stuck_opps_amount", language),
-    )
-    return register
+    add("midpoint.stuck_opportunities.count", len(opps), unit="count", window=data,
+        label=text("fig.stuck_opps", language))  # fmt: skip
+    add("midpoint.stuck_opportunities.amount", float(opps["amount"].astype(float).sum()),
+        unit="money", window=data, label=text("fig.stuck_opps_amount", language))  # fmt: skip

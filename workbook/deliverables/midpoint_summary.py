@@ -17,8 +17,10 @@ Hypotheses (:func:`answer_hypotheses`), each answered with its figure:
 Findings (:func:`midpoint_findings`), at most five, ranked by
 :func:`workbook.deliverables.summary.top_findings` (money at stake, too little data last):
 
-- the leak to fix: at stake the revenue its losses cost (won deals lost x average
-  marketing-sourced won deal), or the won deals lost when no amount is known;
+- the leak to fix: at stake the revenue its losses cost over the KPI window (the leads the
+  step lost in the window x the share of passers that win x the window's average
+  marketing-sourced won deal, never more than the window's leads could have brought), or
+  the won deals lost when no amount is known;
 - the channels to grow: at stake the won revenue their leads brought in the window;
 - the channels to review: at stake their spend in the window;
 - unit economics (LTV:CAC): at stake the marketing spend of the window;
@@ -44,6 +46,7 @@ from workbook.analysis.evidence import evidence_grade
 from workbook.analysis.numbers import finite_or_none
 from workbook.deliverables.kickoff import hypotheses_table
 from workbook.deliverables.midpoint_facts import (
+    advice_reason,
     format_ratio,
     other_new_business_win_rate,
     step_label,
@@ -201,6 +204,12 @@ def _decision(key: str, grade: str, language: str, **values: object) -> str:
     return sentence + " " + text("mid.f.confirm", language) if grade == "indicative" else sentence
 
 
+def _sentence(words: str) -> str:
+    """``words`` as a sentence: first letter in capitals, a full stop at the end."""
+    words = words[:1].upper() + words[1:]
+    return words if words.endswith(".") else words + "."
+
+
 def _worst_grade(grades: list[str]) -> str:
     order = ("too_little_data", "indicative", "solid")
     return min(grades, key=order.index) if grades else "too_little_data"
@@ -220,7 +229,9 @@ def _leak_finding(report: MidpointReport, language: str, currency: str) -> Findi
         return None
     a, b = str(leak["from"]), str(leak["to"])
     step = step_label(a, b, language)
-    revenue = _about(finite_or_none(leak["revenue_lost"]))
+    # the money over the KPI window, at the window's average deal (leaks module docstring)
+    revenue = finite_or_none(leak["revenue_lost"])
+    window_won = finite_or_none(leak["window_won_lost"])
     grade = _step_grade(report, a, b)
     into_won = b == str(report.kpis.funnel["to"].iloc[-1])
     return Finding(
@@ -233,12 +244,17 @@ def _leak_finding(report: MidpointReport, language: str, currency: str) -> Findi
             won=n(float(leak["won_lost"])),
         ),
         consequence=text(
-            "mid.f.leak.money" if revenue is not None else "mid.f.leak.volume",
+            "mid.f.leak.volume"
+            if revenue is None
+            else ("mid.f.leak.money_won" if into_won else "mid.f.leak.money"),
             language,
-            won=n(float(leak["won_lost"])),
+            window=window_words(report, language),
+            lost=n(finite_or_none(leak["window_lost"])),
+            won=n(window_won),
             revenue=money(revenue),
+            avg=money(report.kpis.economics.avg_won_amount),
             tenth=money(None if revenue is None else revenue / 10),
-            tenth_won=n(float(leak["won_lost"]) / 10),
+            tenth_won=n(None if window_won is None else window_won / 10),
         ),
         decision=_decision(
             "mid.f.leak.decide_won" if into_won else "mid.f.leak.decide",
@@ -251,7 +267,7 @@ def _leak_finding(report: MidpointReport, language: str, currency: str) -> Findi
         # the headline's figure (the deck draws the leakage chart from it); the money at
         # stake is registered under midpoint.leaks.<step>.revenue_lost
         figure=f"kpis.health.leakage.{step_key(a, b)}",
-        impact=float(revenue if revenue is not None else leak["won_lost"]),
+        impact=float(revenue if revenue is not None else (window_won or 0.0)),
         grade=grade,
     )
 
@@ -346,11 +362,7 @@ def _channel_findings(report: MidpointReport, language: str, currency: str) -> l
                         spend=money(float(best["spend"])),
                         won=n(int(best["won_count"])),
                     ),
-                    consequence=text(
-                        f"advice.reason.{best['reason']}",
-                        language,
-                        share=pct(finite_or_none(best["spend_share"])),
-                    ),
+                    consequence=_sentence(advice_reason(best, language)),
                     decision=text("mid.f.wait", language),
                     section=SECTIONS["levers"],
                     figure=f"kpis.levers.channels.{best['channel']}.roi",
@@ -470,12 +482,16 @@ def midpoint_findings(
 
 
 def midpoint_summary_html(
-    findings: list[Finding], answers: list[HypothesisAnswer], *, language: str = "en"
+    findings: list[Finding],
+    answers: list[HypothesisAnswer],
+    *,
+    language: str = "en",
+    currency: str = "EUR",
 ) -> str:
     """The executive summary: the kickoff hypotheses answered, then the findings, in
     ``<section id="executive-summary">``."""
     if not answers:
-        return summary_html(findings, language=language)
+        return summary_html(findings, language=language, currency=currency)
     items = "".join(
         f'<li><strong class="wb-verdict wb-verdict-{html.escape(a.verdict)}">'
         f"{html.escape(text(f'mid.verdict.{a.verdict}', language))}</strong> "
@@ -487,13 +503,17 @@ def midpoint_summary_html(
         f'<ul class="wb-hypotheses">{items}</ul>'
         f"<h3>{html.escape(text('mid.f.title', language))}</h3>"
     )
-    return summary_html(findings, language=language, preamble=block)
+    return summary_html(findings, language=language, preamble=block, currency=currency)
 
 
 def show_midpoint_summary(
-    findings: list[Finding], answers: list[HypothesisAnswer], *, language: str = "en"
+    findings: list[Finding],
+    answers: list[HypothesisAnswer],
+    *,
+    language: str = "en",
+    currency: str = "EUR",
 ) -> None:
     """Display :func:`midpoint_summary_html` in the notebook."""
     from IPython.display import HTML, display
 
-    display(HTML(midpoint_summary_html(findings, answers, language=language)))
+    display(HTML(midpoint_summary_html(findings, answers, language=language, currency=currency)))

@@ -11,6 +11,7 @@ import pandas as pd
 
 from workbook.analysis.numbers import finite_or_none
 from workbook.deliverables.midpoint_facts import (
+    advice_reason,
     advised_channels,
     best_and_worst_channels,
     channels_recorded,
@@ -352,9 +353,7 @@ def channel_advice_table(report: MidpointReport, *, language: str, currency: str
                 "roi": format_ratio(row["roi"], language),
                 "credit": credit,
                 "advice": text(f"advice.{row['advice']}", language),
-                "reason": _capitalised(
-                    text(f"advice.reason.{row['reason']}", language, share=pct(row["spend_share"]))
-                ),
+                "reason": _capitalised(advice_reason(row, language)),
             }
         )
     return pd.DataFrame.from_records(rows, columns=list(table_columns("channel_advice", language)))

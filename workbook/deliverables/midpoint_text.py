@@ -8,12 +8,12 @@ import pandas as pd
 
 from workbook.analysis.numbers import finite_or_none
 from workbook.deliverables.midpoint_facts import (
-    RENEWAL_SOURCES,
     advised_channels,
     attribution_shares,
     best_and_worst_channels,
     channels_recorded,
     format_ratio,
+    marketing_against_best_source,
     marketing_share_trend,
     other_new_business_win_rate,
     row_number,
@@ -192,8 +192,11 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
             "mid.levers.means",
             language,
             window=window_words(report, language),
-            **{a: advised_channels(report, a, language) for a in ("grow", "keep", "review")},
-            thin=advised_channels(report, "too_little_data", language),
+            groups="; ".join(  # only the advice some channel got
+                text(f"mid.levers.group.{advice}", language, channels=channels)
+                for advice in ("grow", "keep", "review", "too_little_data")
+                if (channels := advised_channels(report, advice, language, empty=""))
+            ),
         )
     elif not channels_recorded(k.channels):
         out["levers"] = text("mid.levers.not_recorded", language)
@@ -300,13 +303,18 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
             stuck=n(int(stuck["stuck_count"].sum())),
         )
     m_rate = row_number(marketing, "win_rate")
-    new_business = src.drop(index=list(RENEWAL_SOURCES), errors="ignore")["win_rate"].astype(float)
-    best_source = new_business.idxmax() if new_business.notna().any() else None
+    # marketing against the best other new-business source: a gap only when the intervals
+    # say so (marketing_against_best_source)
+    verdict, best_source = marketing_against_best_source(src)
     out["sales"] = text(
-        "mid.sales.means",
+        {
+            "lead": "mid.sales.means_lead",
+            "behind": "mid.sales.means",
+            "tie": "mid.sales.means_tie",
+        }.get(verdict, "mid.sales.means_alone"),
         language,
         m_rate=pct(m_rate),
-        best=pretty(best_source, language),
+        best=pretty(best_source, language) if best_source else "",
         best_rate=pct(finite_or_none(src.loc[best_source, "win_rate"]) if best_source else None),
     )
     opps = report.stuck_opportunities

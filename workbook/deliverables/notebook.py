@@ -32,6 +32,18 @@ from workbook.intake.snapshot import load_engagement_snapshot
 PHASE_OUTPUTS = "phase-outputs"
 #: Name of a phase's saved executive summary.
 SUMMARY_NAME = "summary.json"
+#: Name of a phase's saved section headings (the findings each section states).
+SECTIONS_NAME = "sections.json"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A report section as the deck shows it: its key, the finding its heading states, and
+    the takeaway under its chart ("what this means")."""
+
+    key: str
+    title: str
+    takeaway: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,12 +67,18 @@ class NotebookContext:
         *,
         summary: Sequence[Finding] = (),
         tables: Mapping[str, pd.DataFrame] | None = None,
+        sections: Mapping[str, object] | None = None,
+        takeaways: Mapping[str, str] | None = None,
     ) -> Path | None:
         """Save the phase's figures, summary and shown tables for the run's publication.
 
         Under ``workbook run`` they go to ``<run folder>/phase-outputs/<phase>/``
         (:data:`PHASE_OUTPUTS`): the run merges the phases' figures into ``figures.json``,
         and the Excel workbook and the decks read them. Opened by hand, nothing is written.
+        ``sections`` maps a section's key to its heading (the finding it states; a string or
+        an object with a ``title``) and
+        ``takeaways`` a section's key to its "what this means" sentence: the decks give the
+        sections with a chart their own slide.
 
         Returns
         -------
@@ -75,6 +93,17 @@ class NotebookContext:
         (folder / SUMMARY_NAME).write_text(
             json.dumps([f.to_json() for f in summary], ensure_ascii=False, indent=1),
             encoding="utf-8",
+        )
+        shown = [
+            {
+                "key": key,
+                "title": title if isinstance(title, str) else str(title.title),  # a heading
+                "takeaway": str((takeaways or {}).get(key) or ""),
+            }
+            for key, title in (sections or {}).items()
+        ]
+        (folder / SECTIONS_NAME).write_text(
+            json.dumps(shown, ensure_ascii=False, indent=1), encoding="utf-8"
         )
         for name, frame in (tables or {}).items():
             frame.to_pickle(folder / f"{name}.pkl")
@@ -91,6 +120,8 @@ class PhaseOutputs:
     summaries: Mapping[str, list[Finding]]
     #: The tables the phases showed, by name (a name is unique across phases).
     tables: Mapping[str, pd.DataFrame]
+    #: Each phase's sections, by phase, in the report's order.
+    sections: Mapping[str, list[Section]] = field(default_factory=dict)
 
 
 def read_phase_outputs(folder: str | Path) -> PhaseOutputs:
@@ -105,7 +136,13 @@ def read_phase_outputs(folder: str | Path) -> PhaseOutputs:
     register = merge_saved_registers(folder) or FigureRegister()
     summaries: dict[str, list[Finding]] = {}
     tables: dict[str, pd.DataFrame] = {}
+    sections: dict[str, list[Section]] = {}
     for phase_dir in sorted(p for p in folder.glob("*") if p.is_dir()):
+        saved_sections = phase_dir / SECTIONS_NAME
+        if saved_sections.exists():
+            sections[phase_dir.name] = [
+                Section(**item) for item in json.loads(saved_sections.read_text(encoding="utf-8"))
+            ]
         summary = phase_dir / SUMMARY_NAME
         if summary.exists():
             summaries[phase_dir.name] = findings_from_json(
@@ -113,7 +150,7 @@ def read_phase_outputs(folder: str | Path) -> PhaseOutputs:
             )
         for path in sorted(phase_dir.glob("*.pkl")):
             tables[path.stem] = pd.read_pickle(path)
-    return PhaseOutputs(register=register, summaries=summaries, tables=tables)
+    return PhaseOutputs(register=register, summaries=summaries, tables=tables, sections=sections)
 
 
 def start(

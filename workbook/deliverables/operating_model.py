@@ -23,6 +23,7 @@ from workbook.i18n import (
     format_number,
     formatters,
     ladder_key,
+    lower_label,
     pretty,
     stage_label,
     text,
@@ -192,7 +193,7 @@ def process_model(
                 "strategy.process.content",
                 language,
                 buying_stage=pretty(bs, language),
-                formats=", ".join(pretty(f, language).lower() for f in top_formats)
+                formats=", ".join(lower_label(pretty(f, language)) for f in top_formats)
                 or text("final.process.no_format", language),
             )
         else:
@@ -401,9 +402,9 @@ def implementation_roadmap(
                     "strategy.roadmap.produce",
                     language,
                     needed=format_number(int(p.needed), language),
-                    format=pretty(p.suggested_format, language).lower(),
+                    format=lower_label(pretty(p.suggested_format, language)),
                     persona=pretty(p.persona, language),
-                    buying_stage=pretty(p.buying_stage, language).lower(),
+                    buying_stage=lower_label(pretty(p.buying_stage, language)),
                 ),
                 i,
                 i + 2,

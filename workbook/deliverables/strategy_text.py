@@ -25,6 +25,7 @@ from workbook.i18n import (
     formatters,
     join_words,
     ladder_key,
+    lower_label,
     pretty,
     stage_label,
     text,
@@ -47,7 +48,7 @@ def _content_sentences(
     ``performance``, ``tagging``) when the client provided a content inventory: its
     ``matrix`` and ``gaps_table``."""
     n, pct, money = formatters(language, currency)
-    cell = lambda p, b: f"{pretty(p, language)} × {pretty(b, language).lower()}"  # noqa: E731
+    cell = lambda p, b: f"{pretty(p, language)} × {lower_label(pretty(b, language))}"  # noqa: E731
     tracks = content.tracks
     out: dict[str, str] = {}
     gaps = tracks.loc[tracks["status"] == "gap"]
@@ -82,7 +83,7 @@ def _content_sentences(
             stage=stage_label(str(top["funnel_stage"]), language),
             leakage=pct(float(top["leakage_rate"])),
             share=pct(float(top["persona_revenue_share"])),
-            format=pretty(top["suggested_format"], language).lower(),
+            format=lower_label(pretty(top["suggested_format"], language)),
         )
     else:
         out["plan"] = text("strategy.plan.means.none", language)
@@ -185,7 +186,7 @@ def strategy_sentences(report: StrategyReport, *, language: str, currency: str) 
             text(
                 "strategy.channels.pair",
                 language,
-                buying_stage=pretty(b, language).lower(),
+                buying_stage=lower_label(pretty(b, language)),
                 channel=pretty(c, language),
                 share=pct(share),
             )
@@ -370,7 +371,7 @@ def feature_label(feature: str, language: str = "en") -> str:
             text("strategy.feature.via", language, channel=pretty(parts.value, language))
         )
     elif parts.kind == "buying_stage":
-        qualifiers.append(pretty(parts.value, language).lower())
+        qualifiers.append(lower_label(pretty(parts.value, language)))
     if parts.recent_days is not None:
         qualifiers.append(text("strategy.feature.recent", language, days=parts.recent_days))
     label = text("strategy.feature.touches", language)
@@ -402,7 +403,7 @@ def plan_table(content: ContentReport, *, language: str = "en") -> pd.DataFrame 
         {
             "rank": plan["rank"].to_numpy(),
             "cell": [
-                f"{pretty(p, language)} × {pretty(b, language).lower()}"
+                f"{pretty(p, language)} × {lower_label(pretty(b, language))}"
                 for p, b in zip(plan["persona"], plan["buying_stage"], strict=True)
             ],
             "needed": plan["needed"].to_numpy(),

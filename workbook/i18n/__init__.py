@@ -118,6 +118,18 @@ def pretty(name: object, language: str = "en") -> str:
     return phrase[:1].upper() + phrase[1:]
 
 
+def lower_label(label: str) -> str:
+    """A label as it reads inside a sentence: lower case, acronyms kept (``ROI``, ``LinkedIn``).
+
+    Examples
+    --------
+    >>> lower_label("Calculateur de ROI"), lower_label("ROI calculator"), lower_label("Paid social")
+    ('calculateur de ROI', 'ROI calculator', 'paid social')
+    """
+    words = str(label).split(" ")
+    return " ".join(w if sum(c.isupper() for c in w) > 1 else w.lower() for w in words)
+
+
 def join_words(items: list[str], language: str = "en") -> str:
     """Items as a sentence lists them: ``a, b and c`` (``a, b et c`` in French).
 

@@ -15,7 +15,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbook.deliverables.deck.chart_map import visual_for
+from workbook.deliverables.deck.chart_map import chart_source, visual_for
+from workbook.deliverables.deck.sections import section_findings
 from workbook.deliverables.deck.storyline import (
     appendix_slide,
     finding_slide,
@@ -119,6 +120,11 @@ def write_deck(
         if missing:
             warnings.append(missing)
         finding_slide(deck, finding, visual, register, language=language, currency=currency)
+    shown = [source for f in findings if (source := chart_source(f.figure)) is not None]
+    for finding in section_findings(phase, outputs, shown=shown):
+        visual, _ = visual_for(finding.figure, outputs, language=language, currency=currency)
+        if visual is not None:  # a section slide without its chart says nothing new
+            finding_slide(deck, finding, visual, register, language=language, currency=currency)
     appendix_slide(
         deck, findings, register, phase=phase, as_of=as_of, language=language, currency=currency
     )

@@ -40,17 +40,20 @@ Visual = ChartVisual | TableVisual
 
 @dataclass(frozen=True)
 class ChartSource:
-    """One row of :data:`CHARTS`: figure keys starting with ``prefix`` show ``build``'s
-    visual, drawn from the saved table ``table`` (None: from the register)."""
+    """One row of :data:`CHARTS`: figure keys starting with ``prefix`` (and ending with
+    ``suffix``) show ``build``'s visual, drawn from the saved table ``table`` (None: from the
+    register)."""
 
     prefix: str
     build: Callable[[ChartRequest], Visual | None]
     table: str | None = None
+    suffix: str = ""
 
 
-#: The finding's figure key prefix -> its visual; the longest matching prefix wins.
+#: The finding's figure key prefix -> its visual; the longest matching prefix (and suffix)
+#: wins.
 CHARTS: tuple[ChartSource, ...] = (
-    ChartSource("kickoff.funnel.", naive_funnel),
+    ChartSource("kpis.funnel.", naive_funnel, suffix=".naive_rate"),  # the kickoff's
     ChartSource("kickoff.mix.", channel_figures),
     ChartSource("kickoff.spend.", channel_figures),
     ChartSource("kpis.funnel.", funnel_rates),
@@ -80,9 +83,9 @@ CHARTS: tuple[ChartSource, ...] = (
 
 
 def chart_source(key: str, sources: Iterable[ChartSource] = CHARTS) -> ChartSource | None:
-    """The row of ``sources`` whose prefix is the longest start of ``key``; None if none."""
-    matches = [s for s in sources if key.startswith(s.prefix)]
-    return max(matches, key=lambda s: len(s.prefix)) if matches else None
+    """The row of ``sources`` whose prefix (and suffix) match ``key`` longest; None if none."""
+    matches = [s for s in sources if key.startswith(s.prefix) and key.endswith(s.suffix)]
+    return max(matches, key=lambda s: len(s.prefix) + len(s.suffix)) if matches else None
 
 
 def visual_for(

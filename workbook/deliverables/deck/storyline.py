@@ -173,7 +173,8 @@ def takeaway_lines(finding: Finding, register: FigureRegister, *, language: str)
         lines.append((f"{text('summary.consequence', language)} {finding.consequence}", 0, False))
     if finding.decision:
         lines.append((f"{text('summary.decision', language)} {finding.decision}", 0, True))
-    lines.append((_evidence(finding, register, language), 1, False))
+    if finding.figure in register:  # a chart of a saved table (the tornado) has no grade
+        lines.append((_evidence(finding, register, language), 1, False))
     return lines
 
 

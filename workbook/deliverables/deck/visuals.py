@@ -133,7 +133,7 @@ def _steps_chart(request: ChartRequest, *, title: str, series: str) -> ChartVisu
 
 
 def naive_funnel(request: ChartRequest) -> ChartVisual | None:
-    """The kickoff's share of leads reaching the next stage (``kickoff.funnel.<pair>.naive_rate``)."""
+    """The kickoff's share of leads reaching the next stage (``kpis.funnel.<pair>.naive_rate``)."""
     return _steps_chart(request, title="deck.chart.naive_funnel", series="label.naive_rate")
 
 

@@ -23,11 +23,18 @@ from workbook.i18n.privacy import EMAIL_PATTERN, email_replacement
 from workbook.intake.schema import PII_COLUMNS
 
 #: The kinds of an Excel column; every one but ``text`` is a number or a date.
-KINDS = ("text", "int", "float", "float2", "percent", "money", "month", "date")
+KINDS = ("text", "int", "float", "float2", "percent", "money", "month", "date", "days")
 #: Decimals kept in a cell, per kind, as the reports print them
 #: (:func:`workbook.i18n.format_number`, ``format_percent``, ``format_money``): a percentage
 #: is stored as a fraction, so one decimal of a percent is three of the fraction.
-DECIMALS: Mapping[str, int] = {"int": 0, "float": 1, "float2": 2, "percent": 3, "money": 0}
+DECIMALS: Mapping[str, int] = {
+    "int": 0,
+    "float": 1,
+    "float2": 2,
+    "percent": 3,
+    "money": 0,
+    "days": 0,
+}
 #: The reports' display kinds (:data:`workbook.deliverables.display.FORMATTERS`) -> Excel kind.
 DISPLAY_KINDS: Mapping[str, str] = {
     "text": "text",
@@ -42,6 +49,7 @@ DISPLAY_KINDS: Mapping[str, str] = {
     "percent": "percent",
     "date": "date",
     "month": "month",
+    "days": "days",
 }
 #: Display kinds of a figure: a column of them with no figure at all is left out.
 _FIGURE_KINDS = frozenset({"int", "float", "float2", "money", "percent"})
@@ -64,6 +72,8 @@ def number_formats(language: str, currency: str) -> dict[str, str]:
     """
     symbol = CURRENCY_SYMBOLS.get(currency, currency)
     french = language == "fr"
+    before, _, after = text("mid.days", language, days="\x00").partition("\x00")
+    days = "".join((f'"{before}"' if before else "", "#,##0", f'"{after}"' if after else ""))
     if french:
         money = f'#,##0 "{symbol}"'
     else:
@@ -77,6 +87,7 @@ def number_formats(language: str, currency: str) -> dict[str, str]:
         "money": money,
         "month": "[$-40C]mmm yyyy" if french else "mmm yyyy",
         "date": "dd/mm/yyyy" if french else "yyyy-mm-dd",
+        "days": days,  # whole days, the unit in the reader's words: 135 days
     }
 
 
@@ -178,6 +189,9 @@ class KeyTable:
         One of :data:`KINDS` per column: how it is formatted.
     notes : tuple of str
         Lines written under the table.
+    cell_kinds : mapping of str to tuple of str
+        For a column mixing kinds row by row (the scorecard's figures: a share, an amount,
+        days), its header -> one of :data:`KINDS` per row: each cell's number format.
     """
 
     key: str
@@ -186,6 +200,7 @@ class KeyTable:
     frame: pd.DataFrame
     kinds: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    cell_kinds: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if len(self.kinds) != self.frame.shape[1]:
@@ -195,6 +210,12 @@ class KeyTable:
         unknown = sorted(set(self.kinds) - set(KINDS))
         if unknown:
             raise ValueError(f"{self.key}: unknown column kinds {unknown}")
+        for header, row_kinds in self.cell_kinds.items():
+            if header not in self.frame or len(row_kinds) != len(self.frame):
+                raise ValueError(f"{self.key}: cell kinds of {header!r} do not fit the rows")
+            unknown += sorted(set(row_kinds) - set(KINDS))
+        if unknown:
+            raise ValueError(f"{self.key}: unknown cell kinds {unknown}")
         if len(self.title) > SHEET_NAME_MAX_LENGTH:
             raise ValueError(f"{self.key}: sheet name {self.title!r} is over 31 characters")
 

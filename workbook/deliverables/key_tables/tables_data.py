@@ -6,6 +6,7 @@ from workbook.analysis.baseline import audit_issues, audit_summary, stage_counts
 from workbook.analysis.content import content_gaps, content_matrix
 from workbook.analysis.journeys import Journeys
 from workbook.deliverables.key_tables.frame import KeyTable, field_label, make_table, spec_columns
+from workbook.deliverables.kickoff_words import issue_words
 from workbook.deliverables.table_columns import table_columns
 from workbook.i18n import text
 from workbook.intake.engagement import Engagement
@@ -15,6 +16,9 @@ def data_tables(engagement: Engagement, journeys: Journeys, language: str) -> li
     """Data audit, its issues, and the funnel counts as exported (the kickoff's tables)."""
     summary = audit_summary(engagement.audit, engagement.files)
     issues = audit_issues(engagement.audit, language=language)
+    # the messages in the client's words, as the kickoff report shows them (same rows)
+    words = issue_words(engagement.audit, language=language)
+    issues["message"] = issues["message"].map(lambda m: words.get(m, m))
     counts = stage_counts(journeys)
     stages = tuple(engagement.config.stages)
     t = text

@@ -8,16 +8,20 @@ does, and the scorecard and attribution sheets are that report's own tables
 
 from __future__ import annotations
 
-import re
+import dataclasses
 
-from workbook.deliverables.key_tables.frame import Column, KeyTable, make_table, spec_columns
+from workbook.analysis.numbers import finite_or_none
+from workbook.deliverables.key_tables.frame import (
+    KeyTable,
+    make_table,
+    rounded,
+    spec_columns,
+)
 from workbook.deliverables.midpoint import MidpointReport
-from workbook.deliverables.midpoint_facts import attribution_shares, channels_recorded
+from workbook.deliverables.midpoint_facts import attribution_shares, channels_recorded, row_number
 from workbook.deliverables.midpoint_tables import scorecard_table
 from workbook.deliverables.table_columns import (
-    STEP,
     attribution_columns,
-    labelled,
     table_columns,
 )
 from workbook.i18n import NOT_RECORDED, format_date, format_percent, text
@@ -26,61 +30,27 @@ from workbook.i18n import NOT_RECORDED, format_date, format_percent, text
 _NO_FIGURE = "-"
 
 
-def _step(frame, language: str, *, counts: bool = False) -> list[Column]:
-    """A funnel step's stages and, with ``counts``, the leads that entered it and converted."""
-    columns = spec_columns(frame, labelled(STEP, language))
-    if counts:
-        columns += [
-            (text("label.entered", language), "int", frame["entered"]),
-            (text("label.converted", language), "int", frame["converted"]),
-        ]
-    return columns
-
-
 def kpi_tables(report: MidpointReport, language: str) -> tuple[list[KeyTable], tuple[str, ...]]:
     """The scorecard, KPI funnel, velocity, channels and attribution sheets, and the notes of
-    the sheets left out."""
+    the sheets left out. The funnel, velocity and channel sheets have the report's columns,
+    headers and decimals (:func:`workbook.deliverables.table_columns.table_columns`)."""
     kpis = report.kpis
     t = text
     horizon = int(kpis.horizon_days)
     funnel, velocity, channels = kpis.funnel, kpis.velocity, kpis.channels
-    within = [c for c in velocity.columns if re.fullmatch(r"within_\d+_days", str(c))]
     level = format_percent(kpis.confidence_level, language, decimals=0)
-    rate_header = t("xlsx.col.rate", language, horizon=horizon)
     tables = [
         _scorecard(report, language),
         make_table(
             "kpi_funnel",
             language,
-            [
-                *_step(funnel, language, counts=True),
-                (rate_header, "percent", funnel["rate"]),
-                (t("xlsx.col.rate_lower", language), "percent", funnel["rate_lower"]),
-                (t("xlsx.col.rate_upper", language), "percent", funnel["rate_upper"]),
-                (t("label.naive_rate", language), "percent", funnel["naive_rate"]),
-                # whole days, as the report's tables show them
-                (t("xlsx.col.median_days", language), "int", funnel["median_days"]),
-            ],
+            spec_columns(funnel, table_columns("kpi_funnel", language)),
             about=t("xlsx.about.kpi_funnel", language, horizon=horizon, level=level),
         ),
         make_table(
             "kpi_velocity",
             language,
-            [
-                *_step(velocity, language),
-                (rate_header, "percent", velocity["rate"]),
-                (t("xlsx.col.median_days", language), "int", velocity["median_days"]),
-                (t("xlsx.col.p75_days", language), "int", velocity["p75_days"]),
-                (t("xlsx.col.p90_days", language), "int", velocity["p90_days"]),
-                *(
-                    (
-                        t("xlsx.col.within_days", language, days=int(c.split("_")[1])),
-                        "percent",
-                        velocity[c],
-                    )
-                    for c in within
-                ),
-            ],
+            spec_columns(velocity, table_columns("velocity", language)),
             about=t("xlsx.about.kpi_velocity", language),
         ),
     ]
@@ -89,20 +59,11 @@ def kpi_tables(report: MidpointReport, language: str) -> tuple[list[KeyTable], t
     recorded = channels_recorded(channels)
     if not recorded:  # no lead has a channel: no row for "Not recorded", a note says so
         channels = channels.loc[channels["channel"].astype(str) != NOT_RECORDED]
-    channel_columns: list[tuple[str, str, object, bool]] = [
-        (t("label.channel", language), "pretty", channels["channel"], False),
-        (t("xlsx.col.spend", language), "money", channels["spend"], True),
-        (t("label.leads", language), "int", channels["leads"], False),
-        (t("xlsx.col.won_count", language), "int", channels["won_count"], False),
-        (t("xlsx.col.won_revenue", language), "money", channels["won_revenue"], False),
-        (t("xlsx.col.cac", language), "money", channels["cac"], True),
-        (t("xlsx.col.roi", language), "float", channels["roi"], True),
-    ]
     tables.append(
         make_table(
             "kpi_channels",
             language,
-            [(h, k, v) for h, k, v, needs_spend in channel_columns if spend or not needs_spend],
+            spec_columns(channels, table_columns("kpi_channels", language, spend=spend)),
             about=t(
                 "xlsx.about.kpi_channels" if spend else "spend.excel_about",
                 language,
@@ -127,14 +88,48 @@ def kpi_tables(report: MidpointReport, language: str) -> tuple[list[KeyTable], t
     return tables, ()
 
 
+def scorecard_numbers(report: MidpointReport) -> list[tuple[float | None, str]]:
+    """Each row's figure of :func:`~workbook.deliverables.midpoint_tables.scorecard_table` as
+    a number and its cell kind, in its row order (lift, quality, conversion, health, levers,
+    velocity, LTV:CAC); None where the row's figure is words (the levers' channels, a
+    figure not measurable or not provided)."""
+    k = report.kpis
+    marketing = k.by_source.loc["marketing"] if "marketing" in k.by_source.index else None
+    leak = report.biggest_leak
+    return [
+        (None if "sourced_by" in report.assumed else k.lift.won_revenue_share, "percent"),
+        (row_number(marketing, "avg_won_amount"), "money"),
+        (row_number(marketing, "win_rate"), "percent"),
+        (leak[2] if leak else None, "percent"),
+        (None, "text"),
+        (finite_or_none(k.velocity.iloc[0]["median_days"]) if len(k.velocity) else None, "days"),
+        (finite_or_none(k.economics.ratio) if k.spend_provided else None, "float"),
+    ]
+
+
 def _scorecard(report: MidpointReport, language: str) -> KeyTable:
-    """The mid-point report's scorecard, row for row (its figures are the report's text)."""
+    """The mid-point report's scorecard, row for row: each figure a number with its number
+    format (a share, an amount, days, a ratio with one decimal), the rest its words."""
     frame = scorecard_table(report, language=language, currency=report.kpis.currency)
     # a figure the report could not give reads "not measurable", never a lone dash
     frame = frame.replace({_NO_FIGURE: text("label.not_measurable", language)})
-    return make_table(
+    numbers = scorecard_numbers(report)
+    row_kinds: tuple[str, ...] = ()
+    if len(numbers) == len(frame):  # else the report's rows changed: its words, as shown
+        cells = [rounded(v, kind) if v is not None else None for v, kind in numbers]
+        frame["figure"] = [
+            c if c is not None else w for c, w in zip(cells, frame["figure"], strict=True)
+        ]
+        row_kinds = tuple(
+            k if c is not None else "text" for c, (_, k) in zip(cells, numbers, strict=True)
+        )
+    table = make_table(
         "scorecard",
         language,
         spec_columns(frame, table_columns("scorecard", language)),
         about=text("xlsx.about.scorecard", language),
     )
+    if not row_kinds:
+        return table
+    header = table_columns("scorecard", language)["figure"][0]
+    return dataclasses.replace(table, cell_kinds={header: row_kinds})

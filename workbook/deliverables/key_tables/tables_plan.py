@@ -15,6 +15,7 @@ import datetime as dt
 import pandas as pd
 
 from workbook.deliverables.final import FinalQuantReport
+from workbook.deliverables.final_tables import first_open_month, upcoming_schedule
 from workbook.deliverables.final_text import budget_figures
 from workbook.deliverables.key_tables.frame import Column, KeyTable, make_table, spec_columns
 from workbook.deliverables.table_columns import table_columns
@@ -26,7 +27,7 @@ CHART_SERIES = ("stage", "month", "required", "carry_over", "run_rate")
 
 
 def plan_chart_series(schedule: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
-    """The plan volume chart's series, without the months already past at ``as_of``.
+    """The plan volume chart's series, without the months already over at ``as_of``.
 
     Parameters
     ----------
@@ -34,8 +35,8 @@ def plan_chart_series(schedule: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame
         :meth:`workbook.analysis.plan.PlanReport.schedule_frame` (``quant.schedule``): the
         frame :func:`workbook.deliverables.plots.plan.plan_volume_chart` draws.
     as_of : datetime.date
-        The data's snapshot date: months before its month are left out (a need in the past
-        can no longer be met).
+        The data's snapshot date: the months over by then are left out, as the report's
+        chart does (:func:`workbook.deliverables.final_tables.upcoming_schedule`: one rule).
 
     Returns
     -------
@@ -45,9 +46,7 @@ def plan_chart_series(schedule: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame
         (leads converting outside the plan period) and the line ``run_rate`` (today's entries
         per month).
     """
-    first = pd.Timestamp(as_of).to_period("M").to_timestamp()
-    months = pd.to_datetime(schedule["month"])
-    return schedule.loc[months >= first, list(CHART_SERIES)].reset_index(drop=True)
+    return upcoming_schedule(schedule, as_of=as_of)[list(CHART_SERIES)]
 
 
 def plan_tables(
@@ -86,11 +85,11 @@ def plan_tables(
 
 
 def _monthly(quant: FinalQuantReport, *, as_of: dt.date, language: str) -> KeyTable:
-    """The plan volume chart's numbers, one row per stage and month from ``as_of``'s month."""
+    """The plan volume chart's numbers, one row per stage and month not over at ``as_of``."""
     t = text
     series = plan_chart_series(quant.schedule, as_of=as_of)
     past = len(quant.schedule) - len(series)
-    first = pd.Timestamp(as_of).to_period("M").to_timestamp()
+    first = first_open_month(as_of)
     return make_table(
         "plan_monthly",
         language,

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from workbook.analysis.survival import CumulativeIncidence
 from workbook.deliverables.midpoint_facts import step_label
-from workbook.deliverables.plots.palette import ACCENT, BAD, INK, INK_SOFT, PALETTE, WARN
+from workbook.deliverables.plots.palette import ACCENT, BAD, INK, INK_SOFT, MUTED, PALETTE, WARN
 from workbook.deliverables.plots.style import (
     SMALL,
     house_style,
@@ -31,6 +31,7 @@ from workbook.i18n import format_number, format_percent, stage_label, text
 __all__ = [
     "funnel_glass_chart",
     "incidence_curves_chart",
+    "leak_cost_chart",
     "leakage_chart",
     "rates_chart",
     "velocity_curves_chart",
@@ -140,6 +141,53 @@ def rates_chart(funnel: pd.DataFrame, *, language: str = "en") -> Figure:
 
 
 @house_style
+def leak_cost_chart(leaks: pd.DataFrame, *, language: str = "en") -> Figure:
+    """Won deals each step's losses cost: the leak rule's own measure, drawn as the rule ranks.
+
+    The leak to fix (rank 1 of :func:`workbook.analysis.leaks.leak_costs`) is drawn in red;
+    a step the rule does not rank (qualification, the first step) in grey and labelled so,
+    the others in blue. Each bar is labelled with its won deals lost and the share of leads
+    the step loses, so the chart, the text and the summary read the same figures.
+
+    Parameters
+    ----------
+    leaks : DataFrame
+        :func:`workbook.analysis.leaks.leak_costs`.
+    """
+    fig, ax = new_figure(height=0.55 * len(leaks) + 1.6)
+    style_axes(ax, grid="x")
+    won = np.nan_to_num(leaks["won_lost"].to_numpy(float))
+    ranked = leaks["ranked"].to_numpy(bool)
+    rank = leaks["rank"].to_numpy(int)
+    y = np.arange(len(leaks))[::-1]
+    colors = [
+        MUTED if not r else BAD if k == 1 else ACCENT for r, k in zip(ranked, rank, strict=True)
+    ]
+    ax.barh(y, won, color=colors, height=0.6)
+    top = float(won.max()) if len(won) and won.max() > 0 else 1.0
+    for yy, value, rate, is_ranked in zip(y, won, leaks["rate"], ranked, strict=True):
+        words = text(
+            "mid.chart.leak_cost.label",
+            language,
+            won=format_number(value, language),
+            rate=format_percent(1.0 - float(rate), language),
+        )
+        if not is_ranked:
+            words += "\n" + text("mid.chart.leak_cost.not_ranked", language)
+        ax.text(value + top * 0.02, yy, words, fontsize=SMALL, va="center",
+                color=INK if is_ranked else INK_SOFT)  # fmt: skip
+    ax.set_yticks(
+        y, [step_label(a, b, language) for a, b in zip(leaks["from"], leaks["to"], strict=True)]
+    )
+    ax.set_xlim(0, top * 1.7)
+    number_axis(ax, language, axis="x", count=True)
+    ax.set_xlabel(text("mid.axis.leak_cost", language))
+    ax.set_ylabel(text("mid.axis.step", language))
+    ax.set_title(text("mid.chart.leak_cost", language))
+    return fig
+
+
+@house_style
 def leakage_chart(
     funnel: pd.DataFrame, *, highlight: tuple | None = None, language: str = "en"
 ) -> Figure:
@@ -213,6 +261,7 @@ def incidence_curves_chart(
     *,
     horizon_days: float,
     title: str,
+    ylabel: str | None = None,
     language: str = "en",
 ) -> Figure:
     """Cumulative incidence curves (one per label) with their confidence bands.
@@ -224,6 +273,8 @@ def incidence_curves_chart(
     horizon_days : float
         Right end of the x axis.
     title : str
+    ylabel : str, optional
+        What the curves measure (``Share of SQLs won``); "Share moved on" when not given.
     """
     fig, ax = new_figure(height=4.2)
     style_axes(ax)
@@ -241,7 +292,7 @@ def incidence_curves_chart(
     percent_axis(ax, language)
     number_axis(ax, language, axis="x", count=True)
     ax.set_xlabel(text("mid.axis.days_since_entry", language))
-    ax.set_ylabel(text("mid.axis.cumulative_incidence", language))
+    ax.set_ylabel(ylabel or text("mid.axis.cumulative_incidence", language))
     if curves:
         ax.legend(loc="upper left")
     ax.set_title(title)

@@ -51,8 +51,8 @@ TEXT: dict[str, dict[str, str]] = {
             "repeats are quarantined"
         ),
         "problem.skipped_stage": (
-            "empty {column} but a later stage is set: the lead is counted as passing {stage} "
-            "on the date of the next stage it reached"
+            "no {stage} date although a later stage is dated: the lead is counted as reaching "
+            "{stage} on the date of the next stage it reached"
         ),
         "problem.stage_backwards": (
             "{column} is earlier than the stage before it: treated as reached on the earlier "
@@ -88,7 +88,8 @@ TEXT: dict[str, dict[str, str]] = {
             "not one of engagement.yaml's {column}s ({allowed}): treated as untagged"
         ),
         "problem.untagged_asset": (
-            "untagged asset (no persona or no buying_stage): it cannot fill a content-matrix cell"
+            "untagged asset (no persona or no buying stage): it cannot fill a cell of the "
+            "content matrix"
         ),
         "problem.persona_not_in_config": (
             "persona not in engagement.yaml ({allowed}): shown as given"
@@ -176,8 +177,8 @@ TEXT: dict[str, dict[str, str]] = {
             "gardée, les répétitions sont écartées"
         ),
         "problem.skipped_stage": (
-            "{column} vide alors qu'une étape suivante est renseignée : le lead est compté "
-            "comme passé par {stage} à la date de l'étape suivante atteinte"
+            "pas de date de passage en {stage} alors qu'une étape suivante est datée : le lead "
+            "est compté comme passé en {stage} à la date de l'étape suivante atteinte"
         ),
         "problem.stage_backwards": (
             "{column} est antérieure à l'étape précédente : étape comptée comme atteinte à la "

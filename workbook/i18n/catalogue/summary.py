@@ -12,6 +12,7 @@ TEXT: dict[str, dict[str, str]] = {
         "grade.too_little_data": "too little data",
         "grade.title": "Evidence:",
         "grade.count": "based on {count}",
+        "grade.interval": "{low} to {high}",
     },
     "fr": {
         "summary.title": "Synthèse",
@@ -24,5 +25,6 @@ TEXT: dict[str, dict[str, str]] = {
         "grade.too_little_data": "données insuffisantes",
         "grade.title": "Fiabilité\u00a0:",
         "grade.count": "sur {count}",
+        "grade.interval": "de {low} à {high}",
     },
 }
