@@ -152,7 +152,7 @@ def _levers_row(
         return "levers", text("mid.levers.unmeasured", language), text(why, language)
     return (
         "levers",
-        advised_channels(report, "grow", language),
+        advised_channels(report, "grow", language, empty=text("mid.levers.grow_none", language)),
         text(
             "mid.score.levers.detail",
             language,
