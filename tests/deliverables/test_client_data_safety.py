@@ -11,6 +11,7 @@ the address may appear in no report, no sheet and no label; the consultant's own
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zipfile
 from pathlib import Path
 
@@ -268,3 +269,33 @@ def test_narration_and_lists_show_data_values_as_text_never_as_links_or_markup(m
         "<p>Paid [x](http://evil.example) brings &lt;b&gt;most&lt;/b&gt; leads</p>"
     )
     assert "<li>Fix &lt;script&gt;</li>" in html_out[1] and "<a " not in html_out[1]
+
+
+def test_a_deck_chart_of_a_formula_looking_channel_holds_no_formula(tmp_path):
+    # python-pptx writes a chart's data into an embedded workbook with xlsxwriter, which would
+    # store "=1+2" as a live formula: the label is kept as text (CONTRACT section 4)
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    from workbook.deliverables.deck.charts import Box, ChartVisual, add_chart, categories_of
+
+    visual = ChartVisual(
+        title="Spend by channel", categories=(CHANNEL, "Webinar"),
+        series=(("Spend", (5000.0, 1000.0)),), unit="money", kind="bar",
+    )  # fmt: skip
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    box = Box(int(Inches(0.5)), int(Inches(1)), int(Inches(8)), int(Inches(5)))
+    add_chart(slide.shapes, visual, box, language="en", currency="EUR")
+    deck.save(str(tmp_path / "deck.pptx"))
+    with zipfile.ZipFile(tmp_path / "deck.pptx") as package:
+        embedded = [n for n in package.namelist() if n.endswith(".xlsx")]
+        assert embedded
+        for name in embedded:
+            with zipfile.ZipFile(io.BytesIO(package.read(name))) as book:
+                sheets = [book.read(n).decode("utf-8") for n in book.namelist() if "sheet" in n]
+            assert not any("<f>" in xml or "<f " in xml for xml in sheets), name
+    chart = next(
+        s for s in Presentation(str(tmp_path / "deck.pptx")).slides[0].shapes if s.has_chart
+    )
+    assert [c.lstrip("\u2060") for c in categories_of(chart.chart)] == [CHANNEL, "Webinar"]

@@ -28,6 +28,7 @@ from pptx.enum.dml import MSO_LINE
 from pptx.util import Emu, Pt
 
 from workbook.deliverables.deck.formats import chart_number_format
+from workbook.deliverables.excel import FORMULA_TRIGGERS
 
 #: The kinds of chart :func:`add_chart` draws.
 CHART_KINDS = ("bar", "column", "line", "tornado")
@@ -85,12 +86,29 @@ class ChartVisual:
     base: float | None = None
 
 
+#: Put before a label that a spreadsheet would read as a formula: invisible, and it makes the
+#: label text in the chart's embedded workbook (python-pptx writes it with xlsxwriter, which
+#: stores a string starting with ``=`` as a live formula).
+WORD_JOINER = "\u2060"
+
+
+def as_text(label: str) -> str:
+    """``label`` as a chart's workbook holds it: never a formula (CONTRACT section 4).
+
+    >>> as_text("=1+2") == WORD_JOINER + "=1+2", as_text("Webinar")
+    (True, 'Webinar')
+    """
+    label = str(label)
+    return WORD_JOINER + label if label.startswith(FORMULA_TRIGGERS) else label
+
+
 def chart_data(visual: ChartVisual, *, number_format: str) -> CategoryChartData:
-    """The python-pptx chart data of ``visual`` (categories and series, in order)."""
+    """The python-pptx chart data of ``visual`` (categories and series, in order); a label
+    from the data that looks like a formula stays text (:func:`as_text`)."""
     data = CategoryChartData(number_format=number_format)
-    data.categories = list(visual.categories)
+    data.categories = [as_text(category) for category in visual.categories]
     for name, values in visual.series:
-        data.add_series(name, list(values), number_format=number_format)
+        data.add_series(as_text(name), list(values), number_format=number_format)
     return data
 
 
