@@ -212,3 +212,70 @@ def assert_report_sections(
     assert not missing, f"headings missing: {missing}"
     assert text.count("What this means:") >= meanings
     assert text.count("data:image/png;base64") >= figures
+
+
+def phase_outputs(
+    engagement,
+    journeys=None,
+    *,
+    language: str = "en",
+    phases: tuple[str, ...] = ("kickoff", "midpoint", "final"),
+    seed: int = 7,
+    quant=None,
+    strategy=None,
+):
+    """What the phase notebooks save under ``workbook run`` (``ctx.finish``), computed as their
+    cells compute it: the figures register and the tables, for the Excel workbook and decks.
+
+    ``quant`` and ``strategy`` may be passed when a test module built them already (as the
+    final notebook builds them: ``simulate=2000``, the plan's first month of need)."""
+    from workbook.analysis.journeys import journeys_for
+    from workbook.i18n import use_labels
+
+    journeys = journeys_for(engagement, journeys)
+    with use_labels(engagement.config.labels):  # as the notebook context sets them
+        return _phase_outputs(engagement, journeys, language, phases, seed, quant, strategy)
+
+
+def _phase_outputs(engagement, journeys, language, phases, seed, quant, strategy):
+    """:func:`phase_outputs`, the engagement's labels in force."""
+    from workbook.analysis.reconcile import demand_ramp_months, first_month_of_need
+    from workbook.deliverables.final import build_final_quant
+    from workbook.deliverables.final_facts import final_facts
+    from workbook.deliverables.final_figures import register_final_figures
+    from workbook.deliverables.final_summary import final_findings
+    from workbook.deliverables.final_tables import final_tables
+    from workbook.deliverables.kickoff import build_kickoff
+    from workbook.deliverables.kickoff_figures import register_kickoff_figures
+    from workbook.deliverables.midpoint import build_midpoint
+    from workbook.deliverables.midpoint_register import register_midpoint
+    from workbook.deliverables.notebook import PhaseOutputs
+    from workbook.deliverables.register import FigureRegister
+    from workbook.deliverables.saved_tables import kickoff_saved_tables, midpoint_saved_tables
+    from workbook.deliverables.strategy import build_strategy
+
+    currency = engagement.config.currency
+    register, tables = FigureRegister(), {}
+    if "kickoff" in phases:
+        report = build_kickoff(engagement, journeys, language=language)
+        register_kickoff_figures(report, register, language=language)
+        tables.update(kickoff_saved_tables(report))
+    if "midpoint" in phases:
+        report = build_midpoint(engagement, journeys)
+        register_midpoint(report, register, language=language)
+        tables.update(midpoint_saved_tables(report, language=language, currency=currency))
+    if "final" in phases:
+        quant = quant or build_final_quant(engagement, journeys, simulate=2000, seed=seed)
+        strategy = strategy or build_strategy(
+            engagement,
+            journeys,
+            language=language,
+            seed=seed,
+            start=first_month_of_need(quant.plan),
+            ramp_months=demand_ramp_months(quant.plan),
+        )
+        facts = final_facts(engagement, journeys, quant=quant, strategy=strategy)
+        register_final_figures(register, facts, language=language)
+        final_findings(facts, register, language=language, currency=currency)
+        tables.update(final_tables(facts, language=language))
+    return PhaseOutputs(register=register, summaries={}, tables=tables)

@@ -25,6 +25,7 @@ from tests.conftest import (
     TINY_YAML,
     execute_notebook,
     outputs_text,
+    phase_outputs,
     write_engagement,
 )
 from workbook.analysis.baseline import audit_issues
@@ -72,7 +73,10 @@ def engagement(hostile_dir):
 @pytest.fixture(scope="module")
 def xlsx(engagement, tmp_path_factory) -> Path:
     return write_key_tables(
-        engagement, tmp_path_factory.mktemp("xlsx") / "key-tables.xlsx", language="en"
+        engagement,
+        tmp_path_factory.mktemp("xlsx") / "key-tables.xlsx",
+        language="en",
+        saved=phase_outputs(engagement),
     )
 
 
@@ -96,7 +100,7 @@ def test_the_engagement_really_holds_the_hostile_values(engagement):
 
 def test_a_client_name_that_is_a_formula_is_plain_text_atop_every_sheet(xlsx):
     book = openpyxl.load_workbook(xlsx)
-    assert len(book.worksheets) == 14
+    assert len(book.worksheets) == 17  # every phase ran: the final adds mix, SLA, review
     for sheet in book.worksheets:
         cell = sheet["A1"]
         assert cell.value == text("xlsx.title", "en", client=CLIENT, sheet=sheet.title)
@@ -121,7 +125,7 @@ def test_no_cell_of_any_sheet_is_a_formula_even_in_the_file_itself(xlsx):
     }
     assert "f" not in kinds and "e" not in kinds
     parts = sheet_xml(xlsx)
-    assert len([name for name in parts if name.startswith("xl/worksheets/sheet")]) == 14
+    assert len([name for name in parts if name.startswith("xl/worksheets/sheet")]) == 17
     for name, xml in parts.items():
         assert "<f>" not in xml and "<f " not in xml, name
     # the formula's text is there, as an inline string
@@ -169,7 +173,8 @@ def test_a_control_character_xlsx_cannot_hold_is_left_out_instead_of_failing(tmp
         write_engagement(tmp_path / "engagement", {"data/spend.csv": spend})
     )
     assert "paid_social\x01" in set(engagement.spend["channel"].astype(str))
-    path = write_key_tables(engagement, tmp_path / "key-tables.xlsx", language="en")
+    saved = phase_outputs(engagement, phases=("midpoint",))
+    path = write_key_tables(engagement, tmp_path / "key-tables.xlsx", language="en", saved=saved)
     sheet = openpyxl.load_workbook(path)["KPI - channels"]
     channels = [row[0].value for row in sheet.iter_rows(min_row=excel.HEADER_ROW + 1)]
     assert "Paid social" in channels

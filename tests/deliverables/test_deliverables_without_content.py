@@ -14,7 +14,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import SAMPLE_DIR, execute_notebook, outputs_text, write_engagement
+from tests.conftest import (
+    SAMPLE_DIR,
+    execute_notebook,
+    outputs_text,
+    phase_outputs,
+    write_engagement,
+)
 from workbook.analysis.journeys import build_journeys
 from workbook.analysis.scoring import build_scoring
 from workbook.console import render_score_text
@@ -125,11 +131,12 @@ def test_kickoff_says_no_inventory_and_suggests_no_content_gap(bare, language):
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_the_excel_content_sheet_says_no_inventory_was_provided(bare, tmp_path, language):
     engagement, _ = bare
-    tables = build_key_tables(engagement, language=language)
+    saved = phase_outputs(engagement, language=language, phases=("kickoff",))
+    tables = build_key_tables(engagement, saved, language=language)
     sheet = tables.sheet("content_gaps")
     assert len(sheet.frame) == 0
     assert sheet.notes == (text("missing.content", language),)
-    path = write_key_tables(engagement, tmp_path / "k.xlsx", language=language)
+    path = write_key_tables(engagement, tmp_path / "k.xlsx", language=language, saved=saved)
     cells = [
         c for row in openpyxl.load_workbook(path)[sheet.title].iter_rows(values_only=True)
         for c in row if c is not None
@@ -139,7 +146,8 @@ def test_the_excel_content_sheet_says_no_inventory_was_provided(bare, tmp_path, 
 
 def test_with_an_inventory_the_excel_content_sheet_lists_the_gaps(tmp_path):
     engagement = load_engagement(write_engagement(tmp_path / "e"))
-    sheet = build_key_tables(engagement, language="en").sheet("content_gaps")
+    saved = phase_outputs(engagement, phases=("kickoff",))
+    sheet = build_key_tables(engagement, saved, language="en").sheet("content_gaps")
     # 12 cells, A1 (economic buyer x awareness), A2 (x decision), A3 (technical x
     # consideration) tagged: every cell holds fewer than 2 assets
     assert len(sheet.frame) == 12 and sheet.notes == ()

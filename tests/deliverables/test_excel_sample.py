@@ -4,7 +4,8 @@ Every sheet is checked against the function the report uses for the same table o
 (mid-point scorecard and attribution, the final report's plan volume chart, budget, LTV:CAC,
 budget mix, scoring, SLAs, merge review), and every cell against the decimals its format
 shows. The budget mix, scoring, SLA and merge review sheets come from the tables the final
-notebook saves (``final_tables``, passed as ``phase_tables``), built here as it builds them.
+notebook saves (``final_tables``); every sheet reads the run's saved outputs, built here as the
+notebooks build them (``tests.conftest.phase_outputs``).
 """
 
 from __future__ import annotations
@@ -15,15 +16,15 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from tests.conftest import SAMPLE_DIR
+from tests.conftest import SAMPLE_DIR, phase_outputs
 from tests.deliverables.test_excel import table_rows
 from workbook.analysis.journeys import build_journeys
 from workbook.deliverables import excel, plots
 from workbook.deliverables.display import FORMATTERS
 from workbook.deliverables.excel import write_key_tables
 from workbook.deliverables.final import build_final_quant
-from workbook.deliverables.final_figures import final_facts
-from workbook.deliverables.final_tables import budget_mix_table, final_tables
+from workbook.deliverables.final_facts import final_facts
+from workbook.deliverables.final_tables import budget_mix_table
 from workbook.deliverables.final_text import budget_figures
 from workbook.deliverables.key_tables import build_key_tables, plan_chart_series, rounded
 from workbook.deliverables.midpoint import build_midpoint
@@ -65,14 +66,10 @@ def quant(sample):
     return build_final_quant(engagement, journeys, simulate=2000, seed=7)  # as the notebook
 
 
-def saved_tables(sample, quant, strategy, language: str) -> dict[str, pd.DataFrame]:
-    """What the final notebook saves (``ctx.finish("final", tables=final_tables(...))``)."""
+def saved_outputs(sample, quant, strategy, language: str):
+    """What the phase notebooks save under ``workbook run``, as they compute it."""
     engagement, journeys = sample
-    facts = final_facts(engagement, journeys, quant=quant, strategy=strategy)
-    return {
-        **final_tables(facts, language=language),
-        "kpi_funnel": pd.DataFrame({"ignored": [1]}),  # another phase's table: not a sheet
-    }
+    return phase_outputs(engagement, journeys, language=language, quant=quant, strategy=strategy)
 
 
 @pytest.fixture(scope="module")
@@ -85,8 +82,7 @@ def books(sample, quant, strategy, tmp_path_factory):
             engagement,
             folder / f"{language}.xlsx",
             language=language,
-            journeys=journeys,
-            phase_tables=saved_tables(sample, quant, strategy, language),
+            saved=saved_outputs(sample, quant, strategy, language),
         )
         out[language] = openpyxl.load_workbook(path)
     return out
@@ -145,7 +141,9 @@ def test_plan_counts_are_whole_as_the_report_shows_them(books, quant):
     assert totals["Inquiry"][-2] == 0.244  # conversion to MQL: 24.4%
 
 
-def test_the_monthly_sheet_is_the_plan_volume_chart_from_the_as_of_month(books, sample, quant):
+def test_the_monthly_sheet_is_the_plan_volume_chart_from_the_as_of_month(
+    books, sample, quant, strategy
+):
     engagement, _ = sample
     series = plan_chart_series(quant.schedule, as_of=engagement.as_of)
     sheet = rows(books["en"], "plan_monthly")
@@ -172,7 +170,8 @@ def test_the_monthly_sheet_is_the_plan_volume_chart_from_the_as_of_month(books, 
     assert min(months) == pd.Timestamp("2026-10-01") and max(months) == pd.Timestamp("2027-12-01")
     assert pd.Timestamp("2026-07-01") in set(quant.schedule["month"])
     note = text("xlsx.note.past_months", "en", month=format_month(pd.Timestamp("2026-10-01")))
-    assert build_key_tables(engagement, language="en").sheet("plan_monthly").notes == (note,)
+    final = phase_outputs(*sample, phases=("final",), quant=quant, strategy=strategy)
+    assert build_key_tables(engagement, final, language="en").sheet("plan_monthly").notes == (note,)
 
     # and they are the bars and line the final report draws
     figure = plots.plan_volume_chart(quant.schedule, stages=quant.plan.stages, language="en")

@@ -11,7 +11,8 @@ from tests.conftest import SAMPLE_DIR
 from workbook.analysis.journeys import build_journeys
 from workbook.analysis.reconcile import demand_ramp_months, first_month_of_need, scoring_fit
 from workbook.deliverables.final import build_final_quant
-from workbook.deliverables.final_figures import final_facts, register_final_figures
+from workbook.deliverables.final_facts import final_facts
+from workbook.deliverables.final_figures import register_final_figures
 from workbook.deliverables.final_headings import ANCHORS, final_headings
 from workbook.deliverables.final_summary import CORE_FINDINGS, final_findings
 from workbook.deliverables.final_tables import (
@@ -244,6 +245,7 @@ def test_the_tables_saved_for_excel_are_the_ones_the_brief_names(sample):
     assert set(tables) == {
         *("scoring_weights", "scoring_summary", "sla", "merge_review", "budget"),  # Excel
         *("plan_schedule", "tornado", "content_matrix"),  # the deck's charts
+        *("plan_stages", "plan_schedule_all", "budget_allocation"),  # Excel's plan sheets
     }
     assert tables["plan_schedule"]["month"].min() >= pd.Timestamp("2026-09-01")
     assert list(tables["sla"]["median_response_days"]) == [8.0, 21.0, 17.0]

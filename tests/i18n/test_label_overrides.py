@@ -11,7 +11,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import TINY_YAML, execute_notebook, outputs_text, write_engagement
+from tests.conftest import (
+    TINY_YAML,
+    execute_notebook,
+    outputs_text,
+    phase_outputs,
+    write_engagement,
+)
 from workbook.deliverables.excel import write_key_tables
 from workbook.deliverables.notebook import start
 from workbook.i18n import pretty, set_labels, stage_label, use_labels
@@ -160,8 +166,16 @@ def test_key_tables_of_two_engagements_written_at_once_each_show_their_labels(tm
 
     engagements = [load_engagement(first), load_engagement(second)]
     paths = [tmp_path / "first.xlsx", tmp_path / "second.xlsx"]
+    saved = [phase_outputs(e, phases=("kickoff", "midpoint")) for e in engagements]
     with ThreadPoolExecutor(2) as pool:
-        list(pool.map(lambda e, p: write_key_tables(e, p, language="en"), engagements, paths))
+        list(
+            pool.map(
+                lambda e, p, s: write_key_tables(e, p, language="en", saved=s),
+                engagements,
+                paths,
+                saved,
+            )
+        )
     first_cells, second_cells = (sheet_strings(path) for path in paths)
     assert {"Search ads", "Marketing lead"} <= first_cells
     assert {"Sponsored search", "Qualified lead"} <= second_cells

@@ -42,4 +42,4 @@ def test_french_words_that_read_wrong_are_gone():
         "3 contenus",
     ]
     shape = text("mid.head.shape.martini", "fr", per_hundred="1,0", first="Demande", last="Gagné")
-    assert "1,0 pour 100 des leads entrés en Demande" in shape
+    assert "1,0\u202f% des leads entrés en Demande" in shape  # not "1,0 pour 100 des leads"

@@ -7,8 +7,9 @@ referral) costs 0 an inquiry; a channel with spend but no inquiry has no usable 
 
 The plan's budget is its first-stage total times the blended cost of an inquiry under a
 channel mix: by default today's mix (each channel's share of the window's marketing-sourced
-inquiries), or the one of engagement.yaml's ``budget:`` section
-(:class:`workbook.intake.sections.budget.BudgetSettings`), or a scenario's.
+inquiries), moved towards the channels the channel advice asks to grow when it is given
+(:func:`workbook.analysis.advised_mix.advised_mix`), or the mix of engagement.yaml's
+``budget:`` section (:class:`workbook.intake.sections.budget.BudgetSettings`), or a scenario's.
 
 The implied CAC is the budget over the plan's won deals; LTV is the average deal size x
 gross margin / annual churn (as in ``kpis``' ``ltv_cac``); LTV:CAC above 3 is healthy.
@@ -32,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from workbook.analysis.advised_mix import advised_mix
 from workbook.analysis.journeys import Journeys, journeys_for
 from workbook.analysis.kpis.levers import covered_window
 from workbook.analysis.numbers import finite_or_none, json_fields, json_records
@@ -398,7 +400,10 @@ class BudgetReport:
     economics : UnitEconomics
         For the gross plan: budget / the plan's won deals.
     mix_from : str
-        ``data`` (today's mix) or ``override``.
+        ``data`` (today's mix), ``advice`` (today's mix moved towards the channels to grow,
+        :func:`workbook.analysis.advised_mix.advised_mix`) or ``override``.
+    today_total : float or None
+        With ``mix_from`` ``advice``: what the plan would cost under today's mix.
     """
 
     costs: pd.DataFrame
@@ -409,6 +414,7 @@ class BudgetReport:
     blended_cost_per_inquiry: float | None
     economics: UnitEconomics
     mix_from: str
+    today_total: float | None = None
 
     @property
     def priced(self) -> bool:
@@ -441,6 +447,7 @@ def build_budget(
     *,
     settings: BudgetSettings | None = None,
     costs: pd.DataFrame | None = None,
+    advice: pd.DataFrame | None = None,
 ) -> BudgetReport:
     """The budget, CAC and LTV:CAC of a plan.
 
@@ -455,6 +462,10 @@ def build_budget(
         Default: engagement.yaml's ``budget:`` section (a scenario's: ``scenario.budget``).
     costs : DataFrame, optional
         :func:`cost_per_inquiry` already computed.
+    advice : DataFrame, optional
+        :func:`workbook.analysis.channel_advice.channel_advice`: without a mix in
+        ``settings``, today's mix moves towards the channels to grow
+        (:func:`workbook.analysis.advised_mix.advised_mix`; ``mix_from`` ``advice``).
 
     Raises
     ------
@@ -469,6 +480,15 @@ def build_budget(
     allocation = plan_budget(
         first_total, costs, mix=settings.mix, cost_overrides=settings.cost_per_inquiry
     )
+    mix_from = "override" if settings.mix is not None else "data"
+    advised = advised_mix(allocation, advice) if advice is not None and mix_from == "data" else None
+    today_total = None
+    if advised is not None:
+        today_total = float(allocation["budget"].sum())
+        allocation = plan_budget(
+            first_total, costs, mix=advised.to_dict(), cost_overrides=settings.cost_per_inquiry
+        )
+        mix_from = "advice"
     blended = blended_cost_per_inquiry(allocation)
     total = float(allocation["budget"].sum()) if blended is not None else None
     net = (
@@ -502,5 +522,6 @@ def build_budget(
         by_month=by_month,
         blended_cost_per_inquiry=blended,
         economics=economics,
-        mix_from="override" if settings.mix is not None else "data",
+        mix_from=mix_from,
+        today_total=today_total,
     )

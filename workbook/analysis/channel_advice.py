@@ -31,7 +31,10 @@ first-touch won deals too (the worse of the two grades), so an advice on 4 won d
 solid.
 
 A channel is never advised to be cut: ``review`` asks to look at its role (targeting, the
-stage it serves) before moving budget, and a ``grow`` is a direction to test.
+stage it serves) before moving budget, and a ``grow`` is a direction to test. The final plan's
+budget follows the advice by one rule (:func:`workbook.analysis.advised_mix.advised_mix`): a
+channel to grow gets a fifth more of its share of the budget, taken from the channels to
+keep; a channel to review or with too little data keeps today's share.
 
 Examples
 --------

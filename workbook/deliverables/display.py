@@ -51,6 +51,10 @@ FORMATTERS = {
 NUMERIC_KINDS = frozenset({"int", "count", "float", "float2", "money", "amount", "percent"})
 #: Kinds whose formatter says what a missing value means (else: "not measurable").
 _OWN_MISSING = frozenset({"amount", "count"})
+#: ``frame.attrs`` key of a table whose figure does not apply to some rows: column -> one
+#: bool per row; a missing figure in such a cell reads "not applicable", not "not measurable"
+#: (a renewal's win from SQL: renewals do not come from leads).
+NOT_APPLICABLE = "not_applicable"
 
 
 def _clean(value):
@@ -106,7 +110,8 @@ def table_html(
         Columns not listed are not shown (so personal fields never leak by accident), nor
         are listed columns the frame does not have (a figure the ladder cannot give), nor a
         number column with no figure in any row (e.g. every channel's ROI when no lead's
-        channel was recorded).
+        channel was recorded). A missing figure reads "not measurable", or "not applicable"
+        in the rows ``frame.attrs[NOT_APPLICABLE]`` marks (:data:`NOT_APPLICABLE`).
     """
     columns = shown_columns(frame, columns)
     head = "".join(
@@ -114,10 +119,15 @@ def table_html(
         for label, kind in columns.values()
     )
     body = []
-    for row in frame[list(columns)].itertuples(index=False, name=None):
+    not_applicable = {c: list(rows) for c, rows in frame.attrs.get(NOT_APPLICABLE, {}).items()}
+    for i, row in enumerate(frame[list(columns)].itertuples(index=False, name=None)):
         cells = []
-        for value, (_, kind) in zip(row, columns.values(), strict=True):
-            shown = format_cell(value, kind, language=language, currency=currency)
+        for name, value, (_, kind) in zip(columns, row, columns.values(), strict=True):
+            shown = (
+                text("label.not_applicable", language)
+                if _clean(value) is None and name in not_applicable and not_applicable[name][i]
+                else format_cell(value, kind, language=language, currency=currency)
+            )
             css = "num" if kind in NUMERIC_KINDS else "txt"
             cells.append(f'<td class="{css}">{html.escape(shown)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")

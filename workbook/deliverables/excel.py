@@ -23,14 +23,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import uuid
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from workbook.analysis.journeys import Journeys
 from workbook.deliverables.key_tables import (
     KINDS,
     PHASE_TABLES,
@@ -40,6 +38,7 @@ from workbook.deliverables.key_tables import (
     number_formats,
     redact_personal_data,
 )
+from workbook.deliverables.notebook import PhaseOutputs
 from workbook.i18n import format_date, text
 from workbook.i18n.privacy import redact_emails
 from workbook.intake.engagement import Engagement
@@ -73,8 +72,7 @@ def write_key_tables(
     path: str | Path,
     *,
     language: str,
-    journeys: Journeys | None = None,
-    phase_tables: Mapping[str, pd.DataFrame] | None = None,
+    saved: PhaseOutputs | None = None,
 ) -> Path:
     """Write the engagement's key tables to an Excel workbook, one formatted sheet each.
 
@@ -84,19 +82,15 @@ def write_key_tables(
     Parameters
     ----------
     engagement : Engagement
+        The engagement the run validated (configuration and the validation's record).
     path : str or Path
         The ``.xlsx`` file to write; its folder is created if needed; replaced if it exists.
     language : {"en", "fr"}
         Of sheet names, headers and notes.
-    journeys : Journeys, optional
-        Built from ``engagement`` when not given.
-    phase_tables : mapping of str to DataFrame, optional
-        The tables the phase notebooks saved
-        (:attr:`workbook.deliverables.notebook.PhaseOutputs.tables`); the ones read are
-        :data:`~workbook.deliverables.key_tables.PHASE_TABLES`, the final notebook's
-        (:func:`workbook.deliverables.final_tables.final_tables`): ``budget``,
-        ``scoring_summary``, ``scoring_weights``, ``sla`` and ``merge_review``. Without them
-        (the final phase did not run) those sheets are left out, and the contents sheet says so.
+    saved : PhaseOutputs, optional
+        What the run's phase notebooks saved: the figures register and the tables the
+        reports showed (:func:`workbook.deliverables.notebook.read_phase_outputs`). The sheets
+        of a phase that did not run are left out, and the contents sheet says so.
 
     Returns
     -------
@@ -107,9 +101,7 @@ def write_key_tables(
     --------
     build_key_tables : the tables written.
     """
-    tables = _printable_tables(
-        build_key_tables(engagement, journeys, language=language, phase_tables=phase_tables)
-    )
+    tables = _printable_tables(build_key_tables(engagement, saved, language=language))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # A fresh name, created by the writer with the usual permissions (not mkstemp's 0600).

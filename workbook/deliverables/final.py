@@ -23,7 +23,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from workbook.analysis.budget import BudgetReport, build_budget, engagement_costs
+from workbook.analysis.channel_advice import attribution_shares, channel_advice
 from workbook.analysis.journeys import Journeys, journeys_for
+from workbook.analysis.kpis import KpiReport, compute_kpis
 from workbook.analysis.plan import (
     PlanInputs,
     PlanReport,
@@ -69,10 +71,18 @@ class FinalQuantReport:
     tornado : DataFrame
         :func:`workbook.analysis.plan.tornado`.
     budget : BudgetReport
+        Today's mix moved towards the channels :attr:`advice` asks to grow
+        (:func:`workbook.analysis.advised_mix.advised_mix`) unless engagement.yaml sets one.
     scenarios : DataFrame
         :func:`scenario_table` (the base plan first).
     simulate : int
         Draws behind the bands.
+    advice : DataFrame
+        The mid-point's channel advice over the KPI window
+        (:func:`workbook.analysis.channel_advice.channel_advice`) the budget follows.
+    kpis : KpiReport
+        Today's KPIs over the KPI window (:func:`workbook.analysis.kpis.compute_kpis`, as the
+        mid-point computes them): what the advice reads, and the final report's "today".
     """
 
     inputs: PlanInputs
@@ -86,6 +96,8 @@ class FinalQuantReport:
     budget: BudgetReport
     scenarios: pd.DataFrame
     simulate: int
+    advice: pd.DataFrame | None = None
+    kpis: KpiReport | None = None
 
 
 def assumptions_table(plan: PlanReport, *, language: str | None = None) -> pd.DataFrame:
@@ -231,15 +243,24 @@ def build_final_quant(
     inputs = estimate_plan_inputs(engagement, journeys)
     plan = compute_plan(inputs, simulate=simulate, seed=seed)
     costs = engagement_costs(engagement, journeys)  # once, shared by every scenario
+    kpis = compute_kpis(engagement, journeys)  # the mid-point's channel advice, same inputs
+    advice = channel_advice(kpis.channels, attribution_shares(kpis.attribution))
     budget = build_budget(
-        engagement, plan, journeys, settings=engagement.config.budget, costs=costs
+        engagement, plan, journeys, settings=engagement.config.budget, costs=costs, advice=advice
     )
     plans, budgets = [plan], [budget]
     for scenario in inputs.scenarios:
         scenario_plan = compute_plan(inputs, apply_scenario(inputs.base, scenario))
         plans.append(scenario_plan)
         budgets.append(
-            build_budget(engagement, scenario_plan, journeys, settings=scenario.budget, costs=costs)
+            build_budget(
+                engagement,
+                scenario_plan,
+                journeys,
+                settings=scenario.budget,
+                costs=costs,
+                advice=advice,
+            )
         )
     descriptions = {s.name: s.description for s in inputs.scenarios}
     return FinalQuantReport(
@@ -254,4 +275,6 @@ def build_final_quant(
         budget=budget,
         scenarios=scenario_table(plans, budgets, descriptions),
         simulate=int(simulate),
+        advice=advice,
+        kpis=kpis,
     )

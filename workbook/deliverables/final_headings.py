@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from workbook.deliverables import display
-from workbook.deliverables.final_figures import review_counts
+from workbook.deliverables.final_facts import review_counts
 from workbook.deliverables.final_text import tornado_labels
 from workbook.deliverables.strategy_text import channel_leaders, feature_label
 from workbook.i18n import (
@@ -26,12 +26,13 @@ from workbook.i18n import (
     ladder_key,
     lower_label,
     pretty,
+    sentence_case,
     stage_label,
     text,
 )
 
 if TYPE_CHECKING:
-    from workbook.deliverables.final_figures import FinalFacts
+    from workbook.deliverables.final_facts import FinalFacts
 
 __all__ = ["ANCHORS", "FinalHeadings", "Heading", "final_headings"]
 
@@ -224,7 +225,7 @@ def _strategy_titles(facts: FinalFacts, *, language: str, currency: str) -> dict
         if counts["groups"]
         else t("final.h.review.none")
     )
-    out["process"] = t("final.h.process", stages=n(len(strategy.process_model)))
+    out["process"] = _process_heading(strategy.process_model, language=language)
     out["organisation"] = _organisation_heading(lm.stages, language=language)
     tech = strategy.technology
     out["technology"] = t(
@@ -297,7 +298,7 @@ def _quant_titles(facts: FinalFacts, *, language: str, currency: str) -> dict[st
         out["budget"] = t(
             "final.h.budget",
             budget=money(budget.total),
-            channel=pretty(top["channel"], language),
+            channel=sentence_case(pretty(top["channel"], language), language),
             share=pct(float(top["budget"]) / budget.total if budget.total else 0.0),
         )
         economics = budget.economics
@@ -322,6 +323,18 @@ def _quant_titles(facts: FinalFacts, *, language: str, currency: str) -> dict[st
 
 def _month(label: str) -> pd.Timestamp:
     return pd.Period(label, freq="M").to_timestamp()
+
+
+def _process_heading(process: pd.DataFrame, *, language: str) -> str:
+    """Whether a channel reaches leads at every stage of the process model
+    (:func:`workbook.deliverables.operating_model.process_model`: ``stage`` and ``channels``
+    as readers see them), naming the stages none reaches."""
+    none = {text("final.process.no_channel", language), text("thin.channel.none_cell", language)}
+    gaps = process.loc[process["channels"].isin(none), "stage"].astype(str).tolist()
+    stages = format_number(len(process), language)
+    if not gaps:
+        return text("final.h.process", language, stages=stages)
+    return text("final.h.process.gaps", language, stages=stages, gaps=join_words(gaps, language))
 
 
 def _organisation_heading(stages: pd.DataFrame, *, language: str) -> str:

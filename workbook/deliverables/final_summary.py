@@ -1,6 +1,6 @@
 """The final report's executive summary: the plan, its budget ask and the first 90 days.
 
-:func:`final_findings` turns the :class:`workbook.deliverables.final_figures.FinalFacts` into
+:func:`final_findings` turns the :class:`workbook.deliverables.final_facts.FinalFacts` into
 the findings that open the final report (:func:`workbook.deliverables.summary.show_summary`).
 """
 
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from workbook.analysis.evidence import evidence_grade
-from workbook.deliverables.final_figures import (
+from workbook.deliverables.final_facts import (
     FIRST_DAYS_MONTHS,
     first_days_volume,
     first_days_window,
@@ -28,12 +28,13 @@ from workbook.i18n import (
     formatters,
     join_words,
     pretty,
+    sentence_case,
     stage_label,
     text,
 )
 
 if TYPE_CHECKING:
-    from workbook.deliverables.final_figures import FinalFacts
+    from workbook.deliverables.final_facts import FinalFacts
     from workbook.deliverables.register import FigureRegister
 
 __all__ = ["CORE_FINDINGS", "final_findings"]
@@ -174,7 +175,7 @@ def _advice_clause(facts: FinalFacts, language: str) -> str:
         return ""
     planned = set(facts.quant.budget.allocation["channel"].astype(str))
     names = lambda kind: [  # noqa: E731
-        pretty(c, language)
+        sentence_case(pretty(c, language), language)
         for c in advice.loc[advice["advice"] == kind, "channel"].astype(str)
         if c in planned
     ]
@@ -231,13 +232,15 @@ def _budget_finding(
         "today_ratio": format_number(today.ratio, language, decimals=1),
         "won": n(new_won),
         "new_revenue": money(new_revenue),
-        "top_channel": pretty(top["channel"], language),
+        "top_channel": sentence_case(pretty(top["channel"], language), language),
         "top_share": pct(top_share),
     }
     spent_elsewhere, unfunded = unfunded_spend(facts)
     same_cac = today_cac_on_plan_channels(facts)
     values["same_cac"] = money(same_cac)
-    values["unfunded"] = join_words([pretty(c, language) for c in unfunded], language)
+    values["unfunded"] = join_words(
+        [sentence_case(pretty(c, language), language) for c in unfunded], language
+    )
     headline_key = (
         "final.sum.budget.no_today"
         if today.ratio is None

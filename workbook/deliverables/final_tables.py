@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from workbook.deliverables.final_figures import today_cac_on_plan_channels, unfunded_spend
+from workbook.deliverables.final_facts import today_cac_on_plan_channels, unfunded_spend
 from workbook.deliverables.strategy_text import weights_table
 from workbook.deliverables.thin_data import channel_recorded
 from workbook.i18n import (
@@ -29,13 +29,15 @@ from workbook.i18n import (
     join_words,
     lower_label,
     pretty,
+    sentence_case,
     stage_label,
     text,
 )
 
 if TYPE_CHECKING:
+    from workbook.analysis.budget import BudgetReport
     from workbook.analysis.scoring import ScoreReport
-    from workbook.deliverables.final_figures import FinalFacts
+    from workbook.deliverables.final_facts import FinalFacts
 
 __all__ = [
     "ADVICE_GIVEN",
@@ -274,11 +276,13 @@ def reconciled_sentences(facts: FinalFacts, *, language: str, currency: str) -> 
     out: dict[str, str] = {}
     mix = _with_advice(facts)
     conflicts = mix_conflicts(facts)
-    names = lambda rows: join_words([pretty(c, language) for c in rows["channel"]], language)  # noqa: E731
+    names = lambda rows: _channel_names(rows, language=language)  # noqa: E731
     review = mix.loc[mix["advice"] == "review"]
     grow = mix.loc[mix["advice"] == "grow"]
     budget = facts.quant.budget
-    key = "final.mix.override" if budget.mix_from == "override" else "final.mix.today"
+    key = {"override": "final.mix.override", "advice": "final.mix.advice"}.get(
+        budget.mix_from, "final.mix.today"
+    )
     parts = [text(key, language)]
     if not budget.priced:
         parts = [text("final.mix.unpriced", language)]
@@ -287,7 +291,9 @@ def reconciled_sentences(facts: FinalFacts, *, language: str, currency: str) -> 
     elif len(review) or len(grow):
         if len(review):
             parts.append(text("final.mix.review", language, channels=names(review)))
-        if len(grow):
+        if len(grow) and budget.mix_from == "advice":  # the rule moved budget to them
+            parts.append(_grow_sentence(mix, budget, language=language, currency=currency))
+        elif len(grow):  # an agreed mix, or no channel to keep to take budget from
             parts.append(text("final.mix.grow", language, channels=names(grow)))
     else:
         parts.append(text("final.mix.no_advice", language))
@@ -302,7 +308,8 @@ def reconciled_sentences(facts: FinalFacts, *, language: str, currency: str) -> 
         parts.append(text("final.mix.unadvised", language, channels=names(unadvised)))
     unfunded = mix.loc[(mix["today_spend"].fillna(0.0) > 0) & (mix["plan_lead_share"] <= 0)]
     if budget.priced and len(unfunded):
-        parts.append(text("final.mix.unfunded", language, channels=names(unfunded)))
+        starts = join_words([pretty(c, language) for c in unfunded["channel"]], language)
+        parts.append(text("final.mix.unfunded", language, channels=starts))  # opens a sentence
     out["budget_mix"] = " ".join(parts)
     fit, score = facts.scoring_fit, facts.strategy.scoring
     if fit is None or score is None:
@@ -348,7 +355,9 @@ def reconciled_sentences(facts: FinalFacts, *, language: str, currency: str) -> 
             same_cac=money(same_cac),
             cac=money(today.cac),
             spend=money(spent_elsewhere),
-            channels=join_words([pretty(c, language) for c in channels], language),
+            channels=join_words(
+                [sentence_case(pretty(c, language), language) for c in channels], language
+            ),
         )
     plan = facts.quant.plan
     period = pd.Period(plan.period_start, freq="M").to_timestamp()
@@ -361,6 +370,33 @@ def reconciled_sentences(facts: FinalFacts, *, language: str, currency: str) -> 
         months=n(months),
     )
     return out
+
+
+def _channel_names(rows: pd.DataFrame, *, language: str) -> str:
+    """The ``channel`` of ``rows`` as a sentence lists them, in ``language``."""
+    return join_words(
+        [sentence_case(pretty(c, language), language) for c in rows["channel"]], language
+    )
+
+
+def _grow_sentence(mix: pd.DataFrame, budget: BudgetReport, *, language: str, currency: str) -> str:
+    """How much of the budget :func:`workbook.analysis.advised_mix.advised_mix` moved to the
+    channels to grow (``mix``: :func:`_with_advice`), from which channels, and what the plan
+    costs against today's mix."""
+    _, pct, money = formatters(language, currency)
+    grow = mix.loc[mix["advice"] == "grow"]
+    donors = mix.loc[(mix["advice"] == "keep") & (mix["change"].astype(float) < 0)]
+    names = lambda rows: _channel_names(rows, language=language)  # noqa: E731
+    return text(
+        "final.mix.grow.moved",
+        language,
+        channels=names(grow),
+        today_share=pct(float(grow["today_funded_share"].sum())),
+        plan_share=pct(float(grow["plan_budget_share"].sum())),
+        donors=names(donors),
+        budget=money(budget.total),
+        today_budget=money(budget.today_total),
+    )
 
 
 def final_tables(facts: FinalFacts, *, language: str) -> dict[str, pd.DataFrame]:
@@ -376,8 +412,10 @@ def final_tables(facts: FinalFacts, *, language: str) -> dict[str, pd.DataFrame]
     dict
         ``scoring_weights``, ``scoring_summary`` (when there is a model), ``sla``,
         ``merge_review`` (with lead ids), ``budget`` (today's and the plan's mix, when
-        channels were recorded), and for the deck's charts ``plan_schedule`` (the volume
-        chart's months), ``tornado`` and ``content_matrix`` (when content was provided).
+        channels were recorded), for the Excel plan sheets ``plan_stages`` (``quant.stages``),
+        ``plan_schedule_all`` (``quant.schedule``, every month) and ``budget_allocation``,
+        and for the deck's charts ``plan_schedule`` (the volume chart's months), ``tornado``
+        and ``content_matrix`` (when content was provided).
     """
     lm = facts.strategy.lead_management
     quant = facts.quant
@@ -385,6 +423,9 @@ def final_tables(facts: FinalFacts, *, language: str) -> dict[str, pd.DataFrame]
         "sla": sla_table(lm.sla),
         "merge_review": merge_review_export(lm.review, language=language),
         "plan_schedule": upcoming_schedule(quant.schedule, as_of=facts.kpis.as_of),
+        "plan_schedule_all": quant.schedule,
+        "plan_stages": quant.stages,
+        "budget_allocation": quant.budget.allocation,
         "tornado": quant.tornado,
     }
     if channel_recorded(facts.mix["channel"]):  # as the report: no mix of "Not recorded"

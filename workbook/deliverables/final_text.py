@@ -20,6 +20,7 @@ from workbook.i18n import (
     format_percent,
     formatters,
     pretty,
+    sentence_case,
     stage_label,
     text,
 )
@@ -212,12 +213,16 @@ def final_quant_sentences(
     no_channel = not budget.priced and bool(budget.costs["spend"].notna().any())
     if budget.priced:
         out["budget"] = text(
-            "final.quant.budget.means" if budget.mix_from == "data" else "final.quant.budget.mix",
+            {"data": "final.quant.budget.means", "advice": "final.quant.budget.advice"}.get(
+                budget.mix_from, "final.quant.budget.mix"
+            ),
             language,
             budget=money(budget.total),
             cpi=money(budget.blended_cost_per_inquiry),
             net=money(budget.net_total) if budget.net_total is not None else money(budget.total),
-            top_channel=pretty(budget.allocation["channel"].iloc[0], language),
+            top_channel=sentence_case(
+                pretty(budget.allocation["channel"].iloc[0], language), language
+            ),
             top_share=pct(
                 budget.allocation["budget"].iloc[0] / budget.total if budget.total else 0
             ),
@@ -237,7 +242,9 @@ def final_quant_sentences(
             language,
             total=n(float(budget.allocation["inquiries"].sum())),
             first_stage=stage_label(first, language),
-            top_channel=pretty(budget.allocation["channel"].iloc[0], language),
+            top_channel=sentence_case(
+                pretty(budget.allocation["channel"].iloc[0], language), language
+            ),
             top_share=pct(float(budget.allocation["share"].iloc[0])),
         )
         if not channel_recorded(budget.allocation["channel"]):  # no table by channel is shown

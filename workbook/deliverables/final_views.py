@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from workbook.deliverables.final import FinalQuantReport
-    from workbook.deliverables.final_figures import FinalFacts
+    from workbook.deliverables.final_facts import FinalFacts
 
 __all__ = [
     "Block",

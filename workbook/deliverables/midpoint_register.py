@@ -27,11 +27,35 @@ from workbook.i18n import pretty, text
 if TYPE_CHECKING:
     from workbook.deliverables.midpoint import MidpointReport
 
-__all__ = ["register_midpoint", "step_key"]
+__all__ = ["SCORECARD_KINDS", "register_midpoint", "scorecard_keys", "step_key"]
+
+#: How each row of the mid-point scorecard's figure is shown, in its row order (lift, quality,
+#: conversion, health, levers, velocity, LTV:CAC): a share, an amount, days, a ratio.
+SCORECARD_KINDS = ("percent", "money", "percent", "percent", "text", "days", "float")
 
 
 def step_key(a: str, b: str) -> str:
     return f"{a}_{b}"
+
+
+def scorecard_keys(report: MidpointReport) -> list[str | None]:
+    """The register key of each row's figure of the mid-point scorecard
+    (:func:`workbook.deliverables.midpoint_tables.scorecard_table`), in its row order (see
+    :data:`SCORECARD_KINDS`); None where the row's figure is words (the levers' channels, a
+    lift that restates engagement.yaml, an LTV:CAC without spend) or the data gives none."""
+    k = report.kpis
+    leak = report.biggest_leak
+    sources = set(k.by_source.index)
+    marketing = "marketing" in sources
+    return [
+        None if "sourced_by" in report.assumed else "kpis.lift.won_revenue_share",
+        "kpis.quality.avg_won_amount.marketing" if marketing else None,
+        "kpis.conversion.win_rate.marketing" if marketing else None,
+        f"kpis.health.leakage.{step_key(leak[0], leak[1])}" if leak else None,
+        None,
+        f"kpis.velocity.{k.velocity.iloc[0]['key']}.median_days" if len(k.velocity) else None,
+        "kpis.ltv_cac.ratio" if k.spend_provided else None,
+    ]
 
 
 def register_midpoint(

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from workbook.analysis.numbers import finite_or_none
+from workbook.deliverables.display import NOT_APPLICABLE
 from workbook.deliverables.midpoint_facts import (
+    RENEWAL_SOURCES,
     advice_reason,
     advised_channels,
     best_and_worst_channels,
@@ -231,12 +233,18 @@ def sales_table(report: MidpointReport) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        :func:`workbook.analysis.kpis.source_outcomes` with ``sourced_by`` as a column.
+        :func:`workbook.analysis.kpis.source_outcomes` with ``sourced_by`` as a column. A
+        renewal (:data:`~workbook.deliverables.midpoint_facts.RENEWAL_SOURCES`) comes from no
+        lead, so its win from SQL does not apply: ``attrs[display.NOT_APPLICABLE]`` marks
+        those rows and the cell reads "not applicable" (not "not measurable").
     """
     table = report.kpis.by_source.reset_index()
     if "sql_won_rate" in table and table["sql_won_rate"].isna().all():
         # no SQL stage in the ladder (or nobody reached it): no "won from SQL" column
         table = table.drop(columns=[c for c in table if c.startswith("sql_")])
+    if "sql_won_rate" in table:
+        renewal = table["sourced_by"].astype(str).isin(RENEWAL_SOURCES).tolist()
+        table.attrs[NOT_APPLICABLE] = {"sql_won_rate": renewal}
     return table
 
 

@@ -15,7 +15,7 @@ from workbook.analysis.content import ContentReport
 from workbook.analysis.leadmgmt import LeadManagementReport
 from workbook.analysis.scoring import ScoreReport
 from workbook.analysis.scoring.features import parse_feature
-from workbook.deliverables.final_figures import review_counts
+from workbook.deliverables.final_facts import review_counts
 from workbook.deliverables.operating_model import owner_label
 from workbook.deliverables.thin_data import ALL_PASS_SHARE
 from workbook.i18n import (

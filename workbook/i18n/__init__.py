@@ -130,6 +130,25 @@ def lower_label(label: str) -> str:
     return " ".join(w if sum(c.isupper() for c in w) > 1 else w.lower() for w in words)
 
 
+def sentence_case(label: str, language: str = "en") -> str:
+    """A label as it reads inside a sentence: in French its first letter in lower case, unless
+    its first word is an acronym or a name with inner capitals (``SEO``, ``LinkedIn``); in
+    English the label as it is. The other words are left as they are (a name further on).
+
+    Examples
+    --------
+    >>> sentence_case("Recommandation de partenaire", "fr"), sentence_case("SEO local", "fr")
+    ('recommandation de partenaire', 'SEO local')
+    >>> sentence_case("LinkedIn Ads", "fr"), sentence_case("Partner referral")
+    ('LinkedIn Ads', 'Partner referral')
+    """
+    label = str(label)
+    first = label.split(" ", 1)[0]
+    if language != "fr" or sum(c.isupper() for c in first) > 1:
+        return label
+    return label[:1].lower() + label[1:]
+
+
 def join_words(items: list[str], language: str = "en") -> str:
     """Items as a sentence lists them: ``a, b and c`` (``a, b et c`` in French).
 

@@ -249,10 +249,7 @@ def write_reports(
             from workbook.deliverables.excel import write_key_tables
 
             write_key_tables(
-                engagement,
-                folder / KEY_TABLES_NAME.format(slug=slug),
-                language=lang,
-                phase_tables=saved.tables,
+                engagement, folder / KEY_TABLES_NAME.format(slug=slug), language=lang, saved=saved
             )
         if decks:
             deck_warnings.extend(

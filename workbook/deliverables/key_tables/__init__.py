@@ -1,38 +1,32 @@
-"""An engagement's key tables, computed for the Excel workbook (pure: no I/O).
+"""An engagement's key tables for the Excel workbook, from what the run's phases saved (no I/O).
 
 :func:`build_key_tables` gives the tables with headers, data values and notes in the report's
 language, every number rounded as the reports show it, and a kind per column that says how it
 is formatted: :func:`workbook.deliverables.excel.write_key_tables` writes them.
 
-The sheets reuse the functions the reports use, so a figure has the same value in both:
+Nothing is computed again here: a figure has one value in the reports, the decks and the
+workbook because the workbook reads what the phase notebooks saved
+(:class:`workbook.deliverables.notebook.PhaseOutputs`: the run's figures register and the
+tables the reports showed) and the validation's record of the data (``engagement.audit``):
 
 - the kickoff's: the data audit and its issues, the funnel as exported, the content gaps
   (:mod:`~workbook.deliverables.key_tables.tables_data`);
-- the mid-point's: the KPI scorecard, funnel, velocity, channels and attribution
-  (:mod:`~workbook.deliverables.key_tables.tables_kpis`,
-  :func:`workbook.deliverables.midpoint.build_midpoint`);
+- the mid-point's: the KPI scorecard (each figure read from the register by its key), funnel,
+  velocity, channels and attribution (:mod:`~workbook.deliverables.key_tables.tables_kpis`);
 - the final report's plan and budget: stage totals, the monthly volumes its chart plots, the
-  budget by channel and LTV:CAC (:mod:`~workbook.deliverables.key_tables.tables_plan`,
-  :func:`workbook.deliverables.final.build_final_quant`), only with ``targets.revenue`` in
-  engagement.yaml;
+  budget by channel and LTV:CAC (the register's ``plan.budget.*``), today's and the plan's mix
+  (:mod:`~workbook.deliverables.key_tables.tables_plan`);
 - the final report's scoring, SLAs and merge review
-  (:mod:`~workbook.deliverables.key_tables.tables_strategy`), from the tables the final
-  notebook saved: never recomputed here.
+  (:mod:`~workbook.deliverables.key_tables.tables_strategy`).
 
-No personal field of the data (:data:`workbook.intake.schema.PII_COLUMNS`) is ever kept, and
-any text that looks like an e-mail address is replaced. The sheet titles and headers live in
+A phase that did not run leaves its sheets out, and the contents sheet says why. No personal
+field of the data (:data:`workbook.intake.schema.PII_COLUMNS`) is ever kept, and any text
+that looks like an e-mail address is replaced. The sheet titles and headers live in
 :mod:`workbook.i18n.catalogue.excel` (keys of the shared catalogue are used where they exist).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-import pandas as pd
-
-from workbook.analysis.journeys import Journeys, journeys_for
-from workbook.analysis.plan import PlanError
-from workbook.deliverables.final import build_final_quant
 from workbook.deliverables.key_tables.frame import (
     DECIMALS,
     DISPLAY_KINDS,
@@ -48,14 +42,21 @@ from workbook.deliverables.key_tables.frame import (
     rounded,
 )
 from workbook.deliverables.key_tables.tables_data import content_tables, data_tables
-from workbook.deliverables.key_tables.tables_kpis import kpi_tables
-from workbook.deliverables.key_tables.tables_plan import plan_chart_series, plan_tables
+from workbook.deliverables.key_tables.tables_kpis import MIDPOINT_TABLES, kpi_tables
+from workbook.deliverables.key_tables.tables_plan import (
+    BUDGET_FIGURES,
+    PLAN_TABLES,
+    plan_chart_series,
+    plan_tables,
+)
 from workbook.deliverables.key_tables.tables_strategy import PHASE_TABLES, strategy_tables
-from workbook.deliverables.midpoint import build_midpoint
+from workbook.deliverables.notebook import PhaseOutputs
+from workbook.deliverables.register import FigureRegister
 from workbook.i18n import check_language, text, use_labels
 from workbook.intake.engagement import Engagement
 
 __all__ = [
+    "BUDGET_FIGURES",
     "DECIMALS",
     "DISPLAY_KINDS",
     "EMAIL_REPLACEMENT",
@@ -64,6 +65,8 @@ __all__ = [
     "SHEET_NAME_MAX_LENGTH",
     "KeyTable",
     "KeyTables",
+    "MIDPOINT_TABLES",
+    "PLAN_TABLES",
     "build_key_tables",
     "field_label",
     "number_formats",
@@ -75,36 +78,36 @@ __all__ = [
 
 def build_key_tables(
     engagement: Engagement,
-    journeys: Journeys | None = None,
+    saved: PhaseOutputs | None = None,
     *,
     language: str,
-    phase_tables: Mapping[str, pd.DataFrame] | None = None,
 ) -> KeyTables:
-    """Every key table of an engagement, ready to write (no I/O).
+    """Every key table of an engagement's run, ready to write (no I/O).
 
     Parameters
     ----------
     engagement : Engagement
-    journeys : Journeys, optional
-        Built from ``engagement`` when not given.
+        The engagement the run validated: its configuration (client, currency, labels,
+        stages) and the validation's record of the data (``engagement.audit``).
+    saved : PhaseOutputs, optional
+        What the run's phase notebooks saved
+        (:func:`workbook.deliverables.notebook.read_phase_outputs`): the figures register and
+        the tables the reports showed (:func:`workbook.deliverables.saved_tables` and
+        :func:`workbook.deliverables.final_tables.final_tables`). Without them only the
+        data audit and its issues are written, and the contents sheet says why.
     language : {"en", "fr"}
         Of sheet names, headers, data values and notes.
-    phase_tables : mapping of str to DataFrame, optional
-        The tables the phase notebooks saved, by name; the ones read are
-        :data:`PHASE_TABLES` (the final notebook's budget mix, scoring, SLA and merge review,
-        :func:`workbook.deliverables.final_tables.final_tables`), others are ignored. Without them those sheets are left out and the contents sheet says why.
 
     Returns
     -------
     KeyTables
-        Sheets in order: ``contents``, ``data_audit``, ``data_issues``, ``funnel_counts``,
-        ``scorecard``, ``kpi_funnel``, ``kpi_velocity``, ``kpi_channels``, ``attribution``
-        (with touches), then ``plan_totals``, ``plan_monthly``, ``budget`` (when a channel
-        was recorded), ``ltv_cac`` and ``budget_mix`` (from ``phase_tables``) when
-        engagement.yaml has a revenue target and the plan can be computed, then
-        ``content_gaps``, then ``scoring_model``, ``scoring_weights``, ``sla`` and
-        ``merge_review`` from ``phase_tables``. A sheet left out is named in
-        :attr:`KeyTables.notes`, with why.
+        Sheets in order: ``contents``, ``data_audit``, ``data_issues``, ``funnel_counts``
+        (kickoff), ``scorecard``, ``kpi_funnel``, ``kpi_velocity``, ``kpi_channels``,
+        ``attribution`` (mid-point, with touches), then ``plan_totals``, ``plan_monthly``,
+        ``budget`` (when a channel was recorded), ``ltv_cac`` and ``budget_mix`` (final),
+        then ``content_gaps`` (kickoff), then ``scoring_model``, ``scoring_weights``, ``sla``
+        and ``merge_review`` (final). A sheet left out is named in :attr:`KeyTables.notes`,
+        with why.
 
     Raises
     ------
@@ -116,36 +119,35 @@ def build_key_tables(
     write_key_tables : writes them to an ``.xlsx`` file.
     """
     check_language(language)
+    saved = saved or PhaseOutputs(register=FigureRegister(), summaries={}, tables={})
     with use_labels(engagement.config.labels):  # engagement.yaml's labels, for every value
-        return _build(engagement, journeys_for(engagement, journeys), language, phase_tables)
+        return _build(engagement, saved, language)
 
 
-def _build(
-    engagement: Engagement,
-    journeys: Journeys,
-    language: str,
-    phase_tables: Mapping[str, pd.DataFrame] | None,
-) -> KeyTables:
+def _build(engagement: Engagement, saved: PhaseOutputs, language: str) -> KeyTables:
     """:func:`build_key_tables`, the labels in force."""
     config = engagement.config
-    tables = data_tables(engagement, journeys, language)
-    kpis, kpi_notes = kpi_tables(build_midpoint(engagement, journeys), language)
+    phase_tables, register = saved.tables, saved.register
+    tables = data_tables(engagement, phase_tables, language)
+    notes = (
+        [] if "kickoff_stage_counts" in phase_tables else [text("xlsx.note.no_kickoff", language)]
+    )
+    kpis, kpi_notes = kpi_tables(phase_tables, register, language)
     tables += kpis
-    notes = list(kpi_notes)
+    notes += kpi_notes
     final, final_notes = strategy_tables(phase_tables, language)
     if config.targets.revenue is None:
         notes.append(text("xlsx.note.no_targets", language))
     else:
-        try:
-            quant = build_final_quant(engagement, journeys, simulate=0)
-        except PlanError:  # the reason is configuration, for the consultant: not in the workbook
-            notes.append(text("xlsx.note.plan_error", language))
-        else:
-            tables += plan_tables(
-                quant, as_of=engagement.as_of, currency=config.currency, language=language
-            )
-            tables += [table for table in final if table.key == "budget_mix"]
-    tables += content_tables(engagement, language)
+        tables += plan_tables(
+            phase_tables,
+            register,
+            as_of=engagement.as_of,
+            currency=config.currency,
+            language=language,
+        )
+        tables += [table for table in final if table.key == "budget_mix"]
+    tables += content_tables(engagement, phase_tables, language)
     tables += [table for table in final if table.key != "budget_mix"]
     notes += final_notes
     contents = make_table(

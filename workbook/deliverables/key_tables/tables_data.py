@@ -1,10 +1,17 @@
-"""The kickoff's sheets: the data audit, its issues, the funnel as exported, the content gaps."""
+"""The kickoff's sheets: the data audit, its issues, the funnel as exported, the content gaps.
+
+The data audit and its issues are the validation's record (``engagement.audit``, what the run
+validated once); the funnel counts and the content gaps are the tables the kickoff notebook
+saved (:func:`workbook.deliverables.saved_tables.kickoff_saved_tables`).
+"""
 
 from __future__ import annotations
 
-from workbook.analysis.baseline import audit_issues, audit_summary, stage_counts
-from workbook.analysis.content import content_gaps, content_matrix
-from workbook.analysis.journeys import Journeys
+from collections.abc import Mapping
+
+import pandas as pd
+
+from workbook.analysis.baseline import audit_issues, audit_summary
 from workbook.deliverables.key_tables.frame import KeyTable, field_label, make_table, spec_columns
 from workbook.deliverables.kickoff_words import issue_words
 from workbook.deliverables.table_columns import table_columns
@@ -12,17 +19,19 @@ from workbook.i18n import text
 from workbook.intake.engagement import Engagement
 
 
-def data_tables(engagement: Engagement, journeys: Journeys, language: str) -> list[KeyTable]:
-    """Data audit, its issues, and the funnel counts as exported (the kickoff's tables)."""
+def data_tables(
+    engagement: Engagement, saved: Mapping[str, pd.DataFrame], language: str
+) -> list[KeyTable]:
+    """Data audit, its issues, and the funnel counts as exported (the kickoff's tables; the
+    funnel counts only when the kickoff ran)."""
     summary = audit_summary(engagement.audit, engagement.files)
     issues = audit_issues(engagement.audit, language=language)
     # the messages in the client's words, as the kickoff report shows them (same rows)
     words = issue_words(engagement.audit, language=language)
     issues["message"] = issues["message"].map(lambda m: words.get(m, m))
-    counts = stage_counts(journeys)
     stages = tuple(engagement.config.stages)
     t = text
-    return [
+    tables = [
         make_table(
             "data_audit",
             language,
@@ -56,26 +65,33 @@ def data_tables(engagement: Engagement, journeys: Journeys, language: str) -> li
             ],
             about=t("xlsx.about.data_issues", language),
         ),
-        make_table(
-            "funnel_counts",
-            language,
-            spec_columns(counts, table_columns("stage_counts", language)),
-            about=t("xlsx.about.funnel_counts", language),
-        ),
     ]
+    counts = saved.get("kickoff_stage_counts")
+    if counts is not None:
+        tables.append(
+            make_table(
+                "funnel_counts",
+                language,
+                spec_columns(counts, table_columns("stage_counts", language)),
+                about=t("xlsx.about.funnel_counts", language),
+            )
+        )
+    return tables
 
 
-def content_tables(engagement: Engagement, language: str) -> list[KeyTable]:
-    """The content gaps (:func:`workbook.analysis.content.content_gaps`); without an inventory
-    the sheet is empty and says why."""
+def content_tables(
+    engagement: Engagement, saved: Mapping[str, pd.DataFrame], language: str
+) -> list[KeyTable]:
+    """The content gaps the kickoff saved (``kickoff_content_gaps``); without an inventory
+    the sheet is empty and says why; none when the kickoff did not run."""
     config = engagement.config
-    matrix = content_matrix(
-        engagement.content, personas=config.personas, buying_stages=config.buying_stages
-    )
-    gaps = content_gaps(matrix, min_assets=config.min_assets_per_cell)
+    if "kickoff_stage_counts" not in saved:  # the kickoff did not run
+        return []
+    gaps = saved.get("kickoff_content_gaps")
     notes: tuple[str, ...] = ()
-    if not engagement.has("content"):  # no inventory: no gap, the sheet says why
-        gaps, notes = gaps.iloc[:0], (text("missing.content", language),)
+    if gaps is None:  # no inventory: no gap, the sheet says why
+        gaps = pd.DataFrame({c: [] for c in ("persona", "buying_stage", "assets", "needed")})
+        notes = (text("missing.content", language),)
     t = text
     return [
         make_table(

@@ -1,25 +1,27 @@
 """The mid-point's sheets: the KPI scorecard, funnel, velocity, channels and attribution.
 
-Each reads :func:`workbook.deliverables.midpoint.build_midpoint`, as the mid-point report
-does, and the scorecard and attribution sheets are that report's own tables
-(:func:`workbook.deliverables.midpoint_tables.scorecard_table`,
-:func:`workbook.deliverables.midpoint_facts.attribution_shares`).
+Each is a table the mid-point notebook saved
+(:func:`workbook.deliverables.saved_tables.midpoint_saved_tables`): the report's scorecard,
+with each figure read from the run's figures register by its key, the KPI frames and the
+attribution shares. Nothing is recomputed here.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 
-from workbook.analysis.numbers import finite_or_none
+import pandas as pd
+
 from workbook.deliverables.key_tables.frame import (
     KeyTable,
     make_table,
     rounded,
     spec_columns,
 )
-from workbook.deliverables.midpoint import MidpointReport
-from workbook.deliverables.midpoint_facts import attribution_shares, channels_recorded, row_number
-from workbook.deliverables.midpoint_tables import scorecard_table
+from workbook.deliverables.midpoint_facts import channels_recorded
+from workbook.deliverables.midpoint_register import SCORECARD_KINDS
+from workbook.deliverables.register import FigureRegister
 from workbook.deliverables.table_columns import (
     attribution_columns,
     table_columns,
@@ -28,19 +30,26 @@ from workbook.i18n import NOT_RECORDED, format_date, format_percent, text
 
 #: What a scorecard cell reads when the report's table has no figure for it.
 _NO_FIGURE = "-"
+#: The mid-point's saved tables these sheets read.
+MIDPOINT_TABLES = ("scorecard", "kpi_funnel", "kpi_velocity", "kpi_channels", "kpi_settings")
 
 
-def kpi_tables(report: MidpointReport, language: str) -> tuple[list[KeyTable], tuple[str, ...]]:
+def kpi_tables(
+    saved: Mapping[str, pd.DataFrame], register: FigureRegister, language: str
+) -> tuple[list[KeyTable], tuple[str, ...]]:
     """The scorecard, KPI funnel, velocity, channels and attribution sheets, and the notes of
-    the sheets left out. The funnel, velocity and channel sheets have the report's columns,
-    headers and decimals (:func:`workbook.deliverables.table_columns.table_columns`)."""
-    kpis = report.kpis
+    the sheets left out (all of them when the mid-point did not run). The funnel, velocity
+    and channel sheets have the report's columns, headers and decimals
+    (:func:`workbook.deliverables.table_columns.table_columns`)."""
     t = text
-    horizon = int(kpis.horizon_days)
-    funnel, velocity, channels = kpis.funnel, kpis.velocity, kpis.channels
-    level = format_percent(kpis.confidence_level, language, decimals=0)
+    if any(name not in saved for name in MIDPOINT_TABLES):
+        return [], (t("xlsx.note.no_midpoint", language),)
+    settings = saved["kpi_settings"].iloc[0]
+    horizon = int(settings["horizon_days"])
+    funnel, velocity, channels = saved["kpi_funnel"], saved["kpi_velocity"], saved["kpi_channels"]
+    level = format_percent(float(settings["confidence_level"]), language, decimals=0)
     tables = [
-        _scorecard(report, language),
+        _scorecard(saved["scorecard"], register, language),
         make_table(
             "kpi_funnel",
             language,
@@ -55,7 +64,7 @@ def kpi_tables(report: MidpointReport, language: str) -> tuple[list[KeyTable], t
         ),
     ]
     # without spend provided: no spend, CAC or ROI column, and a note says why
-    spend = kpis.spend_provided
+    spend = bool(settings["spend_provided"])
     recorded = channels_recorded(channels)
     if not recorded:  # no lead has a channel: no row for "Not recorded", a note says so
         channels = channels.loc[channels["channel"].astype(str) != NOT_RECORDED]
@@ -67,14 +76,14 @@ def kpi_tables(report: MidpointReport, language: str) -> tuple[list[KeyTable], t
             about=t(
                 "xlsx.about.kpi_channels" if spend else "spend.excel_about",
                 language,
-                start=format_date(kpis.window_start.date(), language),
-                end=format_date(kpis.as_of, language),
+                start=format_date(pd.Timestamp(settings["window_start"]).date(), language),
+                end=format_date(pd.Timestamp(settings["as_of"]).date(), language),
             ),
             notes=(() if spend else (t("spend.missing.excel", language),))
             + (() if recorded else (t("thin.channel.none", language),)),
         )
     )
-    shares = attribution_shares(kpis.attribution)
+    shares = saved.get("attribution")
     if shares is None:
         return tables, (t("xlsx.note.no_attribution", language),)
     tables.append(
@@ -88,40 +97,26 @@ def kpi_tables(report: MidpointReport, language: str) -> tuple[list[KeyTable], t
     return tables, ()
 
 
-def scorecard_numbers(report: MidpointReport) -> list[tuple[float | None, str]]:
-    """Each row's figure of :func:`~workbook.deliverables.midpoint_tables.scorecard_table` as
-    a number and its cell kind, in its row order (lift, quality, conversion, health, levers,
-    velocity, LTV:CAC); None where the row's figure is words (the levers' channels, a
-    figure not measurable or not provided)."""
-    k = report.kpis
-    marketing = k.by_source.loc["marketing"] if "marketing" in k.by_source.index else None
-    leak = report.biggest_leak
-    return [
-        (None if "sourced_by" in report.assumed else k.lift.won_revenue_share, "percent"),
-        (row_number(marketing, "avg_won_amount"), "money"),
-        (row_number(marketing, "win_rate"), "percent"),
-        (leak[2] if leak else None, "percent"),
-        (None, "text"),
-        (finite_or_none(k.velocity.iloc[0]["median_days"]) if len(k.velocity) else None, "days"),
-        (finite_or_none(k.economics.ratio) if k.spend_provided else None, "float"),
-    ]
-
-
-def _scorecard(report: MidpointReport, language: str) -> KeyTable:
-    """The mid-point report's scorecard, row for row: each figure a number with its number
-    format (a share, an amount, days, a ratio with one decimal), the rest its words."""
-    frame = scorecard_table(report, language=language, currency=report.kpis.currency)
+def _scorecard(shown: pd.DataFrame, register: FigureRegister, language: str) -> KeyTable:
+    """The mid-point report's scorecard, row for row: each figure the register's value under
+    the row's key (``figure_key``) with its number format (a share, an amount, days, a ratio
+    with one decimal), the rest its words."""
+    keys = shown["figure_key"].tolist() if "figure_key" in shown else []
+    frame = shown.drop(columns=["figure_key"], errors="ignore")
     # a figure the report could not give reads "not measurable", never a lone dash
     frame = frame.replace({_NO_FIGURE: text("label.not_measurable", language)})
-    numbers = scorecard_numbers(report)
     row_kinds: tuple[str, ...] = ()
-    if len(numbers) == len(frame):  # else the report's rows changed: its words, as shown
-        cells = [rounded(v, kind) if v is not None else None for v, kind in numbers]
+    if len(keys) == len(frame) == len(SCORECARD_KINDS):  # else the rows changed: words as shown
+        values = [register.value(k) if isinstance(k, str) and k in register else None for k in keys]
+        cells = [
+            rounded(v, kind) if v is not None else None
+            for v, kind in zip(values, SCORECARD_KINDS, strict=True)
+        ]
         frame["figure"] = [
             c if c is not None else w for c, w in zip(cells, frame["figure"], strict=True)
         ]
         row_kinds = tuple(
-            k if c is not None else "text" for c, (_, k) in zip(cells, numbers, strict=True)
+            k if c is not None else "text" for c, k in zip(cells, SCORECARD_KINDS, strict=True)
         )
     table = make_table(
         "scorecard",

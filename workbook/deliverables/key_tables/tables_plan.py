@@ -1,29 +1,42 @@
 """The final report's plan and budget sheets: stage totals, the monthly volumes its chart plots,
 the budget by channel and LTV:CAC.
 
-Each reads :func:`workbook.deliverables.final.build_final_quant`, as the final report does:
-the monthly sheet is :func:`plan_chart_series` of ``quant.schedule``, the frame the report's
-plan volume chart (:func:`workbook.deliverables.plots.plan.plan_volume_chart`) draws, and the
-budget sheets show the figures of ``quant.budget`` that the report's budget table and
-:func:`workbook.deliverables.final_text.budget_figures` show.
+Each reads what the final notebook saved (:func:`workbook.deliverables.final_tables.final_tables`)
+and the run's figures register, never recomputing the plan: the stage totals are the report's
+``quant.stages``, the monthly sheet is :func:`plan_chart_series` of the plan's schedule, the
+frame the report's plan volume chart (:func:`workbook.deliverables.plots.plan.plan_volume_chart`)
+draws, the budget sheet the report's allocation, and the LTV:CAC sheet the register's
+``plan.budget.*`` figures (:data:`BUDGET_FIGURES`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import pandas as pd
 
-from workbook.deliverables.final import FinalQuantReport
 from workbook.deliverables.final_tables import first_open_month, upcoming_schedule
-from workbook.deliverables.final_text import budget_figures
 from workbook.deliverables.key_tables.frame import Column, KeyTable, make_table, spec_columns
+from workbook.deliverables.register import FigureRegister
 from workbook.deliverables.table_columns import table_columns
 from workbook.deliverables.thin_data import channel_recorded
 from workbook.i18n import format_money, format_month, text
 
 #: The columns of :func:`plan_chart_series`: what the plan volume chart draws per stage panel.
 CHART_SERIES = ("stage", "month", "required", "carry_over", "run_rate")
+#: The final notebook's saved tables the plan sheets read.
+PLAN_TABLES = ("plan_stages", "plan_schedule_all", "budget_allocation")
+#: The LTV:CAC sheet: register key, the label the report's budget table gives it, the kind.
+BUDGET_FIGURES = (
+    ("plan.budget.total", "plan.label.budget", "money"),
+    ("plan.budget.net_total", "plan.label.net_budget", "money"),
+    ("plan.budget.cost_per_lead", "plan.label.blended_cpi", "money"),
+    ("plan.budget.cac", "final.fig.planned_cac", "money"),
+    ("plan.budget.ltv", "plan.label.ltv", "money"),
+    ("plan.budget.ltv_cac", "final.fig.planned_ltv_cac", "float"),
+    ("plan.budget.payback_months", "final.fig.payback", "float"),
+)
 
 
 def plan_chart_series(schedule: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
@@ -50,18 +63,33 @@ def plan_chart_series(schedule: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame
 
 
 def plan_tables(
-    quant: FinalQuantReport, *, as_of: dt.date, currency: str, language: str
+    saved: Mapping[str, pd.DataFrame],
+    register: FigureRegister,
+    *,
+    as_of: dt.date,
+    currency: str,
+    language: str,
 ) -> list[KeyTable]:
-    """The plan's stage totals, its monthly volumes, the budget by channel and LTV:CAC."""
+    """The plan's stage totals, its monthly volumes, the budget by channel and LTV:CAC, from
+    the final notebook's saved tables (:data:`PLAN_TABLES`) and the register; none when the
+    final phase did not run."""
+    if any(name not in saved for name in PLAN_TABLES):
+        return []
     t = text
-    stages = quant.stages.assign(
+    plan_stages = saved["plan_stages"]
+    stages = plan_stages.assign(
         rate_from=[
             t(f"plan.source.{s}", language) if s in ("data", "override") else None
-            for s in quant.stages["rate_from"].astype(object)
+            for s in plan_stages["rate_from"].astype(object)
         ]
     )
     shown = table_columns("plan_stages", language)
     run_rate = table_columns("playground_plan", language)["run_rate"]
+    target = (
+        register.value("final.plan.target_revenue")
+        if "final.plan.target_revenue" in register
+        else None
+    )
     totals = make_table(
         "plan_totals",
         language,
@@ -74,21 +102,21 @@ def plan_tables(
         about=t(
             "xlsx.about.plan_totals",
             language,
-            target=format_money(quant.plan.target_revenue, currency, language),
+            target=format_money(target, currency, language),
         ),
     )
     return [
         totals,
-        _monthly(quant, as_of=as_of, language=language),
-        *_budget(quant, currency=currency, language=language),
+        _monthly(saved["plan_schedule_all"], as_of=as_of, language=language),
+        *_budget(saved["budget_allocation"], register, language=language),
     ]
 
 
-def _monthly(quant: FinalQuantReport, *, as_of: dt.date, language: str) -> KeyTable:
+def _monthly(schedule: pd.DataFrame, *, as_of: dt.date, language: str) -> KeyTable:
     """The plan volume chart's numbers, one row per stage and month not over at ``as_of``."""
     t = text
-    series = plan_chart_series(quant.schedule, as_of=as_of)
-    past = len(quant.schedule) - len(series)
+    series = plan_chart_series(schedule, as_of=as_of)
+    past = len(schedule) - len(series)
     first = first_open_month(as_of)
     return make_table(
         "plan_monthly",
@@ -107,14 +135,13 @@ def _monthly(quant: FinalQuantReport, *, as_of: dt.date, language: str) -> KeyTa
     )
 
 
-def _budget(quant: FinalQuantReport, *, currency: str, language: str) -> list[KeyTable]:
+def _budget(allocation: pd.DataFrame, register: FigureRegister, *, language: str) -> list[KeyTable]:
     """The budget by channel (the report's table) and its headline figures with LTV:CAC."""
-    budget = quant.budget
-    notes = () if budget.priced else (text("spend.missing", language),)
+    priced = _figure(register, "plan.budget.total") is not None  # else no spend: leads only
+    notes = () if priced else (text("spend.missing", language),)
     tables = []
-    allocation = budget.allocation
     if channel_recorded(allocation["channel"]):  # as the report: no table of "Not recorded"
-        spec = table_columns("budget_allocation", language, spend=budget.priced)
+        spec = table_columns("budget_allocation", language, spend=priced)
         tables.append(
             make_table(
                 "budget",
@@ -128,7 +155,7 @@ def _budget(quant: FinalQuantReport, *, currency: str, language: str) -> list[Ke
         make_table(
             "ltv_cac",
             language,
-            budget_figure_columns(quant, currency=currency, language=language),
+            budget_figure_columns(register, language=language),
             about=text("xlsx.about.ltv_cac", language),
             notes=notes,
         )
@@ -136,25 +163,17 @@ def _budget(quant: FinalQuantReport, *, currency: str, language: str) -> list[Ke
     return tables
 
 
-def budget_figure_columns(quant: FinalQuantReport, *, currency: str, language: str) -> list[Column]:
-    """The figures of :func:`workbook.deliverables.final_text.budget_figures` as numbers, one
-    column each under the report's own label: without spend, only the LTV."""
-    budget = quant.budget
-    economics = budget.economics
-    labels = budget_figures(quant, language=language, currency=currency)["figure"].tolist()
-    figures: list[tuple[str, float | None]] = (
-        [
-            ("money", budget.total),
-            ("money", budget.net_total),
-            ("money", budget.blended_cost_per_inquiry),
-            ("money", economics.cac),
-            ("money", economics.ltv),
-            ("float", economics.ratio),
-            ("float", economics.payback_months),
-        ]
-        if budget.priced
-        else [("money", economics.ltv)]
-    )
-    if len(labels) != len(figures):
-        raise ValueError(f"budget_figures gives {len(labels)} figures, the sheet {len(figures)}")
-    return [(label, kind, [value]) for label, (kind, value) in zip(labels, figures, strict=True)]
+def budget_figure_columns(register: FigureRegister, *, language: str) -> list[Column]:
+    """The register's budget figures (:data:`BUDGET_FIGURES`) as numbers, one column each under
+    the label the report's budget table gives it: without spend, only the LTV (the others
+    have no value)."""
+    return [
+        (text(label, language), kind, [value])
+        for key, label, kind in BUDGET_FIGURES
+        if (value := _figure(register, key)) is not None
+    ]
+
+
+def _figure(register: FigureRegister, key: str) -> float | None:
+    """The register's value of ``key``; None when it has none."""
+    return register.value(key) if key in register else None
