@@ -137,6 +137,7 @@ def run_engagement_job(job: BatchJob) -> BatchRow:
                 notebooks_dir=job.notebooks_dir,
                 key_tables=job.key_tables,
                 decks=job.decks,
+                phase_workers=1,  # the batch's workers already fill the cores
             )
         except Exception as error:
             recorded = _file_identity(error_file) not in (None, previous_record)

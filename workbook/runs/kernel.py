@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 import uuid
-from collections.abc import Mapping
+import weakref
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import IO, Any
@@ -38,6 +40,10 @@ class IpcKernelManager(AsyncKernelManager):
     (``Config({"IpcKernelManager": {"connection_dir": ...}})``).
     """
 
+    #: The kernels started and not yet cleaned up, of every run of this process.
+    running: weakref.WeakSet[IpcKernelManager] = weakref.WeakSet()
+    _running_lock = threading.Lock()
+
     connection_dir = Unicode(
         "", config=True, help="Folder for the connection file and sockets (private if empty)."
     )
@@ -62,6 +68,7 @@ class IpcKernelManager(AsyncKernelManager):
         self.ip = f"{stem}-ipc"
         self.kernel_log_path = Path(f"{stem}.log")
         self._kernel_log: IO[bytes] | None = None
+        self.started_in: int | None = None  # set when the kernel starts
 
     async def start_kernel(self, **kwargs: Any) -> None:
         """Start the kernel with :data:`KERNEL_ENVIRONMENT` added to its environment.
@@ -76,15 +83,51 @@ class IpcKernelManager(AsyncKernelManager):
         kwargs.setdefault("stdout", self._kernel_log)
         kwargs.setdefault("stderr", self._kernel_log)
         await super().start_kernel(env=env, **kwargs)
+        self.started_in = threading.get_ident()  # the thread that drives this kernel
+        with IpcKernelManager._running_lock:
+            IpcKernelManager.running.add(self)
 
     async def cleanup_resources(self, restart: bool = False) -> None:
         """Remove the connection file and sockets, and the private folder if owned."""
         await super().cleanup_resources(restart=restart)
         if restart:
             return
+        with IpcKernelManager._running_lock:
+            IpcKernelManager.running.discard(self)
         if self._kernel_log is not None:
             self._kernel_log.close()
             self._kernel_log = None
         if self._owned_dir:
             shutil.rmtree(self._owned_dir, ignore_errors=True)
             self._owned_dir = None
+
+
+def stop_running_kernels(threads: Collection[int]) -> int:
+    """Kill the kernel process of every running kernel started from one of ``threads``.
+
+    Phases run together each drive their kernel from a thread that a KeyboardInterrupt never
+    reaches: the main thread calls this so that their cells fail at once (the kernel died)
+    and the threads end. Safe from any thread: it only signals the processes. Kernels driven
+    by other threads (another run in the same process) are left alone.
+
+    Parameters
+    ----------
+    threads : collection of int
+        :func:`threading.get_ident` of the threads whose kernels to stop.
+
+    Returns
+    -------
+    int
+        How many kernels were signalled.
+    """
+    with IpcKernelManager._running_lock:
+        managers = list(IpcKernelManager.running)
+    stopped = 0
+    for manager in managers:
+        if getattr(manager, "started_in", None) not in threads:
+            continue
+        process = getattr(manager.provisioner, "process", None)  # LocalProvisioner's Popen
+        if process is not None and process.poll() is None:
+            process.kill()
+            stopped += 1
+    return stopped

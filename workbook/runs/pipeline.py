@@ -203,6 +203,7 @@ def write_reports(
     notebooks_dir: Path = NOTEBOOKS_DIR,
     key_tables: bool = True,
     decks: bool = True,
+    phase_workers: int | None = None,
 ) -> ReportsResult:
     """Execute the phase notebooks of a prepared engagement and publish its reports.
 
@@ -223,6 +224,9 @@ def write_reports(
     decks : bool
         Also write each phase's PowerPoint deck (``00_kickoff.pptx``...,
         :func:`write_phase_decks`), in the engagement's ``template.pptx`` when it has one.
+    phase_workers : int, optional
+        Phases run at the same time (:func:`workbook.runs.runner.run_engagement`); default
+        one per usable core.
 
     Returns
     -------
@@ -283,6 +287,7 @@ def write_reports(
             subtitle=text("subtitle", lang, as_of=format_date(engagement.as_of, lang)),
             extra_files=extra_files if key_tables or decks else None,
             snapshot=save_snapshot,
+            phase_workers=phase_workers,
         )
     except (OSError, NotebookRunError) as error:
         # A notebook's output that could not be saved is a NotebookRunError caused by it.
@@ -312,6 +317,7 @@ def run_reports(
     key_tables: bool = True,
     decks: bool = True,
     client_slug: str | None = None,
+    phase_workers: int | None = None,
 ) -> ReportsResult:
     """Execute the phase notebooks on an engagement and write its reports.
 
@@ -334,6 +340,9 @@ def run_reports(
         Also write ``<client-slug>-key-tables.xlsx``, the Excel workbook of key tables.
     decks : bool
         Also write each phase's editable PowerPoint deck (``<phase>.pptx``).
+    phase_workers : int, optional
+        Phases run at the same time; default one per usable core (the phases read the
+        same snapshot and never each other's results).
 
     Returns
     -------
@@ -368,6 +377,7 @@ def run_reports(
         notebooks_dir=notebooks_dir,
         key_tables=key_tables,
         decks=decks,
+        phase_workers=phase_workers,
     )
 
 

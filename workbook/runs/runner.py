@@ -15,6 +15,9 @@ importable from here too.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
+import os
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,7 +33,7 @@ from workbook.deliverables.register import FIGURES_NAME, merge_saved_registers
 from workbook.i18n import LANGUAGES, text
 from workbook.runs.errors import NotebookRunError, UnknownParameterError
 from workbook.runs.execute import check_notebook_parameters, execute_notebook
-from workbook.runs.kernel import KERNEL_ENVIRONMENT, IpcKernelManager
+from workbook.runs.kernel import KERNEL_ENVIRONMENT, IpcKernelManager, stop_running_kernels
 from workbook.runs.publish import (
     ABANDONED_AFTER_SECONDS,
     STAGING_KINDS,
@@ -172,6 +175,7 @@ def run_engagement(
     timeout_seconds: int | None = 1800,
     extra_files: Callable[[Path, Path], object] | None = None,
     snapshot: Callable[[Path], object] | None = None,
+    phase_workers: int | None = None,
 ) -> RunResult:
     """Execute an engagement's phase notebooks and publish their reports all-or-nothing.
 
@@ -192,7 +196,7 @@ def run_engagement(
         The engagement folder; passed, absolute, as the ``engagement_dir`` parameter to
         notebooks that declare it (unless ``parameters`` has one).
     phases : sequence of str
-        Among ``kickoff``, ``midpoint``, ``final``, or ``["all"]``; run in that order.
+        Among ``kickoff``, ``midpoint``, ``final``, or ``["all"]``.
     out_dir : Path
         Output root; created if needed.
     client_slug : str
@@ -228,6 +232,12 @@ def run_engagement(
         raw files (:func:`workbook.intake.snapshot.save_engagement_snapshot`); notebooks that
         declare :data:`SNAPSHOT_PARAMETER` get that path (not called when none does). The path is removed with the hidden folder.
         If it raises, nothing runs and the error goes to ``failed/error.txt``.
+    phase_workers : int, optional
+        How many phases run at the same time (each phase reads the snapshot, none depends
+        on another's results). Default: one per usable core (:func:`usable_cores`), at most
+        one per phase; the heaviest phase (final) starts first. ``1`` runs them one after
+        the other, in engagement order (a batch does: its workers already fill the cores).
+        When a phase fails, or on KeyboardInterrupt, the phases still running are stopped.
 
     Returns
     -------
@@ -306,7 +316,8 @@ def run_engagement(
                 snapshot(snapshot_path)
                 for reader in read_snapshot:
                     phase_parameters[reader][SNAPSHOT_PARAMETER] = str(snapshot_path)
-            for phase in to_run:
+
+            def run_phase(phase: str, position: int) -> None:
                 notebook_path = available[phase]
                 executed_path = executed_dir / notebook_path.name
                 clock = time.perf_counter()
@@ -315,13 +326,7 @@ def run_engagement(
                     executed_path,
                     parameters=phase_parameters[phase],
                     cwd=notebooks_dir,
-                    progress_bar=(
-                        {"desc": f"{phase:>8}", "unit": "cell", **dict(progress_bar)}
-                        if isinstance(progress_bar, Mapping)
-                        else {"desc": f"{phase:>8}", "unit": "cell"}
-                        if progress_bar
-                        else False
-                    ),
+                    progress_bar=_phase_progress(progress_bar, phase, position),
                     timeout_seconds=timeout_seconds,
                 )
                 execute_seconds[phase] = time.perf_counter() - clock
@@ -337,6 +342,13 @@ def run_engagement(
                     language=language,
                 )
                 export_seconds[phase] = time.perf_counter() - clock
+
+            workers = min(phase_workers or usable_cores(), len(to_run))
+            if workers <= 1:
+                for position, phase in enumerate(to_run):
+                    run_phase(phase, position)
+            else:
+                _run_phases_together(run_phase, to_run, workers)
             phase = None
             outputs = staging / PHASE_OUTPUTS
             register = merge_saved_registers(outputs)  # two values for one figure: raises
@@ -345,6 +357,7 @@ def run_engagement(
             if extra_files is not None:
                 extra_files(built, outputs)
         except Exception as error:
+            phase = getattr(error, "workbook_phase", phase)  # a phase run with others
             record_run_failure(
                 error, phase=phase, staging=staging, report_dir=report_dir, client=client_name
             )
@@ -363,6 +376,63 @@ def run_engagement(
         export_seconds=export_seconds,
         total_seconds=time.perf_counter() - started,
     )
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def _phase_progress(
+    progress_bar: bool | Mapping[str, Any], phase: str, position: int
+) -> bool | dict[str, Any]:
+    """papermill's per-cell bar of one phase: labelled, on its own line when phases run
+    together."""
+    if not progress_bar:
+        return False
+    settings = dict(progress_bar) if isinstance(progress_bar, Mapping) else {}
+    return {"desc": f"{phase:>8}", "unit": "cell", "position": position, **settings}
+
+
+def _run_phases_together(
+    run_phase: Callable[[str, int], None], phases: Sequence[str], workers: int
+) -> None:
+    """Run ``run_phase`` for every phase on ``workers`` threads (each drives its own kernel
+    process), the heaviest first (reverse engagement order: final, mid-point, kickoff).
+
+    Returns when every phase ended. When one raises, the phases not started are cancelled and
+    the running kernels stopped, then the error is raised with the phase as
+    ``error.workbook_phase``; a KeyboardInterrupt (or SystemExit) stops them all the same.
+    """
+    order = sorted(phases, key=lambda p: -list(PHASE_NOTEBOOKS).index(p))
+    stopping = threading.Event()  # set: a phase not started yet is not started
+    threads: set[int] = set()  # the threads driving this run's kernels
+
+    def phase_unless_stopping(phase: str) -> None:
+        threads.add(threading.get_ident())
+        if not stopping.is_set():
+            run_phase(phase, phases.index(phase))
+
+    pool = cf.ThreadPoolExecutor(workers, thread_name_prefix="phase")
+    futures = {pool.submit(phase_unless_stopping, phase): phase for phase in order}
+    try:
+        for future in cf.as_completed(futures):
+            error = future.exception()
+            if error is not None:
+                error.workbook_phase = futures[future]  # type: ignore[attr-defined]
+                raise error
+    except BaseException:
+        stopping.set()
+        for future in futures:
+            future.cancel()
+        while not all(future.done() for future in futures):  # a kernel may be starting
+            stop_running_kernels(threads)
+            cf.wait(futures, timeout=0.5)
+        raise
+    finally:
+        pool.shutdown(wait=True)
 
 
 __all__ = [
@@ -386,4 +456,5 @@ __all__ = [
     "selected_phases",
     "slugify",
     "staging_folder",
+    "usable_cores",
 ]
