@@ -149,6 +149,24 @@ def test_performance_leaves_out_touches_too_recent_to_have_progressed(tiny):
     assert perf.assets["touched_leads"].sum() == 0
 
 
+def test_touches_in_context_takes_text_as_strings_missing_where_no_tag(tiny):
+    engagement, report = tiny
+    journeys = build_journeys(engagement)
+    context = touches_in_context(engagement.touches, journeys, engagement.content)
+    assert context["channel"].tolist() == ["webinar", "email", "paid_social", "paid_search"]
+    assert context["asset_id"].tolist()[:3] == ["A3", "A2", "A1"]
+    assert context["buying_stage"].tolist()[:3] == ["consideration", "decision", "awareness"]
+    assert context["lead_persona"].tolist()[:3] == ["economic_buyer"] * 2 + ["end_user"]
+    # L4's touch has no asset: its asset and tags are missing
+    assert context.iloc[3][["asset_id", "asset_persona", "format"]].isna().all()
+    text = ["channel", "asset_id", "asset_persona", "buying_stage", "format", "lead_persona"]
+    assert {str(context[c].dtype) for c in text} == {"string"}
+    # the strategy build hands its context over: the same report as computing it here
+    given = build_content_report(engagement, journeys, context=context)
+    pd.testing.assert_frame_equal(given.performance.assets, report.performance.assets)
+    pd.testing.assert_frame_equal(given.performance.cells, report.performance.cells)
+
+
 def test_render_content_text_prints_the_matrix_gaps_and_tracks(tiny):
     _, report = tiny
     out = render_content_text(report)

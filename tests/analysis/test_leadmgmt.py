@@ -6,6 +6,7 @@ Expected values are computed by hand from the tiny engagement of tests/conftest.
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -21,6 +22,7 @@ from workbook.analysis.leadmgmt import (
     sla_compliance,
     stage_definitions,
 )
+from workbook.analysis.leadmgmt.review import WHITESPACE
 from workbook.i18n import CATALOGUE
 from workbook.intake.engagement import load_engagement
 from workbook.intake.problems import EngagementError
@@ -159,6 +161,53 @@ def test_emails_compare_case_and_space_insensitively():
     emails = pd.Series(["Ann@X.example ", " ann@x.example", "a nn@x.example", "", None])
     assert normalised_email(emails).tolist()[:3] == ["ann@x.example"] * 3
     assert normalised_email(emails).isna().tolist()[3:] == [True, True]
+
+
+def test_emails_lose_every_character_python_counts_as_whitespace():
+    # the Arrow pattern removes exactly what re.sub(r"\s+", "", ...) removes, no more
+    everything = [chr(i) for i in range(0x110000) if not 0xD800 <= i <= 0xDFFF]
+    spaces = pd.Series(everything, dtype="str").str.fullmatch(WHITESPACE)
+    assert [c for c, space in zip(everything, spaces, strict=True) if space] == [
+        c for c in everything if re.fullmatch(r"\s", c)
+    ]
+    emails = pd.Series(["A\u00a0nn@X.example\u3000", "\u2028", "\u200bann@x.example"])
+    assert normalised_email(emails).tolist() == ["ann@x.example", pd.NA, "\u200bann@x.example"]
+
+
+# L10 to L12 share an e-mail: L11 has no account; L10 and L12 share ACC9 (Zeta).
+SHARED_EMAIL = (
+    "L10,2026-06-01,,,,,webinar,marketing,end_user,smb,ACC9,Zeta,zed@zeta.example\n"
+    "L11,2026-06-02,2026-06-05,,,,webinar,marketing,end_user,smb,,,ZED@zeta.example \n"
+    "L12,2026-06-03,,,,,webinar,marketing,end_user,smb,ACC9,Zeta Ltd,zed@zeta.example\n"
+)
+
+
+def test_a_merge_group_names_each_account_and_company_once_oldest_first(tmp_path):
+    engagement = load_engagement(
+        write_engagement(tmp_path / "shared", {"data/leads.csv": TINY_LEADS + SHARED_EMAIL})
+    )
+    review = merge_review(engagement.leads, build_journeys(engagement))
+    group = review.loc[review["lead_ids"].str.startswith("L10")]
+    # the lead without an account adds none; ACC9 is named once; L11 went furthest (MQL)
+    assert group.drop(columns="hot_leads").to_dict("records") == [
+        {
+            "review_kind": "same_email",
+            "lead_ids": "L10, L11, L12",
+            "lead_count": 3,
+            "account_id": "ACC9",
+            "company": "Zeta / Zeta Ltd",
+            "keep_lead_id": "L11",
+        },
+        {  # warm leads of one account: L11 has none
+            "review_kind": "same_account",
+            "lead_ids": "L10, L12",
+            "lead_count": 2,
+            "account_id": "ACC9",
+            "company": "Zeta / Zeta Ltd",
+            "keep_lead_id": "",
+        },
+    ]
+    assert str(review["lead_ids"].dtype) == "str"
 
 
 # --- definitions and engagement.yaml ---------------------------------------------------------

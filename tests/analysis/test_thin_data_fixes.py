@@ -78,7 +78,7 @@ def test_mql_won_stuck_deals_are_judged_on_the_deals_own_time_to_win(mql_won):
     assert report.stuck_opportunities["opportunity_id"].tolist() == ["O4"]
     en = midpoint_sentences(report, language="en", currency="EUR")["stuck_opportunities"]
     assert en.startswith(
-        "1 open opportunities worth €40,000 have been open longer than 86 days, the time by "
+        "1 open opportunity worth €40,000 has been open longer than 86 days, the time by "
         "which 90% of won deals closed"
     )
 

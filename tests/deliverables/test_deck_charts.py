@@ -385,3 +385,22 @@ def test_sections_with_a_chart_get_their_own_slide_titled_with_the_heading(saved
     assert "The plan peaks in Dec" in titles and "Deal size moves the plan most" in titles
     charts = [shape for s in slides for shape in s.shapes if shape.has_chart]
     assert len(charts) == 2  # plan volumes and tornado, native charts
+
+
+def test_the_leak_finding_draws_the_won_deals_each_step_loses_when_the_register_has_them():
+    # The leak to fix is the step whose losses cost the most won deals (workbook.analysis.leaks):
+    # the slide's chart shows that measure, not the share of leads lost (which would make the
+    # first step, losing 75% of leads, look like the leak).
+    register = FigureRegister()
+    for pair, lost, won_lost in (("inquiry_mql", 0.75, None), ("mql_sal", 0.55, 12.0),
+                                 ("sal_sql", 0.3, 5.0), ("sql_opportunity", 0.2, 3.0),
+                                 ("opportunity_won", 0.70, 40.0)):  # fmt: skip
+        register.add(f"kpis.health.leakage.{pair}", lost, unit="rate", label="Lost")
+        if won_lost is not None:
+            register.add(f"midpoint.leaks.{pair}.won_lost", won_lost, unit="count", label="Won")
+    outputs = PhaseOutputs(register=register, summaries={}, tables={})
+    visual, _ = visual_for("kpis.health.leakage.opportunity_won", outputs, language="en",
+                           currency="EUR")  # fmt: skip
+    assert visual.title == "Won deals lost at each funnel step: the leak to fix loses the most"
+    [(name, values)] = series_values(_draw(visual))
+    assert name == "Won deals lost" and list(values) == [12.0, 5.0, 3.0, 40.0]

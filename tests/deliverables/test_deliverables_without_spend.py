@@ -86,7 +86,7 @@ def test_midpoint_says_what_spend_would_show_and_keeps_what_exists(no_spend, lan
     assert levers["detail"] == text(
         "spend.missing.levers_detail",
         language,
-        channel={"en": "Webinar", "fr": "Webinaire"}[language],
+        channel={"en": "Webinar", "fr": "webinaire"}[language],  # mid-sentence
         revenue=won,
     )
     assert ltv_cac["detail"] == text("spend.missing.ltv_cac_detail", language, ltv=ltv)

@@ -150,6 +150,6 @@ def test_french_sentences_name_channels_in_lower_case_mid_sentence(facts):
     )
     assert "; réseaux sociaux payants en prend la plus grande part (" in budget.consequence
     sentence = reconciled_sentences(today, language="fr", currency="EUR")["budget_mix"]
-    assert "une revue de réseaux sociaux payants et événements" in sentence
+    assert "une revue des canaux réseaux sociaux payants et événements\u00a0:" in sentence
     # a channel opening a sentence keeps its capital
     assert " Recommandation de partenaire\u00a0: des dépenses aujourd'hui" in sentence

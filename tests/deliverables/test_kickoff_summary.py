@@ -165,7 +165,7 @@ def test_the_headings_state_the_findings_in_english_and_french(sample):
     )
     assert fr["spend"] == (
         "Dépenses\u00a0: 1\u202f927\u202f787\u202f€ entre oct. 2024 et sept. 2026, dont "
-        "34,0\u202f% pour Réseaux sociaux payants"
+        "34,0\u202f% pour le canal réseaux sociaux payants"
     )
 
 

@@ -158,7 +158,7 @@ def test_feature_labels_read_as_words_in_both_languages():
         "\u00a0", " "
     )
     assert feature_label("touches_channel_email_30d", "fr") == (
-        "Interactions (via E-mail, 30 derniers jours)"
+        "Interactions (via e-mail, 30 derniers jours)"
     )
 
 

@@ -135,7 +135,14 @@ def test_french_reports_show_french_labels_for_channels_personas_and_stages(tmp_
     midpoint = visible_words((folder / "01_midpoint_insights.html").read_text(encoding="utf-8"))
     # the kickoff's channel mix, the midpoint's channel return: the tiny data's paid_social leads
     assert "Réseaux sociaux payants" in kickoff and "Réseaux sociaux payants" in midpoint
-    assert "Décideur économique" in kickoff  # the content gaps (economic_buyer x decision)
+    # the content gaps (economic_buyer x decision), inside a sentence: in lower case
+    assert "(par ex. décideur économique × considération\u00a0: 0)" in kickoff
+    # a channel named inside a sentence: lower case, with its noun (sentence_case, issue 17)
+    assert (
+        "Sources des leads\u00a0: en tête, le canal webinaire avec 50,0\u202f% des leads" in kickoff
+    )
+    assert "le retour du canal réseaux sociaux payants" in kickoff
+    assert "Le crédit dépend du modèle\u00a0: webinaire obtient" in midpoint
     for page in (kickoff, midpoint):
         for english in (
             "Paid social",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from workbook.i18n import CATALOGUE, lower_label, pretty, text
+from workbook.i18n import CATALOGUE, channels_phrase, lower_label, pretty, text
 
 
 def test_the_mid_point_is_named_mi_parcours_in_every_french_sentence():
@@ -43,3 +43,26 @@ def test_french_words_that_read_wrong_are_gone():
     ]
     shape = text("mid.head.shape.martini", "fr", per_hundred="1,0", first="Demande", last="Gagné")
     assert "1,0\u202f% des leads entrés en Demande" in shape  # not "1,0 pour 100 des leads"
+
+
+def test_french_channel_lists_read_with_their_articles():
+    review, grow = ["Réseaux sociaux payants", "Événements"], ["Webinaire"]
+    steps = text(
+        "mid.next.spend",
+        "fr",
+        worst=channels_phrase(review, "fr", of=True),
+        best=channels_phrase(grow, "fr"),
+    )
+    assert steps.startswith(
+        "Revoir le rôle des canaux réseaux sociaux payants et événements et tester davantage "
+        "de budget sur le canal webinaire au cours des 3 à 6 prochains mois"
+    )
+    review_sentence = text(
+        "final.mix.review", "fr", channels=channels_phrase(review, "fr", of=True)
+    )
+    assert review_sentence.startswith(
+        "Le rapport de mi-parcours demandait une revue des canaux réseaux sociaux payants et "
+        "événements\u00a0: jusqu'à cette revue"
+    )
+    english = text("mid.next.spend", "en", worst=channels_phrase(["Paid social"]), best="Webinar")
+    assert english.startswith("Review the role of Paid social and test more budget on Webinar")

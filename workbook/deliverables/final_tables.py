@@ -23,6 +23,7 @@ from workbook.deliverables.strategy_text import weights_table
 from workbook.deliverables.thin_data import channel_recorded
 from workbook.i18n import (
     NOT_RECORDED,
+    channels_phrase,
     format_month,
     format_number,
     formatters,
@@ -290,7 +291,9 @@ def reconciled_sentences(facts: FinalFacts, *, language: str, currency: str) -> 
         parts.append(text("final.mix.conflict", language, channels=names(conflicts)))
     elif len(review) or len(grow):
         if len(review):
-            parts.append(text("final.mix.review", language, channels=names(review)))
+            labels = [pretty(c, language) for c in review["channel"]]
+            of_review = channels_phrase(labels, language, of=True)
+            parts.append(text("final.mix.review", language, channels=of_review))
         if len(grow) and budget.mix_from == "advice":  # the rule moved budget to them
             parts.append(_grow_sentence(mix, budget, language=language, currency=currency))
         elif len(grow):  # an agreed mix, or no channel to keep to take budget from

@@ -47,6 +47,7 @@ from workbook.i18n import (
     formatters,
     join_words,
     pretty,
+    sentence_case,
     stage_label,
     text,
 )
@@ -62,6 +63,9 @@ AGENDA: tuple[tuple[str, str, str], ...] = (
     ("agenda.day2", "agenda.s6", "agenda.everyone"),
 )
 
+
+#: A step needs this many leads entered to be called the weakest (as the hypotheses do).
+MIN_STEP_LEADS = 30
 
 #: The optional files, in the order the inventory names those not provided.
 OPTIONAL_FILES_SHOWN: tuple[str, ...] = ("spend", "content", "touches")
@@ -274,8 +278,9 @@ def hypotheses_table(
             if key in values:
                 values[key] = stage_label(values[key], language)
         for key in ("channel", "persona", "buying_stage"):
-            if key in values:
-                values[key] = pretty(values[key], language)
+            if key in values:  # the channel opens its sentence, the others are inside one
+                label = pretty(values[key], language)
+                values[key] = label if key == "channel" else sentence_case(label, language)
         if "duplicates" in values:
             values["duplicates"] = format_number(values["duplicates"], language)
         if "assets" in values:  # "no asset", "1 asset", "3 assets"
@@ -326,11 +331,18 @@ def kickoff_sentences(report: KickoffReport, *, language: str, currency: str) ->
         out["inventory"] = " ".join([out["inventory"], *limits])
     counts = report.stage_counts
     eligible = counts.loc[counts["entered"] > 0]
+    # the heading's rule: the weakest among steps with enough leads, else the first step
+    enough = eligible.loc[(eligible["entered"] >= MIN_STEP_LEADS) & eligible["naive_rate"].notna()]
     if len(eligible):
-        weakest = eligible.loc[eligible["naive_rate"].astype(float).idxmin()]
+        weakest = (
+            enough.loc[enough["naive_rate"].astype(float).idxmin()]
+            if len(enough)
+            else eligible.iloc[0]
+        )
         out["funnel"] = text(
-            "kickoff.funnel.means",
+            "kickoff.funnel.means" if len(enough) else "kickoff.funnel.means.few",
             language,
+            minimum=n(MIN_STEP_LEADS),
             entered=n(int(weakest["entered"])),
             weakest_from=stage_label(weakest["from"], language),
             weakest_to=stage_label(weakest["to"], language),
@@ -354,7 +366,7 @@ def kickoff_sentences(report: KickoffReport, *, language: str, currency: str) ->
     out["mix"] = text(
         "kickoff.mix.means",
         language,
-        top_channel=pretty(mix["channel"].iloc[0], language),
+        top_channel=sentence_case(pretty(mix["channel"].iloc[0], language), language),
         top_share=pct(float(mix["lead_share"].iloc[0])),
         sourced_share=pct(marketing / total_leads if total_leads else 0.0),
     )
@@ -384,7 +396,7 @@ def kickoff_sentences(report: KickoffReport, *, language: str, currency: str) ->
             months=n(len(spend)),
             first=format_month(spend.index[0], language),
             last=format_month(spend.index[-1], language),
-            top_channel=pretty(totals.index[0], language),
+            top_channel=sentence_case(pretty(totals.index[0], language), language),
             top_share=pct(float(totals.iloc[0] / totals.sum()) if totals.sum() else 0.0),
         )
     if report.content_by_format is None:

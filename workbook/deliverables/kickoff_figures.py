@@ -17,13 +17,10 @@ import pandas as pd
 from scipy import stats
 
 from workbook.analysis.evidence import evidence_grade
-from workbook.deliverables.kickoff import KickoffReport
+from workbook.deliverables.kickoff import MIN_STEP_LEADS, KickoffReport
 from workbook.deliverables.register import FigureRegister
 from workbook.deliverables.thin_data import channel_recorded
 from workbook.i18n import pretty, stage_label, text
-
-#: A step needs this many leads entered to be called the weakest (as the hypotheses do).
-MIN_STEP_LEADS = 30
 
 
 def iso_window(start: pd.Timestamp, end: pd.Timestamp) -> str:

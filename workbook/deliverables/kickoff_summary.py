@@ -30,6 +30,7 @@ from workbook.i18n import (
     format_percent,
     join_words,
     pretty,
+    sentence_case,
     stage_label,
     text,
 )
@@ -89,7 +90,7 @@ def kickoff_headings(
         text(
             "kickoff.head.mix",
             language,
-            channel=pretty(mix["channel"].iloc[0], language),
+            channel=sentence_case(pretty(mix["channel"].iloc[0], language), language),
             share=pct(float(mix["lead_share"].iloc[0])),
         )
         if channel_recorded(mix["channel"])
@@ -107,7 +108,7 @@ def kickoff_headings(
             first=format_month(spend.index[0], language),
             last=format_month(spend.index[-1], language),
             share=pct(float(totals.iloc[0] / totals.sum()) if totals.sum() else 0.0),
-            channel=pretty(totals.index[0], language),
+            channel=sentence_case(pretty(totals.index[0], language), language),
         )
     if report.content_gaps is None or report.content_by_format is None:
         heads["content"] = text("kickoff.head.content.missing", language)
@@ -143,7 +144,7 @@ def _hypothesis_names(report: KickoffReport, language: str) -> list[str]:
             if part in values:
                 values[part] = stage_label(values[part], language)
         if "channel" in values:
-            values["channel"] = pretty(values["channel"], language)
+            values["channel"] = sentence_case(pretty(values["channel"], language), language)
         names.append(text(key, language, **values))
     if report.extra_hypotheses:
         names.append(_form("kickoff.finding.hyp.extra", len(report.extra_hypotheses), language))
@@ -351,8 +352,10 @@ def kickoff_findings(
                     language,
                     gaps=n(len(gaps)),
                     min=n(report.min_assets),
-                    persona=pretty(emptiest["persona"], language),
-                    buying_stage=pretty(emptiest["buying_stage"], language),
+                    persona=sentence_case(pretty(emptiest["persona"], language), language),
+                    buying_stage=sentence_case(
+                        pretty(emptiest["buying_stage"], language), language
+                    ),
                     assets=n(int(emptiest["assets"])),
                 ),
                 consequence=text("kickoff.finding.content.consequence", language, needed=n(needed)),
@@ -425,6 +428,7 @@ def _concentration(report, register, *, language, money, pct, n) -> list[Finding
             values["won"] = n(int(register.value(f"kickoff.won.{channel}.count")))
             values["won_total"] = n(int(gap.values["won_total"]))
             grade = won_share.grade or grade
+        mid_sentence = {**values, "channel": sentence_case(values["channel"], language)}
         return [
             Finding(
                 headline=text(
@@ -433,7 +437,7 @@ def _concentration(report, register, *, language, money, pct, n) -> list[Finding
                     **values,
                 ),
                 consequence=text("kickoff.finding.spend.consequence", language, **values),
-                decision=text("kickoff.finding.spend.decision", language, **values),
+                decision=text("kickoff.finding.spend.decision", language, **mid_sentence),
                 section="spend",
                 figure=f"kickoff.spend.{channel}.share",
                 impact=float(channel_leads),
@@ -451,11 +455,12 @@ def _concentration(report, register, *, language, money, pct, n) -> list[Finding
         "share": pct(share),
         "leads": n(int(mix["leads"].iloc[0])),
     }
+    mid_sentence = {**values, "channel": sentence_case(values["channel"], language)}
     return [
         Finding(
             headline=text("kickoff.finding.lead_top", language, **values),
             consequence=text("kickoff.finding.lead_top.consequence", language, **values),
-            decision=text("kickoff.finding.lead_top.decision", language, **values),
+            decision=text("kickoff.finding.lead_top.decision", language, **mid_sentence),
             section="mix",
             figure=f"kickoff.mix.{channel}.lead_share",
             impact=float(mix["leads"].iloc[0]),

@@ -21,7 +21,7 @@ from workbook.i18n import (
     format_month,
     format_number,
     format_percent,
-    join_words,
+    label_list,
     pretty,
     stage_label,
     text,
@@ -173,17 +173,30 @@ def data_window(report: MidpointReport) -> str | None:
     return f"{pd.Timestamp(report.data_start):%Y-%m-%d}/{report.kpis.as_of.isoformat()}"
 
 
-def advised_channels(
-    report: MidpointReport, advice: str, language: str, *, empty: str | None = None
-) -> str:
-    """The channels given ``advice`` (:func:`workbook.analysis.channel_advice.channel_advice`),
-    named for the reader (``Webinar and Email``), or ``empty`` (default ``none``)."""
-    none = text("mid.head.none", language) if empty is None else empty
+def advised_labels(report: MidpointReport, advice: str, language: str) -> list[str]:
+    """The labels of the channels given ``advice``
+    (:func:`workbook.analysis.channel_advice.channel_advice`), in the table's order."""
     table = report.channel_advice
     if not len(table):
-        return none
-    names = [pretty(c, language) for c in table.loc[table["advice"] == advice, "channel"]]
-    return join_words(names, language) if names else none
+        return []
+    return [pretty(c, language) for c in table.loc[table["advice"] == advice, "channel"]]
+
+
+def advised_channels(
+    report: MidpointReport,
+    advice: str,
+    language: str,
+    *,
+    empty: str | None = None,
+    opening: bool = False,
+) -> str:
+    """The channels given ``advice`` named for the reader inside a sentence (``Webinar and
+    Email``; ``webinaire et e-mail`` in French, first letter kept with ``opening``), or
+    ``empty`` (default ``none``)."""
+    names = advised_labels(report, advice, language)
+    if not names:
+        return text("mid.head.none", language) if empty is None else empty
+    return label_list(names, language, opening=opening)
 
 
 def second_leak(report: MidpointReport) -> pd.Series | None:

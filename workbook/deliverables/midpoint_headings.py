@@ -18,7 +18,7 @@ from workbook.deliverables.midpoint_facts import (
     top_revenue_channel,
 )
 from workbook.deliverables.thin_data import one_step
-from workbook.i18n import formatters, pretty, stage_label, text
+from workbook.i18n import formatters, pretty, sentence_case, stage_label, text
 
 if TYPE_CHECKING:
     from workbook.deliverables.midpoint import MidpointReport
@@ -146,7 +146,7 @@ def midpoint_headings(report: MidpointReport, *, language: str, currency: str) -
         out["levers"] = text(
             "mid.head.levers_no_spend",
             language,
-            channel=pretty(top["channel"], language),
+            channel=sentence_case(pretty(top["channel"], language), language),
             revenue=money(float(top["won_revenue"])),
         )
     shares = attribution_shares(k.attribution)
@@ -159,7 +159,7 @@ def midpoint_headings(report: MidpointReport, *, language: str, currency: str) -
         out["attribution"] = text(
             "mid.head.attribution",
             language,
-            channel=pretty(channel, language),
+            channel=sentence_case(pretty(channel, language), language),
             low=pct(float(values.loc[channel].min())),
             high=pct(float(values.loc[channel].max())),
         )
@@ -217,7 +217,10 @@ def _audience_headings(report: MidpointReport, *, language: str, currency: str) 
     amounts = opps["amount"].astype(float)
     if len(opps) and amounts.notna().all():
         out["sales"] = text(
-            "mid.head.sales_stuck", language, count=n(len(opps)), amount=money(float(amounts.sum()))
+            "mid.head.sales_stuck.one" if len(opps) == 1 else "mid.head.sales_stuck",
+            language,
+            count=n(len(opps)),
+            amount=money(float(amounts.sum())),
         )
     elif m_rate is not None and "sourced_by" not in report.assumed:
         out["sales"] = text("mid.head.sales", language, m_rate=pct(m_rate))

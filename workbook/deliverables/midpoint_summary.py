@@ -54,7 +54,15 @@ from workbook.deliverables.midpoint_facts import (
 )
 from workbook.deliverables.midpoint_register import step_key
 from workbook.deliverables.summary import SUMMARY_ID, Finding, summary_html, top_findings
-from workbook.i18n import formatters, join_words, pretty, text
+from workbook.i18n import (
+    channels_phrase,
+    formatters,
+    join_words,
+    label_list,
+    pretty,
+    sentence_case,
+    text,
+)
 
 if TYPE_CHECKING:
     from workbook.deliverables.midpoint import MidpointReport
@@ -153,7 +161,7 @@ def _answer(
             text(
                 f"mid.h.channel.{verdict}",
                 language,
-                channel=pretty(channel, language),
+                channel=sentence_case(pretty(channel, language), language),
                 share=pct(finite_or_none(row["spend_share"])),
                 window=window_words(report, language),
                 low=pct(finite_or_none(row["credit_low"])),
@@ -309,7 +317,9 @@ def _channel_findings(report: MidpointReport, language: str, currency: str) -> l
                     "mid.f.grow.decide",
                     _worst_grade(list(grow["grade"])),
                     language,
-                    channels=join_words([pretty(c, language) for c in grow["channel"]], language),
+                    channels=channels_phrase(
+                        [pretty(c, language) for c in grow["channel"]], language
+                    ),
                 ),  # fmt: skip
                 section=SECTIONS["levers"],
                 figure=f"kpis.levers.channels.{top['channel']}.roi",
@@ -320,16 +330,16 @@ def _channel_findings(report: MidpointReport, language: str, currency: str) -> l
     review = advice.loc[advice["advice"] == "review"]
     if len(review):
         top = review.iloc[0]
-        names = join_words([pretty(c, language) for c in review["channel"]], language)
+        labels = [pretty(c, language) for c in review["channel"]]
         found.append(
             Finding(
                 headline=text(
                     "mid.f.review",
                     language,
-                    channels=names,
+                    channels=label_list(labels, language),
                     share=pct(float(review["spend_share"].sum())),
                     window=window,
-                    channel=pretty(top["channel"], language),
+                    channel=channels_phrase([pretty(top["channel"], language)], language),
                     high=pct(float(top["credit_high"])),
                     own=pct(float(top["spend_share"])),
                 ),
@@ -340,7 +350,7 @@ def _channel_findings(report: MidpointReport, language: str, currency: str) -> l
                     "mid.f.review.decide",
                     _worst_grade(list(review["grade"])),
                     language,
-                    channels=names,
+                    channels=channels_phrase(labels, language, of=True),
                 ),  # fmt: skip
                 section=SECTIONS["levers"],
                 figure=f"kpis.levers.channels.{top['channel']}.spend",
@@ -447,15 +457,16 @@ def _stuck_finding(report: MidpointReport, language: str, currency: str) -> Find
     if not len(opps):
         return None
     amount = float(opps["amount"].astype(float).sum())
+    one = ".one" if len(opps) == 1 else ""
     return Finding(
         headline=text(
-            "mid.f.stuck",
+            f"mid.f.stuck{one}",
             language,
             count=n(len(opps)),
             days=n(finite_or_none(report.stuck_threshold_days)),
         ),
         consequence=text("mid.f.stuck.money", language, amount=money(amount)),
-        decision=text("mid.f.stuck.decide", language, count=n(len(opps))),
+        decision=text(f"mid.f.stuck.decide{one}", language, count=n(len(opps))),
         section=SECTIONS["stuck_opportunities"],
         figure="midpoint.stuck_opportunities.amount",
         impact=amount,

@@ -15,6 +15,7 @@ from workbook.deliverables.midpoint_facts import (
     RENEWAL_SOURCES,
     advice_reason,
     advised_channels,
+    advised_labels,
     best_and_worst_channels,
     channels_recorded,
     format_ratio,
@@ -27,10 +28,12 @@ from workbook.deliverables.midpoint_facts import (
 from workbook.deliverables.table_columns import table_columns
 from workbook.deliverables.thin_data import one_step
 from workbook.i18n import (
+    channels_phrase,
     format_money,
     format_number,
     format_percent,
     pretty,
+    sentence_case,
     stage_label,
     text,
 )
@@ -141,7 +144,7 @@ def _levers_row(
             text(
                 "spend.missing.levers_detail",
                 language,
-                channel=pretty(top["channel"], language),
+                channel=sentence_case(pretty(top["channel"], language), language),
                 revenue=format_money(float(top["won_revenue"]), currency, language),
             )
             if top is not None
@@ -154,7 +157,9 @@ def _levers_row(
         return "levers", text("mid.levers.unmeasured", language), text(why, language)
     return (
         "levers",
-        advised_channels(report, "grow", language, empty=text("mid.levers.grow_none", language)),
+        advised_channels(
+            report, "grow", language, empty=text("mid.levers.grow_none", language), opening=True
+        ),
         text(
             "mid.score.levers.detail",
             language,
@@ -313,14 +318,21 @@ def midpoint_next_steps(report: MidpointReport, *, language: str) -> list[str]:
         steps.append(text("thin.mid.next_one_step", language, first=first, last=last))
     elif leak:
         steps.append(text("mid.next.leak", language, step=step_label(leak[0], leak[1], language)))
-    grow, review = (advised_channels(report, a, language) for a in ("grow", "review"))
+    grow, review = (advised_labels(report, a, language) for a in ("grow", "review"))
     if not k.spend_provided:
         steps.append(text("spend.missing.next", language))
-    elif text("mid.head.none", language) not in (grow, review):
-        steps.append(text("mid.next.spend", language, worst=review, best=grow))
+    elif grow and review:
+        steps.append(
+            text(
+                "mid.next.spend",
+                language,
+                worst=channels_phrase(review, language, of=True),
+                best=channels_phrase(grow, language),
+            )
+        )
     steps.append(
         text(
-            "mid.next.stuck",
+            "mid.next.stuck.one" if len(report.stuck_opportunities) == 1 else "mid.next.stuck",
             language,
             count=format_number(len(report.stuck_opportunities), language),
         )

@@ -9,6 +9,7 @@ import pandas as pd
 from workbook.analysis.numbers import finite_or_none
 from workbook.deliverables.midpoint_facts import (
     advised_channels,
+    advised_labels,
     attribution_shares,
     best_and_worst_channels,
     channels_recorded,
@@ -23,11 +24,13 @@ from workbook.deliverables.midpoint_facts import (
 )
 from workbook.deliverables.thin_data import assumed_sentence, one_step
 from workbook.i18n import (
+    channels_phrase,
     format_month,
     format_number,
     format_percent,
     formatters,
     pretty,
+    sentence_case,
     stage_label,
     text,
 )
@@ -192,7 +195,7 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
             "mid.levers.means",
             language,
             window=window_words(report, language),
-            groups="; ".join(  # only the advice some channel got
+            groups=("\u00a0; " if language == "fr" else "; ").join(  # advice some channel got
                 text(f"mid.levers.group.{advice}", language, channels=channels)
                 for advice in ("grow", "keep", "review", "too_little_data")
                 if (channels := advised_channels(report, advice, language, empty=""))
@@ -210,7 +213,7 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
         out["attribution"] = text(
             "mid.attribution.means",
             language,
-            channel=pretty(channel, language),
+            channel=sentence_case(pretty(channel, language), language),
             low=pct(float(values.loc[channel].min())),
             high=pct(float(values.loc[channel].max())),
         )
@@ -258,7 +261,7 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
         )
     )
     recent, before = marketing_share_trend(report)
-    direction = "flat"
+    direction = "unknown" if recent is None or before is None else "flat"
     if recent is not None and before is not None:
         if recent > before + 0.02:
             direction = "up"
@@ -280,9 +283,8 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
             high=pct(float(monthly.max())),
             months=n(len(monthly)),
         )
-    grow, review = (advised_channels(report, a, language) for a in ("grow", "review"))
-    none = text("mid.head.none", language)
-    levers_known = best is not None and worst_channel is not None and none not in (grow, review)
+    grow, review = (advised_labels(report, a, language) for a in ("grow", "review"))
+    levers_known = best is not None and worst_channel is not None and bool(grow and review)
     out["operations"] = text(
         "spend.missing.operations"
         if not k.spend_provided
@@ -292,8 +294,8 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
         language,
         step=step_label(leak[0], leak[1], language) if leak else "-",
         stuck=n(int(stuck["stuck_count"].sum())),
-        worst=review,
-        best=grow,
+        worst=channels_phrase(review, language),
+        best=channels_phrase(grow, language),
     )
     if single:
         out["operations"] = text(
@@ -324,12 +326,15 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
     if len(opps):
         # an open deal may have no amount yet: the sum covers those that have one
         priced = int(amounts.notna().sum())
-        out["stuck_opportunities"] = text(
+        key = (
             "mid.stuck_opps.means"
             if priced == len(opps)
             else "mid.stuck_opps.means_partial"
             if priced
-            else "mid.stuck_opps.means_unpriced",
+            else "mid.stuck_opps.means_unpriced"
+        )
+        out["stuck_opportunities"] = text(
+            key + (".one" if len(opps) == 1 else ""),  # one is priced or not, never partly
             language,
             count=n(len(opps)),
             priced=n(priced),

@@ -105,7 +105,9 @@ def channel_model(
     Only touches of leads still in the funnel (``active``) with a tagged asset count: a
     touch without an asset cannot be placed on the buyer's journey.
     """
-    used = context.loc[context["buying_stage"].isin(buying_stages) & context["active"]]
+    used = context.loc[
+        context["buying_stage"].isin(buying_stages) & context["active"], ["channel", "buying_stage"]
+    ]
     counts = pd.crosstab(used["channel"].astype(object), used["buying_stage"].astype(object))
     counts = counts.reindex(columns=list(buying_stages), fill_value=0)
     counts = counts.loc[counts.sum(axis=1).sort_values(ascending=False, kind="stable").index]
@@ -167,7 +169,9 @@ def process_model(
     in_buying_stage = _buying_stage_of(stages, content.feeds)
     channels: dict[str, list[str]] = {s: [] for s in stages}
     if context is not None and len(context):
-        active = context.loc[context["active"] & context["channel"].notna()]
+        active = context.loc[
+            context["active"] & context["channel"].notna(), ["stage_index", "channel"]
+        ]
         counts = pd.crosstab(active["stage_index"], active["channel"].astype(object))
         for k, stage in enumerate(stages):
             if k in counts.index and counts.loc[k].sum() > 0:

@@ -155,7 +155,6 @@ def build_strategy(
     journeys = journeys_for(engagement, journeys)
     config = engagement.config
     language = check_language(language or config.language)
-    content = content or build_content_report(engagement, journeys, language=language)
     scoring_error = None
     if scoring is None:
         try:
@@ -165,12 +164,15 @@ def build_strategy(
     lead_management = lead_management or build_lead_management(
         engagement, journeys, scoring=scoring, language=language
     )
-    context = None
+    context = None  # the touches in context, computed once (after scoring: less held at once)
     if engagement.touches is not None and len(engagement.touches):
         context = touches_in_context(engagement.touches, journeys, engagement.content)
         shares, counts = channel_model(context, buying_stages=config.buying_stages)
     else:
         shares = counts = pd.DataFrame(columns=list(config.buying_stages))
+    content = content or build_content_report(
+        engagement, journeys, language=language, context=context
+    )
     technology = technology_checklist(engagement, content, scoring, language=language)
     period_start = plan_start_month(engagement)
     start = period_start if start is None else pd.Timestamp(start)

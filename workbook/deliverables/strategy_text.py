@@ -27,6 +27,7 @@ from workbook.i18n import (
     ladder_key,
     lower_label,
     pretty,
+    sentence_case,
     stage_label,
     text,
 )
@@ -187,7 +188,7 @@ def strategy_sentences(report: StrategyReport, *, language: str, currency: str) 
                 "strategy.channels.pair",
                 language,
                 buying_stage=lower_label(pretty(b, language)),
-                channel=pretty(c, language),
+                channel=sentence_case(pretty(c, language), language),
                 share=pct(share),
             )
             for b, c, share in leading
@@ -367,9 +368,8 @@ def feature_label(feature: str, language: str = "en") -> str:
         return pretty(feature, language)
     qualifiers = []
     if parts.kind == "channel":
-        qualifiers.append(
-            text("strategy.feature.via", language, channel=pretty(parts.value, language))
-        )
+        channel = sentence_case(pretty(parts.value, language), language)
+        qualifiers.append(text("strategy.feature.via", language, channel=channel))
     elif parts.kind == "buying_stage":
         qualifiers.append(lower_label(pretty(parts.value, language)))
     if parts.recent_days is not None:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from workbook.i18n import NOT_RECORDED, pretty, text
+from workbook.i18n import NOT_RECORDED, pretty, sentence_case, text
 from workbook.intake.engagement import Engagement
 
 #: A qualification score that lets this share of leads through or more filters nothing.
@@ -69,7 +69,8 @@ def assumed_sentence(assumed: dict[str, str], *, language: str) -> str | None:
     """
     if "sourced_by" not in assumed:
         return None
-    return text("thin.assumed.sourced_by", language, value=pretty(assumed["sourced_by"], language))
+    value = sentence_case(pretty(assumed["sourced_by"], language), language)
+    return text("thin.assumed.sourced_by", language, value=value)
 
 
 def emails_provided(engagement: Engagement) -> bool:

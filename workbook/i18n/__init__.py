@@ -149,6 +149,36 @@ def sentence_case(label: str, language: str = "en") -> str:
     return label[:1].lower() + label[1:]
 
 
+def label_list(labels: list[str], language: str = "en", *, opening: bool = False) -> str:
+    """Labels listed inside a sentence (:func:`join_words`), each in :func:`sentence_case`;
+    with ``opening`` the first keeps its capital (the list opens the sentence).
+
+    Examples
+    --------
+    >>> label_list(["Webinaire", "E-mail"], "fr"), label_list(["Webinaire", "E-mail"], "fr", opening=True)
+    ('webinaire et e-mail', 'Webinaire et e-mail')
+    """
+    shown = [sentence_case(label, language) for label in labels]
+    if opening and shown:
+        shown[0] = str(labels[0])
+    return join_words(shown, language)
+
+
+def channels_phrase(labels: list[str], language: str = "en", *, of: bool = False) -> str:
+    """Channel labels as a sentence names them: in French with their noun and article
+    (``le canal webinaire``, ``des canaux webinaire et e-mail`` with ``of``), in English the
+    list alone (``Webinar and Email``).
+
+    Examples
+    --------
+    >>> channels_phrase(["Webinaire", "E-mail"], "fr", of=True), channels_phrase(["Webinar"])
+    ('des canaux webinaire et e-mail', 'Webinar')
+    """
+    number = "one" if len(labels) == 1 else "many"
+    key = f"words.channels.{'of' if of else 'the'}.{number}"
+    return text(key, language, names=label_list(labels, language))
+
+
 def join_words(items: list[str], language: str = "en") -> str:
     """Items as a sentence lists them: ``a, b and c`` (``a, b et c`` in French).
 

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from workbook.analysis.intervals import proportion_intervals
 from workbook.analysis.journeys import Journeys
-from workbook.intake.text import positions_in
+from workbook.intake.text import arrow_text, positions_in
 
 #: Verdicts of :func:`content_performance` on an asset.
 VERDICTS: tuple[str, ...] = ("moves_buyers", "collects_views", "average", "too_few")
@@ -46,42 +47,51 @@ def touches_in_context(
 
     Notes
     -----
-    Vectorised: one pass over the touches, a 2-D comparison with the stage dates.
+    Vectorised: one pass over the touches, one comparison per stage with the stage dates;
+    text columns are taken in Arrow, never as Python objects.
     """
     leads = journeys.leads
     position = positions_in(leads["lead_id"], touches["lead_id"])
     day = touches["touched_at"].dt.floor("D")
-    keep = (position >= 0) & (day <= journeys.as_of).to_numpy(bool)
+    keep = np.flatnonzero((position >= 0) & (day <= journeys.as_of).to_numpy(bool))
     position = position[keep]
     day_values = day.to_numpy("datetime64[ns]")[keep]
-    dates = np.column_stack([leads[f"{s}_at"].to_numpy("datetime64[ns]") for s in journeys.stages])[
-        position
-    ]
-    entered = (dates <= day_values[:, None]).sum(axis=1)
+    entered = np.zeros(len(keep), dtype="int64")
+    for stage in journeys.stages:
+        entered += leads[f"{stage}_at"].to_numpy("datetime64[ns]")[position] <= day_values
     exit_at = leads["exit_at"].to_numpy("datetime64[ns]")[position]
     active = np.isnat(exit_at) | (day_values <= exit_at)
-    stage_index = np.maximum(entered - 1, 0).astype("int64")
-    tags = content.set_index(content["asset_id"].astype(object))[
-        ["persona", "buying_stage", "format"]
-    ]
-    asset = touches["asset_id"].astype(object).to_numpy(object)[keep]
-    tag_rows = tags.reindex(pd.Index(asset, dtype=object))
+    asset = touches["asset_id"].iloc[keep]
+    tag_row = positions_in(content["asset_id"], asset)  # -1: no asset, or not in the inventory
     return pd.DataFrame(
         {
             "lead_index": position.astype("int64"),
             "touched_day": day_values,
-            "channel": touches["channel"].to_numpy(object)[keep],
-            "asset_id": pd.array(asset, dtype="string"),
-            "asset_persona": tag_rows["persona"].to_numpy(object),
-            "buying_stage": tag_rows["buying_stage"].to_numpy(object),
-            "format": tag_rows["format"].to_numpy(object),
-            "lead_persona": leads["persona"].to_numpy(object)[position],
-            "stage_index": stage_index,
+            "channel": _text_at(touches["channel"], keep),
+            "asset_id": _text_at(touches["asset_id"], keep),
+            "asset_persona": _text_at(content["persona"], tag_row),
+            "buying_stage": _text_at(content["buying_stage"], tag_row),
+            "format": _text_at(content["format"], tag_row),
+            "lead_persona": _text_at(leads["persona"], position),
+            "stage_index": np.maximum(entered - 1, 0),
             "last_stage_index": leads["last_stage"].cat.codes.to_numpy("int64")[position],
             "active": active,
         }
-    ).astype({"channel": "string", "asset_persona": "string", "buying_stage": "string",
-              "format": "string", "lead_persona": "string"})  # fmt: skip
+    )
+
+
+def _text_at(values: pd.Series, rows: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``values`` at ``rows`` as pandas' ``"string"`` dtype (missing where ``rows`` is -1).
+
+    An Arrow ``take`` (of a categorical's categories by its codes), so no Python string is
+    made.
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = np.append(values.cat.codes.to_numpy("int64"), -1)
+        rows = codes[rows]  # row -1 takes the appended -1 (missing)
+        values = pd.Series(values.cat.categories)
+    taken = arrow_text(values).take(pa.array(rows, mask=rows < 0))
+    return pd.array(taken, dtype="string")
 
 
 @dataclass(frozen=True)
@@ -167,7 +177,10 @@ def content_performance(
     touches_in_context, workbook.analysis.intervals.proportion_intervals
     """
     cutoff = journeys.as_of - pd.Timedelta(days=lag_days)
-    ctx = context.loc[context["asset_id"].notna() & (context["touched_day"] <= cutoff)]
+    used = context["asset_id"].notna() & (context["touched_day"] <= cutoff)
+    # only the columns grouped below: no copy of the touches' text columns
+    ctx = context.loc[used, ["asset_id", "lead_index", "touched_day", "stage_index",
+                             "last_stage_index"]]  # fmt: skip
     pairs = (
         ctx.groupby(["asset_id", "lead_index"], sort=False, observed=True)
         .agg(

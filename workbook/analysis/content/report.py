@@ -188,6 +188,7 @@ def build_content_report(
     language: str | None = None,
     lag_days: int = 90,
     min_leads: int = 20,
+    context: pd.DataFrame | None = None,
 ) -> ContentReport:
     """Everything ``workbook content`` and the final report's content sections show.
 
@@ -199,6 +200,9 @@ def build_content_report(
         Of the tracks' questions; engagement.yaml's ``language`` by default.
     lag_days, min_leads : int
         See :func:`content_performance`.
+    context : DataFrame, optional
+        :func:`touches_in_context` of the engagement's touches, when the caller has it
+        already (the final report's strategy build uses it again); computed here otherwise.
 
     Returns
     -------
@@ -219,7 +223,8 @@ def build_content_report(
     tracks = conversation_tracks(content, questions, min_assets=min_assets)
     performance = None
     if engagement.touches is not None and len(engagement.touches):
-        context = touches_in_context(engagement.touches, journeys, content)
+        if context is None:
+            context = touches_in_context(engagement.touches, journeys, content)
         performance = content_performance(
             context,
             journeys,

@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbook.intake.sections.lead_management import DEFAULT_ENGAGED_DAYS, DEFAULT_MIN_WARM_LEADS
+from workbook.intake.text import TEXT_DTYPE, arrow_text, as_text, positions_in
 
 if TYPE_CHECKING:
     from workbook.analysis.journeys import Journeys
@@ -29,6 +32,15 @@ REVIEW_COLUMNS: tuple[str, ...] = (
 )
 
 
+#: Python's ``\s`` (every character whose ``str.isspace()`` is true) as an RE2 class, so
+#: :func:`pyarrow.compute.replace_substring_regex` removes what ``re.sub(r"\s+", ...)`` would
+#: (RE2's own ``\s`` is ASCII only).
+WHITESPACE = (
+    r"[\t-\r\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}"
+    r"\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]+"
+)
+
+
 def normalised_email(email: pd.Series) -> pd.Series:
     """E-mail compared case- and space-insensitively (as ``validate`` counts duplicates).
 
@@ -37,7 +49,12 @@ def normalised_email(email: pd.Series) -> pd.Series:
     >>> normalised_email(pd.Series([" Ann@Alpha.example", "ann@alpha.example "])).tolist()
     ['ann@alpha.example', 'ann@alpha.example']
     """
-    clean = email.astype("string").str.lower().str.replace(r"\s+", "", regex=True)
+    lower = pc.utf8_lower(arrow_text(email))
+    clean = pd.Series(
+        pd.array(pc.replace_substring_regex(lower, WHITESPACE, ""), dtype="string"),
+        index=email.index,
+        name=email.name,
+    )
     return clean.mask(clean == "")
 
 
@@ -100,20 +117,17 @@ def merge_review(
     since = (journeys.as_of - pd.Timedelta(days=engaged_days)).to_datetime64()
     warm = open_lead & (activity >= since)
     if scores is not None and threshold is not None:
-        score = (
-            pd.Series(scores["score"].to_numpy(float), index=scores["lead_id"].astype(object))
-            .reindex(jl["lead_id"].astype(object))
-            .to_numpy()
-        )
+        row = positions_in(scores["lead_id"], jl["lead_id"])
+        score = np.where(row >= 0, scores["score"].to_numpy(float)[row], np.nan)
         hot = warm & (np.nan_to_num(score, nan=0.0) >= threshold)
     else:
         hot = warm & (stage_codes >= 1)
 
     base = pd.DataFrame(
         {
-            "lead_id": jl["lead_id"].astype(object).to_numpy(),
-            "account_id": jl["account_id"].astype(object).to_numpy(),
-            "company": jl["company"].astype(object).to_numpy(),
+            "lead_id": as_text(jl["lead_id"]),
+            "account_id": as_text(jl["account_id"]),
+            "company": as_text(jl["company"]),
             "stage_code": stage_codes,
             "inquiry_at": inquiry,
             "hot": hot,
@@ -122,10 +136,10 @@ def merge_review(
     )
     parts = []
     if "email" in leads:
-        email = normalised_email(leads["email"])
-        by_id = pd.Series(email.to_numpy(object), index=leads["lead_id"].astype(object))
-        base["email_key"] = by_id.reindex(base["lead_id"]).to_numpy(object)
-        dup = base.loc[base["email_key"].notna() & base.duplicated("email_key", keep=False)]
+        row = positions_in(leads["lead_id"], jl["lead_id"])
+        codes, _ = pd.factorize(normalised_email(leads["email"]))  # missing -> -1
+        base["email_key"] = np.where(row >= 0, codes[row], -1)
+        dup = base.loc[(base["email_key"] >= 0) & base.duplicated("email_key", keep=False)]
         if len(dup):
             dup = dup.sort_values(["inquiry_at", "lead_id"], kind="stable")
             ranked = dup.sort_values(
@@ -135,25 +149,26 @@ def merge_review(
             )
             keep = ranked.groupby("email_key", sort=False)["lead_id"].first()
             groups = dup.groupby("email_key", sort=False).agg(
-                lead_ids=("lead_id", lambda s: ", ".join(map(str, s))),
                 lead_count=("lead_id", "size"),
-                account_id=("account_id", _distinct),
-                company=("company", _distinct),
                 hot_leads=("hot", "sum"),
                 first=("inquiry_at", "min"),
             )
-            groups["keep_lead_id"] = keep.reindex(groups.index).to_numpy(object)
+            groups["lead_ids"] = _joined(dup["email_key"], dup["lead_id"], ", ", groups.index)
+            for column in ("account_id", "company"):
+                groups[column] = _joined(dup["email_key"], dup[column], " / ", groups.index)
+            groups["keep_lead_id"] = keep.reindex(groups.index)
             groups["review_kind"] = "same_email"
             parts.append(groups.sort_values("first", kind="stable").reset_index(drop=True))
     warm_leads = base.loc[base["warm"] & base["account_id"].notna()]
     if len(warm_leads):
         warm_leads = warm_leads.sort_values(["inquiry_at", "lead_id"], kind="stable")
         accounts = warm_leads.groupby("account_id", sort=True).agg(
-            lead_ids=("lead_id", lambda s: ", ".join(map(str, s))),
             lead_count=("lead_id", "size"),
-            company=("company", _distinct),
             hot_leads=("hot", "sum"),
         )
+        account = warm_leads["account_id"]
+        accounts["lead_ids"] = _joined(account, warm_leads["lead_id"], ", ", accounts.index)
+        accounts["company"] = _joined(account, warm_leads["company"], " / ", accounts.index)
         accounts = accounts.loc[accounts["lead_count"] >= min_warm_leads].reset_index()
         accounts["keep_lead_id"] = ""
         accounts["review_kind"] = "same_account"
@@ -169,9 +184,22 @@ def merge_review(
     return review
 
 
-def _distinct(values: pd.Series) -> str:
-    seen = [str(v) for v in pd.unique(values.dropna())]
-    return " / ".join(seen)
+def _joined(keys: pd.Series, values: pd.Series, separator: str, index: pd.Index) -> pd.Series:
+    """The distinct values of each key, in row order, joined by ``separator`` ("" when none).
+
+    One :meth:`pyarrow.Table.group_by` (single-threaded, so rows keep their order) and
+    :func:`pyarrow.compute.binary_join`; missing values are left out. Lead ids are distinct
+    already, so ``", "``-joined ids list every lead of the key.
+    """
+    part = pd.DataFrame({"key": keys, "value": values}).dropna().drop_duplicates()
+    table = pa.table({"key": part["key"].to_numpy(), "value": arrow_text(part["value"])})
+    grouped = table.group_by("key", use_threads=False).aggregate([("value", "list")])
+    joined = pd.Series(
+        pc.binary_join(grouped["value_list"], pa.scalar(separator, table["value"].type)),
+        index=grouped["key"].to_pandas(),
+        dtype=TEXT_DTYPE,
+    )
+    return joined.reindex(index).fillna("")
 
 
 __all__ = ["REVIEW_COLUMNS", "REVIEW_KINDS", "merge_review", "normalised_email"]

@@ -180,52 +180,109 @@ def lead_features(
     Returns
     -------
     DataFrame
-        Index of ``journeys.leads``. Attribute columns (text, ``unknown`` when missing) and,
-        with touches, integer counts: ``touches``, ``touches_{recent_days}d``,
-        ``touches_<buying_stage>``, ``touches_<buying_stage>_{recent_days}d``,
-        ``touches_channel_<channel>``.
+        Index of ``journeys.leads``. Attribute columns (text as Python ``str`` objects,
+        ``unknown`` when missing) and, with touches, integer counts: ``touches``,
+        ``touches_{recent_days}d``, ``touches_<buying_stage>``,
+        ``touches_<buying_stage>_{recent_days}d``, ``touches_channel_<channel>``.
+
+    See Also
+    --------
+    lead_features_at : the same at several cut-offs, reading the leads and touches once.
 
     Examples
     --------
     Touches on or after the cut-off are ignored (see ``tests/analysis/test_scoring.py``).
     """
+    return lead_features_at(
+        journeys,
+        (cutoff,),
+        touches=touches,
+        content=content,
+        buying_stages=buying_stages,
+        touch_channels=touch_channels,
+        recent_days=recent_days,
+    )[0]
+
+
+def lead_features_at(
+    journeys: Journeys,
+    cutoffs: tuple[np.ndarray, ...],
+    *,
+    touches: pd.DataFrame | None = None,
+    content: pd.DataFrame | None = None,
+    buying_stages: tuple[str, ...] = (),
+    touch_channels: tuple[str, ...] = (),
+    recent_days: int = 30,
+) -> list[pd.DataFrame]:
+    """:func:`lead_features` at each of ``cutoffs``: the attributes, and each touch's lead,
+    buying stage and channel, are read once and shared.
+
+    Parameters
+    ----------
+    journeys : Journeys
+    cutoffs : tuple of ndarray of datetime64, each one per lead of ``journeys.leads``
+    touches, content, buying_stages, touch_channels, recent_days
+        As :func:`lead_features`.
+
+    Returns
+    -------
+    list of DataFrame
+        One frame per cut-off, as :func:`lead_features` (the attribute columns shared).
+    """
     leads = journeys.leads
-    out = pd.DataFrame(index=leads.index)
+    attributes = pd.DataFrame(index=leads.index)
     for col in ATTRIBUTE_FEATURES:
         values = leads[col] if col in leads else pd.Series(pd.NA, index=leads.index)
-        out[col] = values.astype(object).where(values.notna(), "unknown").astype(str)
+        text = values.astype(object).where(values.notna(), "unknown").astype(str)
+        # plain str objects: scikit-learn's encoder reads them without a conversion per fit
+        attributes[col] = pd.Series(text.to_numpy(object), index=leads.index, dtype=object)
     if touches is None:
-        return out
+        return [attributes.copy() for _ in cutoffs]
     n = len(leads)
     position = positions_in(leads["lead_id"], touches["lead_id"])
     when = touches["touched_at"].to_numpy("datetime64[ns]")
     ok = position >= 0
-    cut = np.full(len(touches), np.datetime64("NaT"), "datetime64[ns]")
-    cut[ok] = np.asarray(cutoff, dtype="datetime64[ns]")[position[ok]]
-    keep = ok & ~np.isnat(cut) & (when < cut)
-    pos = position[keep]
-    recent = when[keep] >= cut[keep] - np.timedelta64(recent_days, "D")
+    # the buying stage (index in buying_stages, -1 for none) of each touch's asset
+    stage = np.full(len(touches), -1, dtype=np.int64)
+    if content is not None and "asset_id" in touches and buying_stages:
+        asset_row = positions_in(content["asset_id"], touches["asset_id"])
+        asset_stage = positions_in(list(buying_stages), content["buying_stage"])
+        found = asset_row >= 0
+        stage[found] = asset_stage[asset_row[found]]
+    channel = positions_in(list(touch_channels), touches["channel"])  # -1: not listed
     suffix = f"_{recent_days}d"
-    out["touches"] = np.bincount(pos, minlength=n)
-    out[f"touches{suffix}"] = np.bincount(pos[recent], minlength=n)
-    stage = np.full(len(pos), "", dtype=object)
-    if content is not None and "asset_id" in touches:
-        tags = content.set_index(content["asset_id"].astype(object))["buying_stage"]
-        asset = touches["asset_id"].astype(object).to_numpy(object)[keep]
-        stage = tags.reindex(pd.Index(asset, dtype=object)).to_numpy(object)
+    names = ["touches", f"touches{suffix}"]
     for bs in buying_stages:
-        hit = stage == bs
-        out[f"touches_{bs}"] = np.bincount(pos[hit], minlength=n)
-        out[f"touches_{bs}{suffix}"] = np.bincount(pos[hit & recent], minlength=n)
-    channel = touches["channel"].astype(object).to_numpy(object)[keep]
-    for ch in touch_channels:
-        out[f"touches_channel_{ch}"] = np.bincount(pos[channel == ch], minlength=n)
-    return out
+        names += [f"touches_{bs}", f"touches_{bs}{suffix}"]
+    names += [f"touches_channel_{ch}" for ch in touch_channels]
+    frames = []
+    for cutoff in cutoffs:
+        cut = np.full(len(touches), np.datetime64("NaT"), "datetime64[ns]")
+        cut[ok] = np.asarray(cutoff, dtype="datetime64[ns]")[position[ok]]
+        keep = ok & ~np.isnat(cut) & (when < cut)
+        pos = position[keep]
+        recent = when[keep] >= cut[keep] - np.timedelta64(recent_days, "D")
+        kept_stage, kept_channel = stage[keep], channel[keep]
+        per_stage = [
+            (pos[kept_stage == i], recent[kept_stage == i]) for i in range(len(buying_stages))
+        ]
+        columns = [pos, pos[recent]]
+        for stage_pos, stage_recent in per_stage:
+            columns += [stage_pos, stage_pos[stage_recent]]
+        columns += [pos[kept_channel == i] for i in range(len(touch_channels))]
+        # one integer block, column by column (column-major: each column is contiguous)
+        counts = np.empty((n, len(names)), dtype=np.int64, order="F")
+        for j, lead_rows in enumerate(columns):
+            counts[:, j] = np.bincount(lead_rows, minlength=n)
+        block = pd.DataFrame(counts, index=leads.index, columns=names, copy=False)
+        frames.append(pd.concat([attributes, block], axis=1))
+    return frames
 
 
 def top_touch_channels(touches: pd.DataFrame, limit: int = MAX_TOUCH_CHANNELS) -> tuple[str, ...]:
     """The touch channels with at least 20 touches, most touched first, at most ``limit``."""
-    counts = touches["channel"].dropna().astype(str).value_counts()
+    counts = touches["channel"].value_counts()  # categories counted as they are, then named
+    counts = counts.groupby(counts.index.astype(str)).sum()
     counts = counts.loc[counts >= 20]
     ordered = sorted(counts.index, key=lambda c: (-counts[c], c))
     return tuple(ordered[:limit])

@@ -15,7 +15,7 @@ from workbook.analysis.scoring.features import (
     ATTRIBUTE_FEATURES,
     default_target,
     last_touch_by_lead,
-    lead_features,
+    lead_features_at,
     scoring_moments,
     top_touch_channels,
 )
@@ -225,7 +225,11 @@ def build_scoring(
             "touch_channels": top_touch_channels(touches),
             "recent_days": recent_days,
         }
-    train_x = lead_features(journeys, moments["train_cutoff"].to_numpy(), **touch_args)
+    train_x, score_x = lead_features_at(
+        journeys,
+        (moments["train_cutoff"].to_numpy(), moments["score_cutoff"].to_numpy()),
+        **touch_args,
+    )
     # an attribute with one value for every lead (no channel in the export, sourced_by set
     # in engagement.yaml) tells leads apart in nothing: it gets no weight to show
     attribute_cols = [c for c in ATTRIBUTE_FEATURES if train_x[c].nunique() > 1]
@@ -289,16 +293,17 @@ def build_scoring(
         seed=seed,
         folds=folds,
     )
-    x_train, x_hold = train_x.loc[is_train], train_x.loc[is_holdout]
+    x_train, y_fit = train_x.loc[is_train], y_all[is_train]
     out_of_fold = cross_val_predict(
         clone(model),
         x_train,
-        y_train,
+        y_fit,
         cv=StratifiedKFold(folds, shuffle=True, random_state=seed + 1),
         method="predict_proba",
     )[:, 1]
-    threshold = best_f1_threshold(y_train, out_of_fold)
-    fitted = clone(model).fit(x_train, y_train)
+    threshold = best_f1_threshold(y_fit, out_of_fold)
+    fitted = clone(model).fit(x_train, y_fit)
+    x_hold = train_x.loc[is_holdout]
     p_hold = fitted.predict_proba(x_hold)[:, 1]
     auc = float(roc_auc_score(y_hold, p_hold))
     flagged = p_hold >= threshold
@@ -306,7 +311,6 @@ def build_scoring(
     recall = float(flagged[y_hold].mean())
 
     final = clone(model).fit(train_x.loc[matured], y_all[matured])
-    score_x = lead_features(journeys, moments["score_cutoff"].to_numpy(), **touch_args)
     scores = np.clip(final.predict_proba(score_x)[:, 1], 0.0, 1.0)
     leads = journeys.leads
     return ScoreReport(

@@ -148,7 +148,27 @@ def funnel_rates(request: ChartRequest) -> ChartVisual | None:
 
 
 def leakage(request: ChartRequest) -> ChartVisual | None:
-    """Each funnel step's leakage (``kpis.health.leakage.<pair>``), in funnel order."""
+    """The leak rule's chart: the won deals each ranked step's losses cost
+    (``midpoint.leaks.<pair>.won_lost``, :mod:`workbook.analysis.leaks`), in funnel order, as
+    the mid-point report draws it; without them, each step's share of leads lost
+    (``kpis.health.leakage.<pair>``). The leak to fix is the step that loses the most won
+    deals, not the one losing the largest share of leads."""
+    prefix = "midpoint.leaks."
+    won_lost = next(
+        (
+            f.key
+            for f in request.outputs.register
+            if f.key.startswith(prefix) and f.key.endswith(".won_lost")
+        ),
+        None,
+    )
+    if won_lost is not None:
+        cost = ChartRequest(
+            won_lost, prefix, request.outputs, None, request.language, request.currency
+        )
+        chart = _steps_chart(cost, title="deck.chart.leak_cost", series="deck.series.won_lost")
+        if chart is not None:
+            return chart
     return _steps_chart(request, title="deck.chart.leakage", series="deck.series.leakage")
 
 

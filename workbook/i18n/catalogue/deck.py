@@ -5,6 +5,7 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "deck.chart.funnel": "Conversion rate at each funnel step",
         "deck.chart.leakage": "Share of leads lost at each funnel step",
+        "deck.chart.leak_cost": "Won deals lost at each funnel step: the leak to fix loses the most",
         "deck.chart.velocity": "Median days from one stage to the next",
         "deck.chart.channels": "{metric} by channel",
         "deck.chart.plan": "Leads needed entering {stage} each month, against today's run-rate",
@@ -17,6 +18,7 @@ TEXT: dict[str, dict[str, str]] = {
         "deck.series.spend_share": "Share of spend",
         "deck.series.rate": "Conversion rate",
         "deck.series.leakage": "Lost at this step",
+        "deck.series.won_lost": "Won deals lost",
         "deck.series.median_days": "Median days",
         "deck.series.needed": "Needed for the plan",
         "deck.appendix.title": "Appendix: method and data notes",
@@ -34,6 +36,7 @@ TEXT: dict[str, dict[str, str]] = {
     "fr": {
         "deck.chart.funnel": "Taux de conversion à chaque étape de l'entonnoir",
         "deck.chart.leakage": "Part des leads perdus à chaque étape de l'entonnoir",
+        "deck.chart.leak_cost": "Affaires gagnées perdues à chaque étape\u00a0: la fuite à corriger en perd le plus",
         "deck.chart.velocity": "Jours médians d'une étape à la suivante",
         "deck.chart.channels": "{metric} par canal",
         "deck.chart.plan": "Leads nécessaires entrant en {stage} chaque mois, face au rythme actuel",
@@ -46,6 +49,7 @@ TEXT: dict[str, dict[str, str]] = {
         "deck.series.spend_share": "Part des dépenses",
         "deck.series.rate": "Taux de conversion",
         "deck.series.leakage": "Perdus à cette étape",
+        "deck.series.won_lost": "Affaires gagnées perdues",
         "deck.series.median_days": "Jours médians",
         "deck.series.needed": "Nécessaires au plan",
         "deck.appendix.title": "Annexe\u00a0: méthode et notes sur les données",

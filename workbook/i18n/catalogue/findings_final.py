@@ -351,7 +351,7 @@ TEXT: dict[str, dict[str, str]] = {
         "final.mix.grow.moved": "La part du budget de {channels}, à renforcer, passe de {today_share} à {plan_share}, prise sur {donors}\u00a0; au coût par lead actuel, le plan coûte {budget}, contre {today_budget} avec le mix actuel.",
         "final.mix.unpriced": "Aucune dépense n'a été fournie\u00a0: le mix est exprimé en leads seulement.",
         "final.mix.conflict": "Il donne à {channels} une part du budget plus grande qu'aujourd'hui, alors que le rapport de mi-parcours demandait d'abord une revue\u00a0: garder cette part à son niveau actuel jusqu'à la revue.",
-        "final.mix.review": "Le rapport de mi-parcours demandait une revue de {channels}\u00a0: le plan n'y consacre pas plus que leur part actuelle des dépenses parmi les canaux qu'il finance, jusqu'à cette revue.",
+        "final.mix.review": "Le rapport de mi-parcours demandait une revue {channels}\u00a0: jusqu'à cette revue, le plan ne leur donne pas une plus grande part qu'aujourd'hui des dépenses des canaux qu'il finance.",
         "final.mix.grow": "Le rapport de mi-parcours jugeait utile de tester plus de budget sur {channels}\u00a0: un test à mener dans le plan, pas encore dans ces chiffres.",
         "final.mix.unfunded": "{channels}\u00a0: des dépenses aujourd'hui mais aucun lead d'origine marketing sur la fenêtre d'analyse, donc aucun budget dans le plan\u00a0; la part des autres canaux augmente d'autant.",
         "final.mix.unadvised": "Le mi-parcours n'a pu donner aucun conseil sur {channels}\u00a0: trop peu de données pour en juger, leur conseil reste donc vide.",

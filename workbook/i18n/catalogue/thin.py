@@ -34,7 +34,7 @@ TEXT: dict[str, dict[str, str]] = {
         "thin.channel.none_cell": "Aucun canal renseigné dans l'export",
         "thin.channel.top": "{top_channel} apporte le plus de leads ({top_share} du total).",
         "thin.channel.sourced": "{sourced_share} des leads sont générés par le marketing.",
-        "thin.assumed.sourced_by": "Chaque lead et chaque affaire ont été comptés comme générés par {value}\u00a0: l'export ne dit pas qui les a générés, c'est donc une hypothèse, et les parts issues du marketing et la contribution ne sont pas des constats.",
+        "thin.assumed.sourced_by": "Chaque lead et chaque affaire ont été comptés comme d'origine «\u00a0{value}\u00a0»\u00a0: l'export ne dit pas qui les a générés, c'est donc une hypothèse, et les parts issues du marketing et la contribution ne sont pas des constats.",
         "thin.assumed.cell": "supposé, non mesuré",
         "thin.kickoff.no_email": "{used} lignes sur {read} sont exploitables ({share}). {set_aside}, et {warnings}\u00a0; l'export n'a pas d'e-mail pour repérer les leads en double.",
         "thin.kickoff.funnel_one_step": "Sur {entered} leads entrés en {from_stage}, {rate} ont atteint {to_stage} tel qu'exporté, avant correction des leads encore en cours (le rapport de mi-parcours la fait)\u00a0; l'export n'enregistre que cette étape, si bien qu'on ne voit pas où les leads se perdent en chemin.",
