@@ -271,7 +271,9 @@ def run_in_process(directory: Path, out_dir: Path) -> dict[str, Any]:
     }
 
 
-def measure(directory: Path, base: Path, runs: int) -> dict[str, Any]:
+def measure(
+    directory: Path, base: Path, runs: int, *, in_process: bool = True, keep: Path | None = None
+) -> dict[str, Any]:
     workbook = str(Path(sys.executable).with_name("workbook"))
     best = None
     for index in range(runs):
@@ -283,10 +285,16 @@ def measure(directory: Path, base: Path, runs: int) -> dict[str, Any]:
         run["load_before"] = loadavg
         if best is None or run["seconds"] < best["seconds"]:
             best = run
+        if keep is not None:  # the register, to compare before and after a change
+            keep.mkdir(parents=True, exist_ok=True)
+            for figures in out.glob("*/figures.json"):
+                shutil.copyfile(figures, keep / f"{directory.name}-figures.json")
+    cli_cells = cell_times(best.pop("notebooks"))
+    if not in_process:
+        return {"cli": best, "cli_cells": cli_cells}
     loadavg = load()
     inproc = run_in_process(directory, base / f"inproc-{directory.name}")
     inproc["load_before"] = loadavg
-    cli_cells = cell_times(best.pop("notebooks"))
     in_cells = cell_times(inproc.pop("notebooks"))
     return {"cli": best, "cli_cells": cli_cells, "in_process": inproc, "in_process_cells": in_cells}
 
@@ -305,10 +313,11 @@ def report(sizes: dict[int, dict[str, Any]], floor: float, top: int) -> None:
             f"{n:>10,} {floor:8.2f} {cli['seconds']:7.1f} {ratio:9.2f} "
             f"{'<=' + format(target, '.1f') if target else '-':>7s} {cli['peak_gb']:8.2f} "
             f"{'yes' if cli['peak_gb'] < TARGET_PEAK_GB else 'NO':>6s} "
-            f"{r['in_process']['seconds']:9.1f} {cli['load_before']:>16s}"
+            f"{r['in_process']['seconds'] if 'in_process' in r else float('nan'):9.1f} "
+            f"{cli['load_before']:>16s}"
         )
     for n, r in sizes.items():
-        cells = r["cli_cells"] or r["in_process_cells"]
+        cells = r["cli_cells"] or r.get("in_process_cells", [])
         source = "workbook run" if r["cli_cells"] else "in-process run"
         print(f"\n{n:,} leads: top {top} cells of {len(cells)} ({source}), seconds")
         for cell in sorted(cells, key=lambda c: -c["seconds"])[:top]:
@@ -316,19 +325,22 @@ def report(sizes: dict[int, dict[str, Any]], floor: float, top: int) -> None:
                 f"  {cell['seconds']:7.2f}  {cell['notebook'][:14]:14s} [{cell['cell']:2d}] "
                 f"{cell['source']}"
             )
+        print(f"  cells sum {sum(c['seconds'] for c in cells):.1f} s")
+        print(
+            "  process peaks (VmHWM): "
+            + "; ".join(f"{gb:.2f} GB {name}" for name, gb in r["cli"]["process_peaks_gb"][:4])
+        )
+        if "in_process" not in r:
+            continue
         inproc = r["in_process"]
         print(
-            f"  cells sum {sum(c['seconds'] for c in cells):.1f} s; notebook execution "
+            "  notebook execution in process "
             + ", ".join(f"{k} {v:.1f}" for k, v in inproc["execute_seconds"].items())
         )
         print(f"  figures.json: {inproc['figures']}")
         print(f"{n:,} leads: publishing steps in process (calls), seconds")
         for label, seconds in inproc["steps"].items():
             print(f"  {label:20s} {seconds:7.2f} ({inproc['step_calls'][label]})")
-        print(
-            "  process peaks (VmHWM): "
-            + "; ".join(f"{gb:.2f} GB {name}" for name, gb in r["cli"]["process_peaks_gb"][:4])
-        )
 
 
 def main() -> None:
@@ -339,6 +351,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="workbook runs per size; best counts")
     parser.add_argument("--top", type=int, default=15, help="cells listed per size")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="copy each run's figures.json into this folder"
+    )
+    parser.add_argument(
+        "--no-in-process",
+        action="store_true",
+        help="skip the in-process run that times the publishing steps",
+    )
     args = parser.parse_args()
 
     import workbook
@@ -351,7 +371,12 @@ def main() -> None:
         print(f"workbook in a kernel: {kernel_workbook(base)}")
         load_start = load()
         floor_rounds = floor_seconds(base, args.repeat)
-        sizes = {n: measure(directory, base, args.runs) for n, directory in directories.items()}
+        sizes = {
+            n: measure(
+                directory, base, args.runs, in_process=not args.no_in_process, keep=args.keep
+            )
+            for n, directory in directories.items()
+        }
         floor_rounds += floor_seconds(base, 1)  # once more after the runs: the same drift
         load_end = load()
     finally:
