@@ -57,7 +57,7 @@ def test_counts_and_unknown_names_read_back():
         (
             "touches_channel_paid=search",
             "Touches (via Paid=search)",
-            "Interactions (via paid=search)",  # a label mid-sentence: lower case in French
+            "Interactions (via Paid=search)",  # a client's own value keeps its case
         ),
         ("touches_channel_=webinar", "Touches (via =webinar)", "Interactions (via =webinar)"),
         ("touches_channel_{channel}", "Touches (via {channel})", "Interactions (via {channel})"),

@@ -42,3 +42,23 @@ def test_features_at_several_cutoffs_equal_one_cutoff_at_a_time(generated):
     assert both[0]["persona"].dtype == object  # str objects: no conversion per fit
     assert (both[0]["touches"] <= both[1]["touches"]).all()  # score cut-off never earlier
     assert int(both[0]["touches"].sum()) > 0
+
+
+def test_touch_counts_are_the_touches_before_each_leads_cutoff_counted_plainly(generated):
+    # independent of the implementation: per lead, its touches before the cut-off, and of
+    # those, the ones through each channel counted with a plain pandas groupby
+    engagement, journeys = generated
+    touches, leads = engagement.touches, journeys.leads
+    cutoff = scoring_moments(journeys, target="sql", horizon_days=365)["train_cutoff"].to_numpy()
+    channels = top_touch_channels(touches)
+    features = lead_features(journeys, cutoff, touches=touches, touch_channels=channels)
+    ids = leads["lead_id"].astype(str)
+    lead_cutoff = pd.Series(cutoff, index=ids.to_numpy()).reindex(touches["lead_id"].astype(str))
+    before = touches.loc[touches["touched_at"].to_numpy() < lead_cutoff.to_numpy()]
+    by_lead = before.groupby(before["lead_id"].astype(str)).size()
+    assert (by_lead.reindex(ids).fillna(0).to_numpy() == features["touches"].to_numpy()).all()
+    channel = channels[0]
+    through = before.loc[before["channel"].astype(str) == channel]
+    counted = through.groupby(through["lead_id"].astype(str)).size().reindex(ids).fillna(0)
+    assert (counted.to_numpy() == features[f"touches_channel_{channel}"].to_numpy()).all()
+    assert int(features["touches"].sum()) > 0

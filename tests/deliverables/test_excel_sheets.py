@@ -8,6 +8,8 @@ in each comment.
 
 from __future__ import annotations
 
+import dataclasses
+
 import openpyxl
 import pandas as pd
 import pytest
@@ -196,3 +198,15 @@ def test_every_scorecard_and_budget_figure_is_the_registers_value(tiny):
     ltv = tables.sheet("ltv_cac").frame.iloc[0]
     assert ltv["Budget"] == round(register.value("plan.budget.total"))
     assert ltv["Planned LTV:CAC"] == round(register.value("plan.budget.ltv_cac"), 1)
+
+
+def test_a_budget_figure_the_data_cannot_give_reads_not_measurable_in_its_column(tiny):
+    engagement, strategy = tiny
+    outputs = phase_outputs(engagement, phases=("final",), strategy=strategy)
+    figures = [f for f in outputs.register if f.key != "plan.budget.payback_months"]
+    payback = outputs.register["plan.budget.payback_months"]
+    register = FigureRegister([*figures, dataclasses.replace(payback, value=None)])
+    tables = build_key_tables(engagement, PhaseOutputs(register, {}, outputs.tables), language="fr")
+    row = tables.sheet("ltv_cac").frame.iloc[0]
+    assert row[text("final.fig.payback", "fr")] == "non mesurable"
+    assert len(row) == 7  # every figure keeps its column

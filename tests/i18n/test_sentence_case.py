@@ -35,3 +35,10 @@ def test_french_names_channels_with_their_noun_and_article_english_lists_them():
     assert channels_phrase([pretty("webinar", "fr")], "fr", of=True) == "du canal webinaire"
     assert channels_phrase([pretty("webinar", "fr")], "fr") == "le canal webinaire"
     assert channels_phrase(["Paid social", "Events"], "en", of=True) == "Paid social and Events"
+
+
+def test_a_clients_own_value_or_name_keeps_its_capital_in_french():
+    # not a catalogue label: it may be a name (a CRM's own channel, a labels: override)
+    assert sentence_case(pretty("Google Ads", "fr"), "fr") == "Google Ads"
+    assert sentence_case("Salesforce", "fr") == "Salesforce"
+    assert sentence_case(pretty("field_marketing", "fr"), "fr") == "Field marketing"

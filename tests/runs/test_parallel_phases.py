@@ -6,6 +6,9 @@ file; the tests read the order of those lines, never how long anything took.
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import threading
 from pathlib import Path
 
@@ -112,35 +115,51 @@ def test_a_failing_phase_stops_the_phase_running_beside_it(tmp_path):
     assert not list(IpcKernelManager.running)  # every kernel cleaned up
 
 
-def test_only_the_kernels_of_the_given_threads_are_stopped(tmp_path):
-    killed = []
-
-    class Process:
-        def __init__(self, name):
-            self.name = name
-
-        def poll(self):
-            return None
-
-        def kill(self):
-            killed.append(self.name)
-
+def test_only_the_kernels_of_the_given_threads_are_stopped_with_their_process_group(tmp_path):
+    # two stand-in kernels, each a shell in its own session with a child: the one started from
+    # this thread is killed with its child, the other run's is left alone
     class Provisioner:
-        def __init__(self, name):
-            self.process = Process(name)
+        def __init__(self):
+            self.process = subprocess.Popen(["sh", "-c", "sleep 60 & wait"], start_new_session=True)
 
     mine = IpcKernelManager(connection_dir=str(tmp_path))
     other = IpcKernelManager(connection_dir=str(tmp_path))
-    mine.provisioner, other.provisioner = Provisioner("mine"), Provisioner("other")
+    mine.provisioner, other.provisioner = Provisioner(), Provisioner()
     mine.started_in, other.started_in = threading.get_ident(), -1
     IpcKernelManager.running.update([mine, other])
     try:
         assert stop_running_kernels({threading.get_ident()}) == 1
+        assert mine.provisioner.process.wait(timeout=10) == -signal.SIGKILL
+        assert other.provisioner.process.poll() is None
     finally:
         IpcKernelManager.running.discard(mine)
         IpcKernelManager.running.discard(other)
-    assert killed == ["mine"]
+        os.killpg(other.provisioner.process.pid, signal.SIGKILL)
+        other.provisioner.process.wait(timeout=10)
 
 
 def test_usable_cores_is_at_least_one():
     assert usable_cores() >= 1
+
+
+def test_a_batch_job_runs_its_phases_one_at_a_time(tmp_path, monkeypatch):
+    # a batch's workers already fill the cores: each engagement's phases run one after another
+    from tests.conftest import write_engagement
+    from workbook.runs import jobs
+
+    seen = {}
+
+    def write_reports(prepared, **options):
+        seen.update(options)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(jobs, "write_reports", write_reports)
+    job = jobs.BatchJob(
+        engagement_dir=write_engagement(tmp_path / "tiny"),
+        client_slug="tiny-test-co",
+        out_dir=tmp_path / "out",
+        notebooks_dir=tmp_path,
+        phases=("kickoff",),
+    )
+    row = jobs.run_engagement_job(job)
+    assert row.status == "failed" and seen["phase_workers"] == 1

@@ -11,6 +11,7 @@ and the same ``{placeholders}``.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping
 from functools import partial
@@ -131,22 +132,35 @@ def lower_label(label: str) -> str:
 
 
 def sentence_case(label: str, language: str = "en") -> str:
-    """A label as it reads inside a sentence: in French its first letter in lower case, unless
-    its first word is an acronym or a name with inner capitals (``SEO``, ``LinkedIn``); in
-    English the label as it is. The other words are left as they are (a name further on).
+    """A label as it reads inside a sentence: in French, a label of the catalogue
+    (``value.*``: a standard channel, persona, stage...) with its first letter in lower case,
+    unless its first word is an acronym or a name with inner capitals (``SEO``,
+    ``LinkedIn``); any other label as it is: a client's own value or ``labels:`` override may
+    be a name (``Google Ads``, ``Salesforce``). In English every label as it is.
 
     Examples
     --------
-    >>> sentence_case("Recommandation de partenaire", "fr"), sentence_case("SEO local", "fr")
-    ('recommandation de partenaire', 'SEO local')
-    >>> sentence_case("LinkedIn Ads", "fr"), sentence_case("Partner referral")
-    ('LinkedIn Ads', 'Partner referral')
+    >>> sentence_case("Recommandation de partenaire", "fr"), sentence_case("Webinaire", "fr")
+    ('recommandation de partenaire', 'webinaire')
+    >>> sentence_case("Google Ads", "fr"), sentence_case("Partner referral")
+    ('Google Ads', 'Partner referral')
     """
     label = str(label)
     first = label.split(" ", 1)[0]
     if language != "fr" or sum(c.isupper() for c in first) > 1:
         return label
+    if label not in _catalogue_labels(language):
+        return label
     return label[:1].lower() + label[1:]
+
+
+@functools.cache
+def _catalogue_labels(language: str) -> frozenset[str]:
+    """The catalogue's value labels in ``language`` (``value.*`` and "not recorded")."""
+    labels = CATALOGUE[language]
+    return frozenset(
+        [v for k, v in labels.items() if k.startswith("value.")] + [labels["label.not_recorded"]]
+    )
 
 
 def label_list(labels: list[str], language: str = "en", *, opening: bool = False) -> str:

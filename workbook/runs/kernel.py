@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
 import threading
 import uuid
@@ -127,7 +128,15 @@ def stop_running_kernels(threads: Collection[int]) -> int:
         if getattr(manager, "started_in", None) not in threads:
             continue
         process = getattr(manager.provisioner, "process", None)  # LocalProvisioner's Popen
-        if process is not None and process.poll() is None:
-            process.kill()
-            stopped += 1
+        if process is None or process.poll() is not None:
+            continue
+        try:  # the kernel's own process group (its children too), as Jupyter kills it
+            group = os.getpgid(process.pid)
+            if group != os.getpgrp():
+                os.killpg(group, signal.SIGKILL)
+            else:
+                process.kill()
+        except (ProcessLookupError, PermissionError):
+            continue  # ended meanwhile
+        stopped += 1
     return stopped

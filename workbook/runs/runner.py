@@ -317,7 +317,7 @@ def run_engagement(
                 for reader in read_snapshot:
                     phase_parameters[reader][SNAPSHOT_PARAMETER] = str(snapshot_path)
 
-            def run_phase(phase: str, position: int) -> None:
+            def run_phase(phase: str, position: int | None) -> None:
                 notebook_path = available[phase]
                 executed_path = executed_dir / notebook_path.name
                 clock = time.perf_counter()
@@ -345,8 +345,8 @@ def run_engagement(
 
             workers = min(phase_workers or usable_cores(), len(to_run))
             if workers <= 1:
-                for position, phase in enumerate(to_run):
-                    run_phase(phase, position)
+                for phase in to_run:
+                    run_phase(phase, None)
             else:
                 _run_phases_together(run_phase, to_run, workers)
             phase = None
@@ -386,14 +386,15 @@ def usable_cores() -> int:
 
 
 def _phase_progress(
-    progress_bar: bool | Mapping[str, Any], phase: str, position: int
+    progress_bar: bool | Mapping[str, Any], phase: str, position: int | None
 ) -> bool | dict[str, Any]:
-    """papermill's per-cell bar of one phase: labelled, on its own line when phases run
-    together."""
+    """papermill's per-cell bar of one phase, labelled; when phases run together
+    (``position`` given) each on its own line, removed when the phase ends."""
     if not progress_bar:
         return False
     settings = dict(progress_bar) if isinstance(progress_bar, Mapping) else {}
-    return {"desc": f"{phase:>8}", "unit": "cell", "position": position, **settings}
+    together = {} if position is None else {"position": position, "leave": False}
+    return {"desc": f"{phase:>8}", "unit": "cell", **together, **settings}
 
 
 def _run_phases_together(
@@ -427,9 +428,12 @@ def _run_phases_together(
         stopping.set()
         for future in futures:
             future.cancel()
-        while not all(future.done() for future in futures):  # a kernel may be starting
-            stop_running_kernels(threads)
-            cf.wait(futures, timeout=0.5)
+        while not all(future.done() for future in futures):  # a kernel may be (re)starting
+            try:
+                stop_running_kernels(threads)
+                cf.wait(futures, timeout=0.5)
+            except KeyboardInterrupt:  # a second Ctrl-C or SIGTERM: go on stopping them
+                continue
         raise
     finally:
         pool.shutdown(wait=True)

@@ -165,13 +165,20 @@ def _budget(allocation: pd.DataFrame, register: FigureRegister, *, language: str
 
 def budget_figure_columns(register: FigureRegister, *, language: str) -> list[Column]:
     """The register's budget figures (:data:`BUDGET_FIGURES`) as numbers, one column each under
-    the label the report's budget table gives it: without spend, only the LTV (the others
-    have no value)."""
-    return [
-        (text(label, language), kind, [value])
-        for key, label, kind in BUDGET_FIGURES
-        if (value := _figure(register, key)) is not None
-    ]
+    the label the report's budget table gives it; a figure the data cannot give reads "not
+    measurable", as in the report. Without spend (no budget), only the LTV."""
+    priced = _figure(register, "plan.budget.total") is not None
+    shown = BUDGET_FIGURES if priced else [f for f in BUDGET_FIGURES if f[0] == "plan.budget.ltv"]
+    columns: list[Column] = []
+    for key, label, kind in shown:
+        value = _figure(register, key)
+        if value is None:
+            columns.append(
+                (text(label, language), "text", [text("label.not_measurable", language)])
+            )
+        else:
+            columns.append((text(label, language), kind, [value]))
+    return columns
 
 
 def _figure(register: FigureRegister, key: str) -> float | None:

@@ -5,7 +5,7 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "deck.chart.funnel": "Conversion rate at each funnel step",
         "deck.chart.leakage": "Share of leads lost at each funnel step",
-        "deck.chart.leak_cost": "Won deals lost at each funnel step: the leak to fix loses the most",
+        "deck.chart.leak_cost": "Won deals lost at each step after qualification: the leak to fix loses the most",
         "deck.chart.velocity": "Median days from one stage to the next",
         "deck.chart.channels": "{metric} by channel",
         "deck.chart.plan": "Leads needed entering {stage} each month, against today's run-rate",
@@ -36,7 +36,7 @@ TEXT: dict[str, dict[str, str]] = {
     "fr": {
         "deck.chart.funnel": "Taux de conversion à chaque étape de l'entonnoir",
         "deck.chart.leakage": "Part des leads perdus à chaque étape de l'entonnoir",
-        "deck.chart.leak_cost": "Affaires gagnées perdues à chaque étape\u00a0: la fuite à corriger en perd le plus",
+        "deck.chart.leak_cost": "Affaires gagnées perdues à chaque étape après la qualification\u00a0: la fuite à corriger en perd le plus",
         "deck.chart.velocity": "Jours médians d'une étape à la suivante",
         "deck.chart.channels": "{metric} par canal",
         "deck.chart.plan": "Leads nécessaires entrant en {stage} chaque mois, face au rythme actuel",
