@@ -401,6 +401,9 @@ def test_the_leak_finding_draws_the_won_deals_each_step_loses_when_the_register_
     outputs = PhaseOutputs(register=register, summaries={}, tables={})
     visual, _ = visual_for("kpis.health.leakage.opportunity_won", outputs, language="en",
                            currency="EUR")  # fmt: skip
-    assert visual.title == "Won deals lost at each step after qualification: the leak to fix loses the most"
+    assert (
+        visual.title
+        == "Won deals lost at each step after qualification: the leak to fix loses the most"
+    )
     [(name, values)] = series_values(_draw(visual))
     assert name == "Won deals lost" and list(values) == [12.0, 5.0, 3.0, 40.0]

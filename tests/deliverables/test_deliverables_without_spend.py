@@ -121,7 +121,7 @@ def test_final_budget_is_the_plan_s_leads_by_channel_not_money(no_spend, languag
         language,
         total=format_number(float(budget.allocation["inquiries"].sum()), language),
         first_stage=text("stage.inquiry", language),
-        top_channel={"en": "Webinar", "fr": "webinaire"}[language],  # mid-sentence
+        top_channel={"en": "Webinar", "fr": "le canal webinaire"}[language],  # mid-sentence
         top_share={"en": "60.0%", "fr": "60,0\u202f%"}[language],
     )
     ltv = format_money(budget.economics.ltv, "EUR", language)

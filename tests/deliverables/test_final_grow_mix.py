@@ -113,8 +113,21 @@ def test_the_budget_sentences_state_the_rule_and_what_moved(facts):
     ) in sentence
     assert "not yet in these figures" not in sentence
     french = reconciled_sentences(grown, language="fr", currency="EUR")["budget_mix"]
-    assert "La part du budget de webinaire, à renforcer, passe de" in french
-    assert "prise sur recherche payante et syndication de contenus\u00a0;" in french
+    assert "La part du budget du canal webinaire, à renforcer, passe de" in french
+    assert "prise sur les canaux recherche payante et syndication de contenus\u00a0;" in french
+    # webinar under review, yet the plan gives it 5 points more of the budget than today
+    review = grown.advice["advice"].where(grown.advice["channel"] != "webinar", "review")
+    more = grown.mix["change"].where(grown.mix["channel"] != "webinar", 0.05)
+    conflict = replace(
+        grown, advice=grown.advice.assign(advice=review), mix=grown.mix.assign(change=more)
+    )
+    english = reconciled_sentences(conflict, language="en", currency="EUR")["budget_mix"]
+    assert "It gives Webinar a larger share of budget than today, although" in english
+    french = reconciled_sentences(conflict, language="fr", currency="EUR")["budget_mix"]
+    assert (
+        "Dans ce mix, la part du budget du canal webinaire est plus grande qu'aujourd'hui, alors "
+        "que le rapport de mi-parcours demandait d'abord une revue" in french
+    )
     means = final_quant_sentences(grown.quant, language="en", currency="EUR")["budget"]
     assert means.startswith(
         "At today's cost per lead, with more budget on the channels the mid-point advised to "
@@ -145,10 +158,12 @@ def test_french_sentences_name_channels_in_lower_case_mid_sentence(facts):
     register = register_final_figures(FigureRegister(), today, language="fr")
     findings = final_findings(today, register, language="fr", currency="EUR")
     (budget,) = [f for f in findings if f.section == "budget"]
-    assert "\u202f€ avec recommandation de partenaire, que le plan ne finance pas)" in (
+    assert "\u202f€ avec le canal recommandation de partenaire, que le plan ne finance pas)" in (
         budget.headline
     )
-    assert "; réseaux sociaux payants en prend la plus grande part (" in budget.consequence
+    assert "; le canal réseaux sociaux payants en prend la plus grande part (" in (
+        budget.consequence
+    )
     sentence = reconciled_sentences(today, language="fr", currency="EUR")["budget_mix"]
     assert "une revue des canaux réseaux sociaux payants et événements\u00a0:" in sentence
     # a channel opening a sentence keeps its capital

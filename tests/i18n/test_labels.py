@@ -142,7 +142,7 @@ def test_french_reports_show_french_labels_for_channels_personas_and_stages(tmp_
         "Sources des leads\u00a0: en tête, le canal webinaire avec 50,0\u202f% des leads" in kickoff
     )
     assert "le retour du canal réseaux sociaux payants" in kickoff
-    assert "Le crédit dépend du modèle\u00a0: webinaire obtient" in midpoint
+    assert "Le crédit dépend du modèle\u00a0: le canal webinaire obtient" in midpoint
     for page in (kickoff, midpoint):
         for english in (
             "Paid social",

@@ -19,6 +19,7 @@ from workbook.deliverables.final_facts import review_counts
 from workbook.deliverables.final_text import tornado_labels
 from workbook.deliverables.strategy_text import channel_leaders, feature_label
 from workbook.i18n import (
+    channels_phrase,
     format_month,
     format_number,
     formatters,
@@ -26,7 +27,6 @@ from workbook.i18n import (
     ladder_key,
     lower_label,
     pretty,
-    sentence_case,
     stage_label,
     text,
 )
@@ -298,7 +298,7 @@ def _quant_titles(facts: FinalFacts, *, language: str, currency: str) -> dict[st
         out["budget"] = t(
             "final.h.budget",
             budget=money(budget.total),
-            channel=sentence_case(pretty(top["channel"], language), language),
+            channel=channels_phrase([pretty(top["channel"], language)], language),
             share=pct(float(top["budget"]) / budget.total if budget.total else 0.0),
         )
         economics = budget.economics

@@ -23,12 +23,12 @@ from workbook.deliverables.final_facts import (
 )
 from workbook.deliverables.summary import MAX_FINDINGS, Finding, top_findings
 from workbook.i18n import (
+    channels_phrase,
     format_month,
     format_number,
     formatters,
     join_words,
     pretty,
-    sentence_case,
     stage_label,
     text,
 )
@@ -175,7 +175,7 @@ def _advice_clause(facts: FinalFacts, language: str) -> str:
         return ""
     planned = set(facts.quant.budget.allocation["channel"].astype(str))
     names = lambda kind: [  # noqa: E731
-        sentence_case(pretty(c, language), language)
+        pretty(c, language)
         for c in advice.loc[advice["advice"] == kind, "channel"].astype(str)
         if c in planned
     ]
@@ -183,10 +183,16 @@ def _advice_clause(facts: FinalFacts, language: str) -> str:
     parts = []
     if review:
         parts.append(
-            text("final.sum.budget.review", language, channels=join_words(review, language))
+            text(
+                "final.sum.budget.review",
+                language,
+                channels=channels_phrase(review, language, of=True),
+            )
         )
     if grow:
-        parts.append(text("final.sum.budget.grow", language, channels=join_words(grow, language)))
+        parts.append(
+            text("final.sum.budget.grow", language, channels=channels_phrase(grow, language))
+        )
     return " ".join(parts)
 
 
@@ -232,15 +238,13 @@ def _budget_finding(
         "today_ratio": format_number(today.ratio, language, decimals=1),
         "won": n(new_won),
         "new_revenue": money(new_revenue),
-        "top_channel": sentence_case(pretty(top["channel"], language), language),
+        "top_channel": channels_phrase([pretty(top["channel"], language)], language),
         "top_share": pct(top_share),
     }
     spent_elsewhere, unfunded = unfunded_spend(facts)
     same_cac = today_cac_on_plan_channels(facts)
     values["same_cac"] = money(same_cac)
-    values["unfunded"] = join_words(
-        [sentence_case(pretty(c, language), language) for c in unfunded], language
-    )
+    values["unfunded"] = channels_phrase([pretty(c, language) for c in unfunded], language)
     headline_key = (
         "final.sum.budget.no_today"
         if today.ratio is None

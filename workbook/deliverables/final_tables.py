@@ -277,7 +277,7 @@ def reconciled_sentences(facts: FinalFacts, *, language: str, currency: str) -> 
     out: dict[str, str] = {}
     mix = _with_advice(facts)
     conflicts = mix_conflicts(facts)
-    names = lambda rows: _channel_names(rows, language=language)  # noqa: E731
+    names = lambda rows, of=False: _channel_names(rows, language=language, of=of)  # noqa: E731
     review = mix.loc[mix["advice"] == "review"]
     grow = mix.loc[mix["advice"] == "grow"]
     budget = facts.quant.budget
@@ -288,7 +288,7 @@ def reconciled_sentences(facts: FinalFacts, *, language: str, currency: str) -> 
     if not budget.priced:
         parts = [text("final.mix.unpriced", language)]
     elif len(conflicts):
-        parts.append(text("final.mix.conflict", language, channels=names(conflicts)))
+        parts.append(text("final.mix.conflict", language, channels=names(conflicts, of=True)))
     elif len(review) or len(grow):
         if len(review):
             labels = [pretty(c, language) for c in review["channel"]]
@@ -308,7 +308,8 @@ def reconciled_sentences(facts: FinalFacts, *, language: str, currency: str) -> 
         parts = [p for p in parts if p != text("final.mix.no_advice", language)]
         parts.append(text("final.mix.no_advice_given", language))
     elif len(unadvised):  # blank cells in the table: say why once
-        parts.append(text("final.mix.unadvised", language, channels=names(unadvised)))
+        key = "final.mix.unadvised" + (".one" if len(unadvised) == 1 else "")
+        parts.append(text(key, language, channels=names(unadvised)))
     unfunded = mix.loc[(mix["today_spend"].fillna(0.0) > 0) & (mix["plan_lead_share"] <= 0)]
     if budget.priced and len(unfunded):
         starts = join_words([pretty(c, language) for c in unfunded["channel"]], language)
@@ -375,11 +376,10 @@ def reconciled_sentences(facts: FinalFacts, *, language: str, currency: str) -> 
     return out
 
 
-def _channel_names(rows: pd.DataFrame, *, language: str) -> str:
-    """The ``channel`` of ``rows`` as a sentence lists them, in ``language``."""
-    return join_words(
-        [sentence_case(pretty(c, language), language) for c in rows["channel"]], language
-    )
+def _channel_names(rows: pd.DataFrame, *, language: str, of: bool = False) -> str:
+    """The ``channel`` of ``rows`` as a sentence names them, in ``language``
+    (:func:`workbook.i18n.channels_phrase`: ``le canal webinaire``, ``du canal`` with ``of``)."""
+    return channels_phrase([pretty(c, language) for c in rows["channel"]], language, of=of)
 
 
 def _grow_sentence(mix: pd.DataFrame, budget: BudgetReport, *, language: str, currency: str) -> str:
@@ -389,11 +389,11 @@ def _grow_sentence(mix: pd.DataFrame, budget: BudgetReport, *, language: str, cu
     _, pct, money = formatters(language, currency)
     grow = mix.loc[mix["advice"] == "grow"]
     donors = mix.loc[(mix["advice"] == "keep") & (mix["change"].astype(float) < 0)]
-    names = lambda rows: _channel_names(rows, language=language)  # noqa: E731
+    names = lambda rows, of=False: _channel_names(rows, language=language, of=of)  # noqa: E731
     return text(
         "final.mix.grow.moved",
         language,
-        channels=names(grow),
+        channels=names(grow, of=True),
         today_share=pct(float(grow["today_funded_share"].sum())),
         plan_share=pct(float(grow["plan_budget_share"].sum())),
         donors=names(donors),

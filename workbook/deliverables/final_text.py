@@ -14,13 +14,13 @@ from workbook.analysis.plan import (
 from workbook.deliverables.thin_data import channel_recorded
 from workbook.i18n import (
     NOT_RECORDED,
+    channels_phrase,
     format_money,
     format_month,
     format_number,
     format_percent,
     formatters,
     pretty,
-    sentence_case,
     stage_label,
     text,
 )
@@ -220,8 +220,8 @@ def final_quant_sentences(
             budget=money(budget.total),
             cpi=money(budget.blended_cost_per_inquiry),
             net=money(budget.net_total) if budget.net_total is not None else money(budget.total),
-            top_channel=sentence_case(
-                pretty(budget.allocation["channel"].iloc[0], language), language
+            top_channel=channels_phrase(
+                [pretty(budget.allocation["channel"].iloc[0], language)], language
             ),
             top_share=pct(
                 budget.allocation["budget"].iloc[0] / budget.total if budget.total else 0
@@ -242,8 +242,8 @@ def final_quant_sentences(
             language,
             total=n(float(budget.allocation["inquiries"].sum())),
             first_stage=stage_label(first, language),
-            top_channel=sentence_case(
-                pretty(budget.allocation["channel"].iloc[0], language), language
+            top_channel=channels_phrase(
+                [pretty(budget.allocation["channel"].iloc[0], language)], language
             ),
             top_share=pct(float(budget.allocation["share"].iloc[0])),
         )

@@ -18,7 +18,14 @@ from workbook.deliverables.midpoint_facts import (
     top_revenue_channel,
 )
 from workbook.deliverables.thin_data import one_step
-from workbook.i18n import formatters, pretty, sentence_case, stage_label, text
+from workbook.i18n import (
+    channels_phrase,
+    formatters,
+    pretty,
+    sentence_case,
+    stage_label,
+    text,
+)
 
 if TYPE_CHECKING:
     from workbook.deliverables.midpoint import MidpointReport
@@ -159,7 +166,7 @@ def midpoint_headings(report: MidpointReport, *, language: str, currency: str) -
         out["attribution"] = text(
             "mid.head.attribution",
             language,
-            channel=sentence_case(pretty(channel, language), language),
+            channel=channels_phrase([pretty(channel, language)], language),
             low=pct(float(values.loc[channel].min())),
             high=pct(float(values.loc[channel].max())),
         )

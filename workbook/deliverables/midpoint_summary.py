@@ -57,7 +57,6 @@ from workbook.deliverables.summary import SUMMARY_ID, Finding, summary_html, top
 from workbook.i18n import (
     channels_phrase,
     formatters,
-    join_words,
     label_list,
     pretty,
     sentence_case,
@@ -299,8 +298,7 @@ def _channel_findings(report: MidpointReport, language: str, currency: str) -> l
                 headline=text(
                     "mid.f.grow",
                     language,
-                    channels=join_words([pretty(c, language) for c in grow["channel"]], language),
-                    channel=pretty(top["channel"], language),
+                    channel=channels_phrase([pretty(top["channel"], language)], language),
                     share=pct(float(top["spend_share"])),
                     low=pct(float(top["credit_low"])),
                     high=pct(float(top["credit_high"])),
@@ -334,7 +332,7 @@ def _channel_findings(report: MidpointReport, language: str, currency: str) -> l
         found.append(
             Finding(
                 headline=text(
-                    "mid.f.review",
+                    "mid.f.review" + (".one" if len(review) == 1 else ""),
                     language,
                     channels=label_list(labels, language),
                     share=pct(float(review["spend_share"].sum())),

@@ -30,7 +30,6 @@ from workbook.i18n import (
     format_percent,
     formatters,
     pretty,
-    sentence_case,
     stage_label,
     text,
 )
@@ -213,7 +212,7 @@ def midpoint_sentences(report: MidpointReport, *, language: str, currency: str) 
         out["attribution"] = text(
             "mid.attribution.means",
             language,
-            channel=sentence_case(pretty(channel, language), language),
+            channel=channels_phrase([pretty(channel, language)], language),
             low=pct(float(values.loc[channel].min())),
             high=pct(float(values.loc[channel].max())),
         )
